@@ -1,0 +1,127 @@
+"""Command line: the GUI by default, and subcommands that never import Qt (so they start fast).
+
+Exit codes: 0 done, 1 the operation failed, 2 usage error or missing library folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from reader import __version__
+from reader.library.library import Library, LibraryNotFound, resolve_library
+from reader.paths import DataPaths, resolve_data_dir
+from reader.settings import Settings
+
+
+class UsageError(Exception):
+    pass
+
+
+def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # Subparsers use SUPPRESS so that a value given before the subcommand is not reset.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data-dir", metavar="DIR", default=default, help="where Reader keeps its state (also READER_DATA_DIR)")
+    parser.add_argument("--library", metavar="DIR", default=default, help="the library folder to use")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reader", description="An offline reader for collections of articles.")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    _common(parser, top=True)
+    gui = parser.add_argument_group("window")
+    gui.add_argument("--screenshot", metavar="FILE.png", help="lay out the window, save a PNG and exit")
+    gui.add_argument("--open", metavar="PATH", dest="open_path", help="article to open (path in the library)")
+    gui.add_argument("--search", metavar="QUERY", help="search to run in the window")
+    gui.add_argument("--theme", choices=["light", "dark", "sepia", "system"], help="colour theme")
+    gui.add_argument("--size", metavar="WxH", default="1280x800", help="window size for --screenshot")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="print the catalog of a library")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("import", help="convert text, HTML and Markdown files into library articles")
+    _common(p)
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("--encoding", metavar="NAME", help="decode the files with this encoding (e.g. cp950, gb18030)")
+
+    p = sub.add_parser("index", help="bring the search index up to date")
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+
+    p = sub.add_parser("search", help="search the library")
+    _common(p)
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20, help="number of hits; 0 means all")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="print an article as text, HTML or Markdown")
+    _common(p)
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--format", choices=["text", "html", "markdown"], required=True)
+
+    p = sub.add_parser("annotations", help="export or import highlights and notes")
+    _common(p)
+    asub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    e = asub.add_parser("export", help="export annotations")
+    _common(e)
+    e.add_argument("--format", choices=["json", "markdown"], default="json")
+    e.add_argument("--article", metavar="PATH")
+    e.add_argument("-o", "--output", metavar="FILE")
+    i = asub.add_parser("import", help="merge annotations from an export")
+    _common(i)
+    i.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("doctor", help="check the data folder and the library")
+    _common(p)
+    p.add_argument("--repair", action="store_true", help="rebuild what can be rebuilt")
+    return parser
+
+
+def _ensure_utf8_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            try:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            except (AttributeError, ValueError):
+                pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    _ensure_utf8_output()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = DataPaths(resolve_data_dir(args.data_dir))
+    try:
+        if args.command is None:
+            from reader.ui.app import run_gui
+
+            return run_gui(args, paths)
+        from reader import commands
+
+        handler = getattr(commands, f"cmd_{args.command}")
+        return handler(args, paths)
+    except (LibraryNotFound, UsageError) as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def open_library(args: argparse.Namespace, paths: DataPaths) -> Library:
+    settings = Settings(paths.settings_file)
+    return resolve_library(paths, getattr(args, "library", None), settings)
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def require_file(path: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}: no such file")
+    return p

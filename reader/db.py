@@ -1,0 +1,73 @@
+"""A small SQLite wrapper: pragmas, a transaction context manager, user_version migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+class DatabaseError(Exception):
+    """A database could not be opened or used; the message names the file."""
+
+
+class NewerSchemaError(DatabaseError):
+    """The file was written by a newer Reader; it may only be read."""
+
+
+def connect(path: Path, *, durable: bool = False, read_only: bool = False) -> sqlite3.Connection:
+    """Open ``path`` with WAL and foreign keys. ``durable`` means synchronous=FULL."""
+    if read_only:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not read_only:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (then re-raised)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    migrations: Sequence[Migration],
+    before: Callable[[int], None] | None = None,
+) -> int:
+    """Bring the schema to ``len(migrations)``; migration N takes version N to N+1.
+
+    ``before(version)`` runs once before the first migration of an existing database (backups).
+    Raises NewerSchemaError when the file is newer than this code knows.
+    """
+    version = schema_version(conn)
+    target = len(migrations)
+    if version > target:
+        raise NewerSchemaError(f"schema version {version} is newer than this Reader knows ({target})")
+    if version < target and version > 0 and before is not None:
+        before(version)
+    for number in range(version, target):
+        with transaction(conn):
+            migrations[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+    return target

@@ -1,0 +1,1 @@
+"""Articles on disk: the model, reading files, importing, and the catalog cache."""

@@ -1,0 +1,95 @@
+"""YAML front matter: split it from a Markdown body, validate it, and write it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import yaml
+
+from reader.library.model import Article, Source
+
+_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class FrontMatterError(ValueError):
+    pass
+
+
+def split(text: str) -> tuple[str | None, str]:
+    """Return (front matter source or None, body)."""
+    match = _FENCE.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end() :]
+
+
+def _as_list(value: object, field: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise FrontMatterError(f"'{field}' must be a list of strings")
+
+
+def normalize_date(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if _DATE.match(text):
+        return text
+    raise FrontMatterError(f"'date' must be YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")
+
+
+def apply(meta_source: str, article: Article) -> None:
+    """Fill ``article`` from front matter; raise FrontMatterError with a readable reason."""
+    try:
+        meta = yaml.safe_load(meta_source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        raise FrontMatterError(f"invalid YAML front matter{where}") from exc
+    if meta is None:
+        return
+    if not isinstance(meta, dict):
+        raise FrontMatterError("front matter is not a mapping of fields")
+    if meta.get("title") is not None:
+        article.title = str(meta["title"]).strip()
+    article.date = normalize_date(meta.get("date"))
+    article.authors = _as_list(meta.get("authors", meta.get("author")), "authors")
+    article.tags = _as_list(meta.get("tags"), "tags")
+    article.lang = str(meta.get("lang") or "")
+    sources = meta.get("sources") or []
+    if not isinstance(sources, list):
+        raise FrontMatterError("'sources' must be a list of {title, url}")
+    for item in sources:
+        if isinstance(item, str):
+            article.sources.append(Source(title=item))
+        elif isinstance(item, dict):
+            article.sources.append(Source(title=str(item.get("title") or ""), url=str(item.get("url") or "")))
+        else:
+            raise FrontMatterError("'sources' must be a list of {title, url}")
+
+
+def dump(article: Article) -> str:
+    """The article as a Markdown file with front matter; stable output for identical input."""
+    meta: dict[str, object] = {"title": article.title}
+    if article.date:
+        meta["date"] = article.date
+    if article.authors:
+        meta["authors"] = list(article.authors)
+    meta["tags"] = list(article.tags)
+    if article.sources:
+        meta["sources"] = [s.to_dict() for s in article.sources]
+    if article.lang:
+        meta["lang"] = article.lang
+    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    body = article.body.strip("\n")
+    return f"---\n{header}---\n\n{body}\n"

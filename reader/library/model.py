@@ -1,0 +1,48 @@
+"""What an article is, independent of where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ARTICLE_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
+
+#: Files larger than this are listed with a problem rather than opened.
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Source:
+    title: str
+    url: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass
+class Article:
+    """One article: metadata plus its body as Markdown.
+
+    ``path`` is the identity: the POSIX path relative to the library root.
+    """
+
+    path: str
+    title: str = ""
+    date: str = ""  # YYYY-MM-DD, YYYY-MM or YYYY; empty when unknown
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    lang: str = ""
+    body: str = ""  # Markdown
+    problems: list[str] = field(default_factory=list)
+
+    def meta_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "authors": list(self.authors),
+            "tags": list(self.tags),
+            "sources": [s.to_dict() for s in self.sources],
+            "problems": list(self.problems),
+        }

@@ -1,0 +1,72 @@
+"""Find the article files of a library folder, recursively, without tripping on odd trees."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.library.model import ARTICLE_SUFFIXES
+
+
+@dataclass
+class Found:
+    path: Path  # absolute
+    rel_path: str  # POSIX, relative to the library root: the article's identity
+    problem: str = ""  # set for entries that can't be read at all (broken symlink, loop)
+
+
+def is_article_name(name: str) -> bool:
+    return not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+
+
+def scan_library(root: Path) -> Iterator[Found]:
+    """Yield every article file below ``root`` (hidden files and folders are skipped).
+
+    Symlinked folders are followed once each (loops are detected by device and inode).
+    """
+    seen: set[tuple[int, int]] = set()
+    try:
+        info = root.stat()
+        seen.add((info.st_dev, info.st_ino))
+    except OSError:
+        return
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                try:
+                    target = path.stat()
+                except OSError:
+                    continue
+                key = (target.st_dev, target.st_ino)
+                if key in seen:
+                    continue  # a symlink loop or a folder linked twice
+                seen.add(key)
+                stack.append(path)
+                continue
+            if not is_article_name(entry.name):
+                continue
+            problem = ""
+            if entry.is_symlink():
+                try:
+                    path.stat()
+                except FileNotFoundError:
+                    problem = "broken symlink: the target does not exist"
+                except OSError as exc:
+                    problem = "symlink loop" if exc.errno == 40 else f"cannot follow symlink: {exc.strerror}"
+            yield Found(path, rel, problem)

@@ -1,0 +1,1 @@
+"""Full-text search: CJK-aware analysis, the Whoosh index, queries and snippets."""

@@ -1,0 +1,107 @@
+"""Character folding shared by the index, the query parser and find-in-article.
+
+Folding is NFKC, lower case, and Traditional -> Simplified Chinese, done *character by
+character* so every folded character can be traced back to the original text (snippets and
+highlighting point at what the user sees). Folding to Simplified (not Traditional) is a choice
+of direction only: both spellings end up equal, which is all search needs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+
+def _opencc_table(name: str) -> dict[str, str]:
+    import opencc
+
+    path = Path(opencc.__file__).resolve().parent / "dictionary" / name
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if len(key) == 1 and values:
+            table[key] = values.split(" ")[0]
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def traditional_to_simplified() -> dict[str, str]:
+    return _opencc_table("TSCharacters.txt")
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
+    """(str.translate table, pattern of characters whose folding is longer than one char)."""
+    t2s = traditional_to_simplified()
+    table: dict[int, str] = {}
+    for cp in range(0x30000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        char = chr(cp)
+        folded = unicodedata.normalize("NFKC", char).lower()
+        folded = "".join(t2s.get(c, c) for c in folded)
+        if folded != char:
+            table[cp] = folded
+    expanding = [chr(cp) for cp, v in table.items() if len(v) != 1]
+    pattern = re.compile("[" + "".join(re.escape(c) for c in expanding) + "]") if expanding else None
+    return table, pattern
+
+
+def fold(text: str) -> str:
+    """The folded form of ``text`` (may differ in length when a character expands)."""
+    table, _ = _tables()
+    return text.translate(table)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """Fold ``text`` and return, for each folded character, its index in ``text``.
+
+    The offset list is ``None`` when folding kept every character one-to-one (the common
+    case), meaning folded index == original index. Otherwise it has ``len(folded) + 1``
+    entries, the last being ``len(text)``.
+    """
+    table, expanding = _tables()
+    folded = text.translate(table)
+    if expanding is None or not expanding.search(text):
+        return folded, None
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = table.get(ord(char), char)
+        origin.extend([index] * len(piece))
+    origin.append(len(text))
+    return "".join(table.get(ord(c), c) for c in text), origin
+
+
+def to_original(offset: int, origin: list[int] | None) -> int:
+    return offset if origin is None else origin[min(offset, len(origin) - 1)]
+
+
+def is_han(char: str) -> bool:
+    cp = ord(char)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x323AF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x3040 <= cp <= 0x30FF  # kana: treated like Han (no spaces between words)
+        or 0x3005 <= cp <= 0x3007  # 々 〆 〇
+    )
+
+
+def guess_lang(text: str) -> str:
+    """zh-Hant, zh-Hans or en, from the characters used (enough to pick fonts and fold)."""
+    t2s = traditional_to_simplified()
+    simplified = set(t2s.values()) - set(t2s)
+    han = trad = simp = 0
+    for char in text[:20000]:
+        if is_han(char):
+            han += 1
+            if char in t2s:
+                trad += 1
+            elif char in simplified:
+                simp += 1
+    if han == 0:
+        return "en"
+    return "zh-Hans" if simp > trad else "zh-Hant"
