@@ -1,0 +1,1 @@
+"""Markdown -> sanitized HTML, and the plain text that annotations and search index into."""

@@ -1,0 +1,94 @@
+"""Tokenizing folded text for a CJK + English index.
+
+* Han runs become overlapping bigrams (as Lucene's CJK analyzer does) plus the run's last
+  character as a unigram, each at its own position: a phrase of bigrams at consecutive
+  positions is then a substring of one run, so Han phrase queries are exact.
+* Latin/digit runs become lowercase words, plus a Porter stem marked with ``~`` at the same
+  position (``evaluations`` also finds ``evaluation``; exact words still score higher).
+* A separate unigram stream (every Han character once) answers 1-character queries with one
+  term lookup instead of a scan over all bigrams starting with that character.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reader.search.folding import fold
+
+_HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af\u3005-\u3007"
+TOKEN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)")
+HAN_RUN = re.compile(rf"[{_HAN}]+")
+STEM_MARK = "~"
+
+
+@functools.lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    from whoosh.lang.porter import stem as porter
+
+    if not word.isascii() or not word.isalpha() or len(word) < 4:
+        return word
+    return porter(word)
+
+
+@dataclass(frozen=True)
+class QueryToken:
+    kind: str  # "han" | "word"
+    text: str
+    start: int  # in the folded query chunk
+    end: int
+
+
+def positions(folded: str) -> dict[str, list[int]]:
+    """Term -> positions for an already folded text (the index's view of a field)."""
+    postings: dict[str, list[int]] = {}
+    pos = 0
+    for match in TOKEN.finditer(folded):
+        run = match.group("han")
+        if run:
+            n = len(run)
+            for i in range(n - 1):
+                postings.setdefault(run[i : i + 2], []).append(pos + i)
+            postings.setdefault(run[-1], []).append(pos + n - 1)
+            pos += n
+        else:
+            word = match.group("word")
+            postings.setdefault(word, []).append(pos)
+            stemmed = stem(word)
+            if stemmed != word:
+                postings.setdefault(STEM_MARK + stemmed, []).append(pos)
+            pos += 1
+    return postings
+
+
+def unigram_counts(folded: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for run in HAN_RUN.findall(folded):
+        for char in run:
+            counts[char] = counts.get(char, 0) + 1
+    return counts
+
+
+def query_tokens(chunk: str) -> list[QueryToken]:
+    """Tokens of one folded query chunk (no whitespace inside), in order."""
+    tokens = []
+    for match in TOKEN.finditer(chunk):
+        kind = "han" if match.group("han") else "word"
+        tokens.append(QueryToken(kind, match.group(0), match.start(), match.end()))
+    return tokens
+
+
+def han_terms(run: str) -> list[str]:
+    """The bigrams a Han run of two or more characters is indexed under, in order."""
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def search_fold(text: str) -> str:
+    return fold(text)
+
+
+def iter_words(text: str) -> Iterator[str]:
+    for match in TOKEN.finditer(fold(text)):
+        yield match.group(0)

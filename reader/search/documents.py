@@ -1,0 +1,58 @@
+"""What of an article goes into the index: searchable texts, stored compactly."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+
+from reader.library.model import Article
+from reader.search.schema import TEXT_FIELDS
+
+FIELD_SEPARATOR = "\n\x00\n"  # between fields in verification text, so no match crosses one
+
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_REF_DEF = re.compile(r"(?m)^\s*\[[^\]\n]+\]:\s*\S+.*$")
+_FOOTREF = re.compile(r"\[\^[^\]\n]+\]:?")
+_HTML_TAG = re.compile(r"<[^>\n]{1,500}>")
+_LINE_MARK = re.compile(r"(?m)^[ \t]{0,12}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+|\|)")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|`+)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def markdown_search_text(markdown: str) -> str:
+    """Markdown reduced to the words a reader sees, quickly (no full rendering).
+
+    Link targets, markup characters and tags go; text, link texts and image alt texts stay.
+    """
+    import html
+
+    text = _REF_DEF.sub("", markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _FOOTREF.sub("", text)
+    text = _HTML_TAG.sub("", text)
+    text = _LINE_MARK.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return text
+
+
+def field_texts(article: Article, notes: str = "") -> dict[str, str]:
+    return {
+        "title": article.title,
+        "tags": "\n".join(article.tags),
+        "authors": "\n".join(article.authors),
+        "body": markdown_search_text(article.body),
+        "notes": notes,
+    }
+
+
+def pack_texts(texts: dict[str, str]) -> bytes:
+    return zlib.compress(json.dumps([texts[f] for f in TEXT_FIELDS], ensure_ascii=False).encode("utf-8"), 3)
+
+
+def unpack_texts(blob: bytes) -> dict[str, str]:
+    return dict(zip(TEXT_FIELDS, json.loads(zlib.decompress(blob).decode("utf-8"))))

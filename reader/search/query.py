@@ -1,0 +1,190 @@
+"""The query language: words (AND), OR, NOT / -word, parentheses, "phrases", and fields
+``title:`` ``tag:`` ``author:`` ``note:`` ``date:2024`` ``date:2024-05..2024-08``.
+
+A malformed query raises :class:`QuerySyntaxError`; :func:`parse_query` then falls back to
+searching the plain words and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FIELD_ALIASES = {
+    "title": "title", "tag": "tags", "tags": "tags", "author": "authors", "authors": "authors",
+    "note": "notes", "notes": "notes", "body": "body", "text": "body", "date": "date",
+}
+_TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>"[^"]*")|(?P<open_quote>")|(?P<word>[^\s()"]+))')
+_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?))?$")
+
+
+class QuerySyntaxError(ValueError):
+    pass
+
+
+@dataclass
+class Leaf:
+    text: str
+    field: str | None = None  # None: every text field
+    phrase: bool = False
+
+
+@dataclass
+class DateRange:
+    start: str
+    end: str
+
+
+@dataclass
+class Op:
+    kind: str  # and | or | not
+    children: list = field(default_factory=list)
+
+
+Node = Leaf | DateRange | Op
+
+
+@dataclass
+class ParsedQuery:
+    root: Node | None
+    fallback: bool = False  # the query was not understood and was searched as plain words
+    message: str = ""
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    tokens = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if not match or match.end() == pos:
+            break
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "open_quote":
+            raise QuerySyntaxError("a quote is not closed")
+        tokens.append((kind, match.group(kind)))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def parse(self) -> Node | None:
+        if not self.tokens:
+            return None
+        node = self.or_expr()
+        if self.peek() is not None:
+            raise QuerySyntaxError("unexpected ')'")
+        return node
+
+    def or_expr(self) -> Node:
+        children = [self.and_expr()]
+        while self.peek() == ("word", "OR"):
+            self.take()
+            children.append(self.and_expr())
+        return children[0] if len(children) == 1 else Op("or", children)
+
+    def and_expr(self) -> Node:
+        children = [self.unary()]
+        while True:
+            token = self.peek()
+            if token is None or token[0] == "rp" or token == ("word", "OR"):
+                break
+            if token == ("word", "AND"):
+                self.take()
+            children.append(self.unary())
+        return children[0] if len(children) == 1 else Op("and", children)
+
+    def unary(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise QuerySyntaxError("an operator has nothing after it")
+        if token == ("word", "NOT"):
+            self.take()
+            return Op("not", [self.unary()])
+        if token[0] == "word" and token[1].startswith("-") and len(token[1]) > 1:
+            self.take()
+            self.tokens.insert(self.i, ("word", token[1][1:]))
+            return Op("not", [self.atom()])
+        return self.atom()
+
+    def atom(self) -> Node:
+        kind, value = self.take()
+        if kind == "lp":
+            if self.peek() is None or self.peek()[0] == "rp":
+                raise QuerySyntaxError("empty parentheses")
+            node = self.or_expr()
+            if self.peek() is None or self.peek()[0] != "rp":
+                raise QuerySyntaxError("a parenthesis is not closed")
+            self.take()
+            return node
+        if kind == "rp":
+            raise QuerySyntaxError("unexpected ')'")
+        if kind == "quote":
+            return self._leaf(value[1:-1], None, True)
+        if value in ("AND", "OR"):
+            raise QuerySyntaxError(f"'{value}' needs words on both sides")
+        name, sep, rest = value.partition(":")
+        if sep and name.lower() in FIELD_ALIASES:
+            target = FIELD_ALIASES[name.lower()]
+            if not rest:
+                nxt = self.peek()
+                if nxt is None or nxt[0] != "quote":
+                    raise QuerySyntaxError(f"'{name}:' has no value")
+                rest_phrase = self.take()[1][1:-1]
+                return self._leaf(rest_phrase, target, True)
+            if target == "date":
+                match = _DATE.match(rest)
+                if not match:
+                    raise QuerySyntaxError(f"'{rest}' is not a date like 2024 or 2024-05..2024-08")
+                start, end = match.group(1), match.group(2) or match.group(1)
+                if end < start:
+                    raise QuerySyntaxError("the date range ends before it starts")
+                return DateRange(start, end)
+            return self._leaf(rest, target, False)
+        return self._leaf(value, None, False)
+
+    @staticmethod
+    def _leaf(text: str, field_name: str | None, phrase: bool) -> Leaf:
+        if not text.strip():
+            raise QuerySyntaxError("an empty phrase")
+        return Leaf(text, field_name, phrase)
+
+
+def parse_strict(text: str) -> Node | None:
+    return _Parser(_lex(text)).parse()
+
+
+def parse_query(text: str) -> ParsedQuery:
+    try:
+        return ParsedQuery(parse_strict(text))
+    except QuerySyntaxError as exc:
+        words = [w for w in re.split(r'[\s()"]+', text) if w and w not in ("AND", "OR", "NOT")]
+        words = [w.lstrip("-") or w for w in words]
+        leaves: list[Node] = [Leaf(w) for w in words]
+        root = None if not leaves else leaves[0] if len(leaves) == 1 else Op("and", leaves)
+        return ParsedQuery(root, fallback=True, message=f"Query not understood ({exc}); searched as words.")
+
+
+def positive_leaves(node: Node | None, negated: bool = False) -> list[Leaf]:
+    """Leaves whose matches should be marked (not those under NOT)."""
+    if node is None:
+        return []
+    if isinstance(node, Leaf):
+        return [] if negated else [node]
+    if isinstance(node, Op):
+        out = []
+        for child in node.children:
+            out.extend(positive_leaves(child, negated ^ (node.kind == "not")))
+        return out
+    return []

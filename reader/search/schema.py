@@ -1,0 +1,88 @@
+"""The Whoosh schema, with field types that index pre-folded text through our analysis.
+
+The field types bypass Whoosh's token pipeline (one Python object per token) and hand the
+writer finished postings; this is most of what makes indexing fast enough.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields, formats
+from whoosh.analysis import Token, Tokenizer
+
+from reader.search.analysis import positions, unigram_counts
+from reader.search.folding import fold
+
+#: Bump when analysis or the schema changes: an index of another format is rebuilt.
+INDEX_FORMAT = 1
+
+FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
+TEXT_FIELDS = tuple(FIELD_BOOSTS)
+
+
+class FoldedTokenizer(Tokenizer):
+    """For Whoosh code paths that want an analyzer; yields our index terms in order."""
+
+    def __call__(self, value, positions_=False, **kwargs):
+        token = Token(positions=True, **kwargs)
+        for term, poses in sorted(positions(fold(value)).items(), key=lambda kv: kv[1][0]):
+            for pos in poses:
+                token.text = term
+                token.pos = pos
+                token.boost = 1.0
+                yield token
+
+
+class CJKText(fields.FieldType):
+    """Han bigrams + final unigram, Latin words + stems, with positions (phrase queries)."""
+
+    def __init__(self, field_boost: float = 1.0) -> None:
+        self.format = formats.Positions(field_boost=field_boost)
+        self.analyzer = FoldedTokenizer()
+        self.vector = None
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.column_type = None
+        self.spelling = False
+        self.multitoken_query = "default"
+
+    def index(self, value, **kwargs):
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for term, poslist in positions(fold(value)).items():
+            yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+
+
+class CJKChars(fields.FieldType):
+    """Every Han character once per occurrence, no positions: 1-character queries."""
+
+    def __init__(self) -> None:
+        self.format = formats.Frequency()
+        self.analyzer = FoldedTokenizer()
+        self.vector = None
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.column_type = None
+        self.spelling = False
+
+    def index(self, value, **kwargs):
+        encode = self.format.encode
+        for char, count in unigram_counts(fold(value)).items():
+            yield char.encode("utf-8"), count, float(count), encode(count)
+
+
+def make_schema() -> fields.Schema:
+    return fields.Schema(
+        path=fields.ID(stored=True, unique=True),
+        hash=fields.STORED(),
+        date=fields.ID(stored=True),
+        title=CJKText(FIELD_BOOSTS["title"]),
+        tags=CJKText(FIELD_BOOSTS["tags"]),
+        authors=CJKText(FIELD_BOOSTS["authors"]),
+        body=CJKText(FIELD_BOOSTS["body"]),
+        notes=CJKText(FIELD_BOOSTS["notes"]),
+        chars=CJKChars(),
+        # zlib-compressed texts of the fields: snippets and exact verification of mixed queries.
+        texts=fields.STORED(),
+    )
