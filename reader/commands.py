@@ -77,9 +77,9 @@ def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: 
     try:
         catalog.rescan(on_problem=None if quiet else print_problem)
         index = SearchIndex(library.index_dir)
-        if rebuild:
-            index.rebuild()
         index.open()
+        if rebuild:
+            index.rebuild(timeout)
         if index.rebuilt_reason and not quiet:
             print(f"{library.index_dir}: {index.rebuilt_reason}", file=sys.stderr)
         report = index.update(

@@ -32,7 +32,7 @@ def convert_html(text: str, path: str = "") -> Article:
     if not text.strip():
         return article
     tree = lxml.html.document_fromstring(text)
-    for bad in tree.xpath("//script|//style|//noscript|//template"):
+    for bad in tree.xpath("//script|//style|//noscript|//template|//iframe|//object|//form"):
         bad.drop_tree()
     heading = tree.xpath("string(//h1)").strip()
     title = tree.xpath("string(//title)").strip()
@@ -47,11 +47,18 @@ def convert_html(text: str, path: str = "") -> Article:
     if keywords:
         article.tags = [k.strip() for k in re.split(r"[,，、]", keywords) if k.strip()]
 
-    cleaned = lxml.html.tostring(tree, encoding="unicode")
-    try:
-        content = Document(cleaned).summary(html_partial=True)
-    except Exception:  # readability gives up on odd pages; the whole body is then the article
-        content = lxml.html.tostring(tree.body if tree.body is not None else tree, encoding="unicode")
+    for chrome in tree.xpath("//nav|//header|//footer|//aside"):
+        chrome.drop_tree()
+    marked = tree.xpath("//article|//main|//*[@role='main']")
+    if marked:
+        # The page says where its article is: trust it over readability's guess.
+        content = lxml.html.tostring(marked[0], encoding="unicode")
+    else:
+        cleaned = lxml.html.tostring(tree, encoding="unicode")
+        try:
+            content = Document(cleaned).summary(html_partial=True)
+        except Exception:  # readability gives up on odd pages; the whole body is then the article
+            content = lxml.html.tostring(tree.body if tree.body is not None else tree, encoding="unicode")
     body = markdownify(content, heading_style="ATX", bullets="-", strip=["img", "script", "style"])
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     if article.title:

@@ -111,11 +111,13 @@ class SearchIndex:
         (self.dir / FORMAT_FILE).write_text(json.dumps({"format": INDEX_FORMAT}), encoding="utf-8")
         self.rebuilt_reason = "" if reason == "new" else reason
 
-    def rebuild(self) -> None:
+    def rebuild(self, timeout: float = 0.0) -> None:
+        """Empty the index under the writer lock (another writer makes this IndexBusy)."""
+        from whoosh.writing import CLEAR
+
         with self._lock:
-            self.close()
-            self._create("rebuild requested")
-            self.rebuilt_reason = ""
+            writer = self.writer(timeout)
+            writer.commit(mergetype=CLEAR)
 
     def close(self) -> None:
         with self._lock:
@@ -211,6 +213,7 @@ class SearchIndex:
                     hash=version,
                     date=article.date or "",
                     texts=pack_texts(texts),
+                    chars="\n".join(texts.values()),
                     **texts,
                 )
                 if path in indexed:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from whoosh import fields, formats
 from whoosh.analysis import Token, Tokenizer
+from whoosh.system import pack_uint
 
 from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
@@ -67,9 +68,8 @@ class CJKChars(fields.FieldType):
         self.spelling = False
 
     def index(self, value, **kwargs):
-        encode = self.format.encode
         for char, count in unigram_counts(fold(value)).items():
-            yield char.encode("utf-8"), count, float(count), encode(count)
+            yield char.encode("utf-8"), count, float(count), pack_uint(count)
 
 
 def make_schema() -> fields.Schema:
