@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 the operation failed, 2 usage error or missing library fol
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -84,10 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _ensure_utf8_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
-            try:
+            with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(encoding="utf-8", errors="replace")
-            except (AttributeError, ValueError):
-                pass
 
 
 def main(argv: list[str] | None = None) -> int:

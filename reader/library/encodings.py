@@ -8,6 +8,7 @@ has the characters Taiwanese files actually use) and GB2312/GBK as GB18030 (a su
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,10 +74,8 @@ def _detect(data: bytes) -> Decoded:
 
     readings: dict[str, str] = {}
     for codec in ("cp950", "gb18030"):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             readings[codec] = data.decode(codec)
-        except UnicodeDecodeError:
-            pass
     best = from_bytes(data, cp_isolation=list(CANDIDATES)).best()
     guess = _CODEC_FOR.get(best.encoding, best.encoding) if best is not None else None
     if guess is not None and guess not in readings:

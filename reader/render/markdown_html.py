@@ -39,8 +39,8 @@ def _too_hostile(text: str) -> str:
         return "the article has a line too long to format"
     if text.count("[") > MAX_BRACKETS and text.count("[") > len(text) // 50:
         return "the article has too many brackets to format"
-    depth = re.search(r"(?m)^(?:[ \t]*(?:[>*+-]|\d+[.)])[ \t]+){%d,}" % MAX_NESTING, text)
-    indent = re.search(r"(?m)^[ \t]{%d,}[*+-] " % (MAX_NESTING * 4), text)
+    depth = re.search(rf"(?m)^(?:[ \t]*(?:[>*+-]|\d+[.)])[ \t]+){{{MAX_NESTING},}}", text)
+    indent = re.search(rf"(?m)^[ \t]{{{MAX_NESTING * 4},}}[*+-] ", text)
     if depth or indent:
         return "the article is nested too deeply to format"
     return ""

@@ -55,4 +55,4 @@ def pack_texts(texts: dict[str, str]) -> bytes:
 
 
 def unpack_texts(blob: bytes) -> dict[str, str]:
-    return dict(zip(TEXT_FIELDS, json.loads(zlib.decompress(blob).decode("utf-8"))))
+    return dict(zip(TEXT_FIELDS, json.loads(zlib.decompress(blob).decode("utf-8")), strict=True))

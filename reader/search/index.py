@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -24,7 +25,8 @@ from reader.search.documents import field_texts, pack_texts
 from reader.search.schema import INDEX_FORMAT, make_schema
 
 FORMAT_FILE = "reader-index.json"
-COMMIT_EVERY = 1000
+COMMIT_EVERY = 2500  # searching sees progress; each commit of a bulk writer adds 2 segments
+BULK_THRESHOLD = 400
 Progress = Callable[[int, int], None]  # (done, total)
 NotesProvider = Callable[[str], str]  # rel path -> annotation text to index
 
@@ -154,11 +156,16 @@ class SearchIndex:
         return self.searcher().doc_count()
 
     # Writing -------------------------------------------------------------------------------
-    def writer(self, timeout: float = 0.0):
+    def writer(self, timeout: float = 0.0, bulk: bool = False):
+        """A writer; ``bulk`` uses both cores (two writer processes, one segment each)."""
         from whoosh.index import LockError
 
         ix = self.open()
         try:
+            if bulk and (os.cpu_count() or 1) > 1:
+                from whoosh.multiproc import MpWriter
+
+                return MpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1)
             return ix.writer(limitmb=96, timeout=timeout, delay=0.1)
         except LockError as exc:
             raise IndexBusy(f"{self.dir}: another Reader is updating this index; try again when it has finished") from exc
@@ -196,14 +203,15 @@ class SearchIndex:
             progress(0, total)
         if not total:
             return report
-        writer = self.writer(timeout)
+        bulk = len(todo) >= BULK_THRESHOLD
+        writer = self.writer(timeout, bulk=bulk)
         done = 0
         try:
             for path in stale:
                 writer.delete_by_term("path", path)
                 report.removed += 1
                 done += 1
-            for path, entry, notes, version in todo:
+            for path, _entry, notes, version in todo:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 article = library.load(path)
@@ -223,9 +231,9 @@ class SearchIndex:
                 done += 1
                 if progress:
                     progress(done, total)
-                if done % COMMIT_EVERY == 0:
+                if done % COMMIT_EVERY == 0 and done < total:
                     writer.commit()
-                    writer = self.writer(timeout=30)
+                    writer = self.writer(timeout=30, bulk=bulk)
             writer.commit()
         except BaseException:
             writer.cancel()

@@ -1,0 +1,183 @@
+"""Exact document sets for query leaves, computed from postings.
+
+Whoosh's span machinery is general and slow in Python; here a phrase is decided by reading
+the positions of its rarest terms only for the documents that contain all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader.search.analysis import _HAN, STEM_MARK, QueryToken, han_terms, query_tokens, stem
+from reader.search.documents import FIELD_SEPARATOR, unpack_texts
+from reader.search.folding import fold
+from reader.search.query import Leaf
+from reader.search.schema import TEXT_FIELDS
+
+_WORDCHAR = rf"[^\W_{_HAN}]"
+
+
+@dataclass
+class LeafPlan:
+    """How one leaf is decided on one field: required position sequence, or parts + verify."""
+
+    field: str
+    sequence: list[str]  # consecutive terms (a phrase) when ``positional``
+    parts: list[tuple[str, str]]  # ("term" | "prefix" | "phrase", text) all required
+    positional: bool
+    verify: bool
+
+
+def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken]) -> LeafPlan:
+    """In the index every Han run ends with its last character as a unigram, so a run that is
+    followed by another token is matched by its bigrams plus that unigram. A run at the end of
+    the query may continue in the text: bigrams only. A single character at the end is a
+    prefix, which positions cannot express: then all parts are required and text verifies."""
+    if len(tokens) == 1:
+        token = tokens[0]
+        if token.kind == "han" and len(token.text) == 1:
+            return LeafPlan(field, [], [("char", token.text)], False, False)
+        if token.kind == "han":
+            terms = han_terms(token.text)
+            return LeafPlan(field, terms, [], True, False)
+        if leaf.phrase or not token.text.isalpha():
+            return LeafPlan(field, [token.text], [], True, False)
+        return LeafPlan(field, [], [("word", token.text)], False, False)
+    sequence: list[str] = []
+    parts: list[tuple[str, str]] = []
+    positional = True
+    for number, token in enumerate(tokens):
+        last = number == len(tokens) - 1
+        if token.kind == "word":
+            sequence.append(token.text)
+            parts.append(("term", token.text))
+        elif len(token.text) == 1 and last:
+            positional = False
+            parts.append(("char", token.text))
+        else:
+            terms = han_terms(token.text) + ([] if last else [token.text[-1]])
+            sequence.extend(terms)
+            parts.append(("phrase", "\x1f".join(terms)))
+    # Positions cannot tell "AI安全" from "AI 安全" or "U.S" from "U S": the text decides.
+    return LeafPlan(field, sequence, parts, positional, True)
+
+
+def verify_pattern(leaf: Leaf) -> re.Pattern[str]:
+    folded = fold(leaf.text).strip()
+    body = r"\s+".join(re.escape(part) for part in folded.split())
+    if re.match(_WORDCHAR, folded):
+        body = rf"(?<!{_WORDCHAR})" + body
+    if re.search(_WORDCHAR + r"\Z", folded):
+        body += rf"(?!{_WORDCHAR})"
+    return re.compile(body)
+
+
+class LeafMatcher:
+    """Computes exact document sets against one Whoosh searcher."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self._all: set[int] | None = None
+
+    def all_docs(self) -> set[int]:
+        if self._all is None:
+            self._all = set(self.reader.all_doc_ids())
+        return self._all
+
+    def term_docs(self, field: str, term: str) -> set[int]:
+        if (field, term) not in self.reader:
+            return set()
+        return set(self.reader.postings(field, term).all_ids())
+
+    def prefix_docs(self, field: str, prefix: str) -> set[int]:
+        docs: set[int] = set()
+        for term in self.reader.expand_prefix(field, prefix):
+            docs |= self.term_docs(field, term.decode("utf-8") if isinstance(term, bytes) else term)
+        return docs
+
+    def char_docs(self, field: str, char: str) -> set[int]:
+        if field == "*":
+            return self.term_docs("chars", char)
+        return self.term_docs(field, char) | self.prefix_docs(field, char)
+
+    def word_docs(self, field: str, word: str) -> set[int]:
+        return self.term_docs(field, word) | self.term_docs(field, STEM_MARK + stem(word))
+
+    def phrase_docs(self, field: str, terms: list[str]) -> set[int]:
+        if not terms:
+            return set()
+        sets = [self.term_docs(field, t) for t in dict.fromkeys(terms)]
+        candidates = set.intersection(*sets)
+        if len(terms) == 1 or not candidates:
+            return candidates
+        order = sorted(candidates)
+        positions = [self._positions(field, term, order) for term in terms]
+        found = set()
+        for doc in order:
+            starts = set(positions[0][doc])
+            for offset in range(1, len(terms)):
+                starts &= {p - offset for p in positions[offset][doc]}
+                if not starts:
+                    break
+            if starts:
+                found.add(doc)
+        return found
+
+    def _positions(self, field: str, term: str, docs: list[int]) -> dict[int, list[int]]:
+        matcher = self.reader.postings(field, term)
+        out = {}
+        for doc in docs:
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == doc:
+                out[doc] = matcher.value_as("positions")
+        return out
+
+    def plan_docs(self, plan: LeafPlan) -> set[int]:
+        if plan.positional:
+            return self.phrase_docs(plan.field, plan.sequence)
+        result: set[int] | None = None
+        for kind, text in plan.parts:
+            if kind == "char":
+                docs = self.char_docs(plan.field, text)
+            elif kind == "word":
+                docs = self.word_docs(plan.field, text)
+            elif kind == "phrase":
+                docs = self.phrase_docs(plan.field, text.split("\x1f"))
+            else:
+                docs = self.term_docs(plan.field, text)
+            result = docs if result is None else result & docs
+            if not result:
+                return set()
+        return result or set()
+
+    def leaf_docs(self, leaf: Leaf) -> set[int]:
+        tokens = query_tokens(fold(leaf.text.strip()))
+        if not tokens:
+            return self.verified(leaf, self.all_docs())
+        fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
+        if leaf.field is None and len(tokens) == 1 and tokens[0].kind == "han" and len(tokens[0].text) == 1:
+            return self.char_docs("*", tokens[0].text)
+        docs: set[int] = set()
+        verify = False
+        for field in fields:
+            plan = plan_leaf(leaf, field, tokens)
+            verify |= plan.verify
+            docs |= self.plan_docs(plan)
+        return self.verified(leaf, docs) if verify else docs
+
+    def verified(self, leaf: Leaf, candidates: set[int]) -> set[int]:
+        pattern = verify_pattern(leaf)
+        fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
+        out = set()
+        for doc in candidates:
+            texts = unpack_texts(self.reader.stored_fields(doc)["texts"])
+            if pattern.search(fold(FIELD_SEPARATOR.join(texts[f] for f in fields))):
+                out.add(doc)
+        return out
