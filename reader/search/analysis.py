@@ -5,6 +5,9 @@
   positions is then a substring of one run, so Han phrase queries are exact.
 * Latin/digit runs become lowercase words, plus a Porter stem marked with ``~`` at the same
   position (``evaluations`` also finds ``evaluation``; exact words still score higher).
+* What separates two tokens is kept in the positions: none (``AI安全``) advances by 0,
+  white space by 1, anything else by 2. A phrase checked at exact offsets then tells
+  ``AI安全`` from ``AI 安全`` and ``AI-安全`` without reading the text.
 * A separate unigram stream (every Han character once) answers 1-character queries with one
   term lookup instead of a scan over all bigrams starting with that character.
 """
@@ -39,13 +42,25 @@ class QueryToken:
     text: str
     start: int  # in the folded query chunk
     end: int
+    pos: int = 0  # index position relative to the first token, as ``positions`` counts
+
+
+def gap(separator: str) -> int:
+    """Extra positions between two tokens for what separates them."""
+    if not separator:
+        return 0
+    return 1 if separator.isspace() else 2
 
 
 def positions(folded: str) -> dict[str, list[int]]:
     """Term -> positions for an already folded text (the index's view of a field)."""
     postings: dict[str, list[int]] = {}
     pos = 0
+    last_end = None
     for match in TOKEN.finditer(folded):
+        if last_end is not None and match.start() != last_end:
+            pos += gap(folded[last_end : match.start()])
+        last_end = match.end()
         run = match.group("han")
         if run:
             n = len(run)
@@ -74,10 +89,21 @@ def unigram_counts(folded: str) -> dict[str, int]:
 def query_tokens(chunk: str) -> list[QueryToken]:
     """Tokens of one folded query chunk (no whitespace inside), in order."""
     tokens = []
+    pos = 0
+    last_end = None
     for match in TOKEN.finditer(chunk):
+        if last_end is not None and match.start() != last_end:
+            pos += gap(chunk[last_end : match.start()])
+        last_end = match.end()
         kind = "han" if match.group("han") else "word"
-        tokens.append(QueryToken(kind, match.group(0), match.start(), match.end()))
+        tokens.append(QueryToken(kind, match.group(0), match.start(), match.end(), pos))
+        pos += len(match.group(0)) if kind == "han" else 1
     return tokens
+
+
+def has_punctuation(chunk: str) -> bool:
+    """True when the chunk has characters that are neither tokens nor white space."""
+    return bool(TOKEN.sub("", chunk).strip())
 
 
 def han_terms(run: str) -> list[str]:

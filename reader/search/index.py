@@ -25,7 +25,7 @@ from reader.search.documents import field_texts, pack_texts
 from reader.search.schema import INDEX_FORMAT, make_schema
 
 FORMAT_FILE = "reader-index.json"
-COMMIT_EVERY = 2500  # searching sees progress; each commit of a bulk writer adds 2 segments
+COMMIT_EVERY = 5000  # searching sees progress; each commit of a bulk writer adds 2 segments
 BULK_THRESHOLD = 400
 Progress = Callable[[int, int], None]  # (done, total)
 NotesProvider = Callable[[str], str]  # rel path -> annotation text to index
@@ -222,6 +222,7 @@ class SearchIndex:
                     date=article.date or "",
                     texts=pack_texts(texts),
                     chars="\n".join(texts.values()),
+                    tchars=texts["title"] + "\n" + texts["tags"],
                     **texts,
                 )
                 if path in indexed:

@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reader.search.analysis import _HAN, STEM_MARK, QueryToken, han_terms, query_tokens, stem
+from reader.search.analysis import (
+    _HAN,
+    STEM_MARK,
+    QueryToken,
+    han_terms,
+    has_punctuation,
+    query_tokens,
+    stem,
+)
 from reader.search.documents import FIELD_SEPARATOR, unpack_texts
 from reader.search.folding import fold
 from reader.search.query import Leaf
@@ -18,49 +26,52 @@ from reader.search.schema import TEXT_FIELDS
 _WORDCHAR = rf"[^\W_{_HAN}]"
 
 
+Sequence = list[tuple[str, int]]  # (term, position offset from the first term)
+
+
 @dataclass
 class LeafPlan:
-    """How one leaf is decided on one field: required position sequence, or parts + verify."""
+    """How one leaf is decided on one field."""
 
     field: str
-    sequence: list[str]  # consecutive terms (a phrase) when ``positional``
-    parts: list[tuple[str, str]]  # ("term" | "prefix" | "phrase", text) all required
+    sequence: Sequence  # terms at fixed offsets, when ``positional``
+    parts: list[tuple[str, object]]  # otherwise: ("char" | "word" | "phrase", ...) all required
     positional: bool
-    verify: bool
+    verify: bool  # the text must confirm (punctuation, a trailing single character)
 
 
-def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken]) -> LeafPlan:
-    """In the index every Han run ends with its last character as a unigram, so a run that is
-    followed by another token is matched by its bigrams plus that unigram. A run at the end of
-    the query may continue in the text: bigrams only. A single character at the end is a
-    prefix, which positions cannot express: then all parts are required and text verifies."""
-    if len(tokens) == 1:
+def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: bool) -> LeafPlan:
+    """Every Han run is indexed as its bigrams plus its last character, so a run followed by
+    another token is matched by bigrams plus that unigram. A run at the end of the query may
+    continue in the text: bigrams only. A single character at the end is a prefix, which
+    positions cannot express: then all parts are required and the text verifies."""
+    if len(tokens) == 1 and not punctuation:
         token = tokens[0]
         if token.kind == "han" and len(token.text) == 1:
             return LeafPlan(field, [], [("char", token.text)], False, False)
         if token.kind == "han":
-            terms = han_terms(token.text)
-            return LeafPlan(field, terms, [], True, False)
+            return LeafPlan(field, [(t, i) for i, t in enumerate(han_terms(token.text))], [], True, False)
         if leaf.phrase or not token.text.isalpha():
-            return LeafPlan(field, [token.text], [], True, False)
+            return LeafPlan(field, [(token.text, 0)], [], True, False)
         return LeafPlan(field, [], [("word", token.text)], False, False)
-    sequence: list[str] = []
-    parts: list[tuple[str, str]] = []
+    sequence: Sequence = []
+    parts: list[tuple[str, object]] = []
     positional = True
     for number, token in enumerate(tokens):
         last = number == len(tokens) - 1
         if token.kind == "word":
-            sequence.append(token.text)
-            parts.append(("term", token.text))
+            sequence.append((token.text, token.pos))
+            parts.append(("phrase", [(token.text, 0)]))
         elif len(token.text) == 1 and last:
             positional = False
             parts.append(("char", token.text))
         else:
             terms = han_terms(token.text) + ([] if last else [token.text[-1]])
-            sequence.extend(terms)
-            parts.append(("phrase", "\x1f".join(terms)))
-    # Positions cannot tell "AI安全" from "AI 安全" or "U.S" from "U S": the text decides.
-    return LeafPlan(field, sequence, parts, positional, True)
+            offsets = list(range(len(han_terms(token.text)))) + ([] if last else [len(token.text) - 1])
+            run = [(t, token.pos + o) for t, o in zip(terms, offsets, strict=True)]
+            sequence.extend(run)
+            parts.append(("phrase", [(t, o - run[0][1]) for t, o in run]))
+    return LeafPlan(field, sequence, parts, positional, punctuation or not positional)
 
 
 def verify_pattern(leaf: Leaf) -> re.Pattern[str]:
@@ -105,42 +116,36 @@ class LeafMatcher:
     def word_docs(self, field: str, word: str) -> set[int]:
         return self.term_docs(field, word) | self.term_docs(field, STEM_MARK + stem(word))
 
-    def phrase_docs(self, field: str, terms: list[str]) -> set[int]:
-        if not terms:
+    def phrase_docs(self, field: str, sequence: Sequence) -> set[int]:
+        if not sequence:
             return set()
-        sets = [self.term_docs(field, t) for t in dict.fromkeys(terms)]
+        terms = list(dict.fromkeys(term for term, _ in sequence))
+        sets = sorted((self.term_docs(field, t) for t in terms), key=len)
         candidates = set.intersection(*sets)
-        if len(terms) == 1 or not candidates:
+        if len(sequence) == 1 or not candidates:
             return candidates
-        order = sorted(candidates)
-        positions = [self._positions(field, term, order) for term in terms]
+        positions = {term: self._positions(field, term, candidates) for term in terms}
+        # Check the rarest terms first: most candidates fail early.
+        order = sorted(sequence, key=lambda item: len(positions[item[0]]))
+        first_term, first_offset = order[0]
         found = set()
-        for doc in order:
-            starts = set(positions[0][doc])
-            for offset in range(1, len(terms)):
-                starts &= {p - offset for p in positions[offset][doc]}
+        for doc in candidates:
+            starts = {p - first_offset for p in positions[first_term][doc]}
+            for term, offset in order[1:]:
+                starts &= {p - offset for p in positions[term][doc]}
                 if not starts:
                     break
             if starts:
                 found.add(doc)
         return found
 
-    def _positions(self, field: str, term: str, docs: list[int]) -> dict[int, list[int]]:
-        matcher = self.reader.postings(field, term)
-        out = {}
-        for doc in docs:
-            if not matcher.is_active():
-                break
-            if matcher.id() < doc:
-                matcher.skip_to(doc)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == doc:
-                out[doc] = matcher.value_as("positions")
-        return out
+    def _positions(self, field: str, term: str, docs: set[int]) -> dict[int, list[int]]:
+        """Positions of ``term`` in ``docs``: one pass over its postings, decoding only those."""
+        decode = self.searcher.schema[field].format.decode_positions
+        return {doc: decode(value) for doc, value in self.reader.postings(field, term).all_items() if doc in docs}
 
     def plan_docs(self, plan: LeafPlan) -> set[int]:
-        if plan.positional:
+        if plan.positional and plan.sequence:
             return self.phrase_docs(plan.field, plan.sequence)
         result: set[int] | None = None
         for kind, text in plan.parts:
@@ -149,25 +154,27 @@ class LeafMatcher:
             elif kind == "word":
                 docs = self.word_docs(plan.field, text)
             elif kind == "phrase":
-                docs = self.phrase_docs(plan.field, text.split("\x1f"))
+                docs = self.phrase_docs(plan.field, text)
             else:
-                docs = self.term_docs(plan.field, text)
+                raise ValueError(kind)
             result = docs if result is None else result & docs
             if not result:
                 return set()
         return result or set()
 
     def leaf_docs(self, leaf: Leaf) -> set[int]:
-        tokens = query_tokens(fold(leaf.text.strip()))
+        folded = fold(leaf.text.strip())
+        tokens = query_tokens(folded)
+        punctuation = has_punctuation(folded)
         if not tokens:
             return self.verified(leaf, self.all_docs())
         fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
-        if leaf.field is None and len(tokens) == 1 and tokens[0].kind == "han" and len(tokens[0].text) == 1:
+        if leaf.field is None and len(tokens) == 1 and tokens[0].kind == "han" and len(tokens[0].text) == 1 and not punctuation:
             return self.char_docs("*", tokens[0].text)
         docs: set[int] = set()
         verify = False
         for field in fields:
-            plan = plan_leaf(leaf, field, tokens)
+            plan = plan_leaf(leaf, field, tokens, punctuation)
             verify |= plan.verify
             docs |= self.plan_docs(plan)
         return self.verified(leaf, docs) if verify else docs

@@ -14,7 +14,7 @@ from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
@@ -83,6 +83,8 @@ def make_schema() -> fields.Schema:
         body=CJKText(FIELD_BOOSTS["body"]),
         notes=CJKText(FIELD_BOOSTS["notes"]),
         chars=CJKChars(),
+        # Han characters of title and tags: ranks 1-character queries by title cheaply.
+        tchars=CJKChars(),
         # zlib-compressed texts of the fields: snippets and exact verification of mixed queries.
         texts=fields.STORED(),
     )

@@ -38,22 +38,28 @@ class SearchResult:
     message: str = ""
 
 
-def _scoring_terms(leaf: Leaf) -> wq.Query:
-    """Plain term queries that rank a leaf's documents (BM25F over the boosted fields)."""
+def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
+    """Term queries that rank a leaf's documents with BM25F over the boosted fields.
+
+    Ranking reads postings, so it uses few of them: for a Han run its two rarest bigrams
+    (they carry most of the information), for a single character the unigram fields.
+    """
     tokens = query_tokens(fold(leaf.text.strip()))
     fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
     queries: list[wq.Query] = []
     for token in tokens:
         if token.kind == "han" and len(token.text) == 1:
             if leaf.field is None:
-                queries.append(wq.Term("chars", token.text))
-            queries.extend(wq.Term(f, token.text) for f in fields)
+                queries += [wq.Term("chars", token.text), wq.Term("tchars", token.text, boost=3.0)]
+            else:
+                queries += [wq.Term(f, token.text) for f in fields]
         elif token.kind == "han":
-            queries.extend(wq.Term(f, t) for f in fields for t in dict.fromkeys(han_terms(token.text)))
+            bigrams = sorted(set(han_terms(token.text)), key=lambda t: reader.doc_frequency("body", t))[:2]
+            queries += [wq.Term(f, t) for f in fields for t in bigrams]
         else:
-            queries.extend(wq.Term(f, token.text, boost=2.0) for f in fields)
+            queries += [wq.Term(f, token.text, boost=2.0) for f in fields]
             if not leaf.phrase and token.text.isalpha():
-                queries.extend(wq.Term(f, STEM_MARK + stem(token.text)) for f in fields)
+                queries += [wq.Term(f, STEM_MARK + stem(token.text)) for f in fields]
     if not queries:
         return wq.Every()
     return queries[0] if len(queries) == 1 else wq.Or(queries)
@@ -89,7 +95,7 @@ class _Evaluator:
         if isinstance(node, DateRange):
             return None
         if isinstance(node, Leaf):
-            return _scoring_terms(node)
+            return _scoring_terms(node, self.matcher.reader)
         if node.kind == "not":
             return None
         parts = [q for q in (self.ranking_query(c) for c in node.children) if q is not None]
