@@ -157,3 +157,106 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
         snippet = _html.unescape(_re.sub(r"</?mark>", "**", hit.snippet))
         print(f"\n{hit.title}  [{hit.path}]  {hit.date}\n  {snippet}")
     return 0
+
+
+def _article_path(library, path: str) -> str:
+    """Accept a path relative to the library, or a file path inside it."""
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        try:
+            return candidate.resolve().relative_to(library.root).as_posix()
+        except ValueError:
+            raise UsageError(f"{path}: not an article of the library {library.root}") from None
+    if not (library.root / path).is_file():
+        raise UsageError(f"{path}: no such article in {library.root}")
+    return Path(path).as_posix()
+
+
+def cmd_export(args: argparse.Namespace, paths: DataPaths) -> int:
+    from reader.annotations.service import highlight_ranges, open_article
+    from reader.annotations.store import AnnotationStore
+    from reader.library import frontmatter
+    from reader.render.article import render_article
+    from reader.render.export import article_page
+
+    library = open_library(args, paths)
+    rel = _article_path(library, args.path)
+    if args.format == "markdown":
+        source = library.file_path(rel)
+        if source.suffix.lower() in (".md", ".markdown"):
+            sys.stdout.write(source.read_text(encoding="utf-8", errors="replace"))
+        else:
+            sys.stdout.write(frontmatter.dump(library.load(rel)))
+        return 0
+    store = AnnotationStore.open_for_reading(paths)
+    if store is None:
+        article = library.load(rel)
+        rendered, items = render_article(article), []
+    else:
+        article, rendered, _, items = open_article(store, library, rel)
+    if args.format == "text":
+        sys.stdout.write(rendered.text)
+        return 0
+    colors = {c.key: c.color for c in store.colors()} if store else {}
+    ranges = [(s, e, colors.get(a.color, "#ffe066"), a.note) for s, e, a in highlight_ranges(rendered, items)]
+    sys.stdout.write(article_page(article, rendered, ranges))
+    return 0
+
+
+def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
+    from reader.annotations.exchange import ImportError_, export_json, export_markdown, import_json
+    from reader.annotations.store import AnnotationStore
+
+    library = open_library(args, paths)
+    root = str(library.root)
+    if args.action == "import":
+        source = Path(args.file)
+        if not source.is_file():
+            raise UsageError(f"{args.file}: no such file")
+        store = AnnotationStore.open(paths)
+        for message in store.messages:
+            print(message, file=sys.stderr)
+        try:
+            report = import_json(store, source.read_text(encoding="utf-8-sig"), root)
+        except (ImportError_, UnicodeDecodeError) as exc:
+            print(f"{source}: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            store.close()
+        print(f"{source}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged", file=sys.stderr)
+        return 0
+    from reader.annotations.service import open_article
+
+    store = AnnotationStore.open_for_reading(paths)
+    items = []
+    colors = {}
+    if store is not None:
+        store.close()
+        store = AnnotationStore.open(paths)  # re-anchoring to edited articles writes
+        for message in store.messages:
+            print(message, file=sys.stderr)
+        # Re-attach to the articles as they are now, so positions point at today's text.
+        for path in sorted({i.article for i in store.all(root)}):
+            if library.file_path(path).is_file():
+                open_article(store, library, path)
+        items = store.all(root)
+        colors = {c.key: c.name for c in store.colors()}
+        store.close()
+    if args.article:
+        rel = _article_path(library, args.article)
+        items = [i for i in items if i.article == rel]
+    if args.format == "json":
+        output = export_json(items, colors)
+    else:
+        articles = {}
+        for path in {i.article for i in items}:
+            if library.file_path(path).exists():
+                articles[path] = library.load(path)
+        output = export_markdown(items, articles, colors)
+    if args.output:
+        from reader.settings import write_atomically
+
+        write_atomically(Path(args.output), output.encode("utf-8"))
+    else:
+        sys.stdout.write(output)
+    return 0

@@ -305,8 +305,10 @@ class AnnotationStore:
         """Re-attach the article's highlights to its current plain text if it changed."""
         items = self.for_article(library, article)
         changed = []
+        result = []
         for item in items:
             if item.article_hash == article_hash or item.quote is None:
+                result.append(item)
                 continue
             found = anchor(text, item.quote, item.position)
             if found.attached:
@@ -317,10 +319,11 @@ class AnnotationStore:
             else:
                 updated = replace(item, state=ORPHAN, score=0.0, article_hash=article_hash)
             changed.append(updated)
+            result.append(updated)
         if changed and not self.read_only:
             for item in changed:
                 self.put(item)
-        return self.for_article(library, article) if changed else items
+        return sorted(result, key=lambda a: (a.orphan, a.position.start if a.position else 0, a.created))
 
     def follow_renames(self, library: str, present: dict[str, str]) -> int:
         """Move annotations of articles that vanished to an article with the same content

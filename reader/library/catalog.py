@@ -16,7 +16,7 @@ from pathlib import Path
 from reader import db
 from reader.library.model import Article, Source
 from reader.library.reading import load_file
-from reader.library.scanning import scan_library
+from reader.library.scanning import Found, scan_library
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -116,9 +116,11 @@ class Catalog:
         self,
         on_problem: Callable[[str, str], None] | None = None,
         force: bool = False,
+        only: set[str] | None = None,
     ) -> ScanReport:
         """Bring the catalog in line with the folder. ``on_problem(rel_path, problem)`` is
-        called for every file that has one (old or new), so callers can report them."""
+        called for every file that has one (old or new), so callers can report them.
+        ``only`` re-checks just those paths (a watcher said they changed)."""
         report = ScanReport()
         known = {
             row["path"]: (row["size"], row["mtime_ns"], row["hash"], row["problems"])
@@ -126,7 +128,12 @@ class Catalog:
         }
         seen: set[str] = set()
         pending: list[tuple] = []
-        for found in scan_library(self.library):
+        if only is not None:
+            found_files = [Found(self.library / p, p) for p in sorted(only) if (self.library / p).exists() or (self.library / p).is_symlink()]
+            known = {p: v for p, v in known.items() if p in only}
+        else:
+            found_files = scan_library(self.library)
+        for found in found_files:
             seen.add(found.rel_path)
             old = known.get(found.rel_path)
             if found.problem:

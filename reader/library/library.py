@@ -35,6 +35,11 @@ class Library:
         """Read one article fully (body included). Problems are recorded on the article."""
         return load_file(self.file_path(rel_path), rel_path).article
 
+    def load_with_hash(self, rel_path: str) -> tuple[Article, str]:
+        """The article and the SHA-256 of its file (the version annotations are anchored to)."""
+        loaded = load_file(self.file_path(rel_path), rel_path)
+        return loaded.article, loaded.content_hash
+
 
 def resolve_library(paths: DataPaths, requested: str | None, settings: Settings | None = None) -> Library:
     """The library to use: the one asked for, else the last one opened, else the samples."""

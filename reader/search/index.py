@@ -25,6 +25,7 @@ from reader.search.documents import field_texts, pack_texts
 from reader.search.schema import INDEX_FORMAT, make_schema
 
 FORMAT_FILE = "reader-index.json"
+VERSIONS_FILE = "reader-versions.json"
 COMMIT_EVERY = 5000  # searching sees progress; each commit of a bulk writer adds 2 segments
 BULK_THRESHOLD = 400
 Progress = Callable[[int, int], None]  # (done, total)
@@ -144,13 +145,28 @@ class SearchIndex:
             return self._searcher
 
     def indexed_versions(self) -> dict[str, str]:
-        searcher = self.searcher()
+        """Path -> indexed version. Read from a manifest written after each commit when it
+        matches the index generation; otherwise from the stored fields (slow, always right)."""
+        ix = self.open()
+        generation = ix.latest_generation()
+        try:
+            manifest = json.loads((self.dir / VERSIONS_FILE).read_text(encoding="utf-8"))
+            if manifest.get("generation") == generation:
+                return manifest["versions"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
         out = {}
-        reader = searcher.reader()
+        reader = self.searcher().reader()
         for docnum in reader.all_doc_ids():
             stored = reader.stored_fields(docnum)
             out[stored["path"]] = stored.get("hash", "")
         return out
+
+    def _write_manifest(self, versions: dict[str, str]) -> None:
+        from reader.settings import write_atomically
+
+        data = {"generation": self.open().latest_generation(), "versions": versions}
+        write_atomically(self.dir / VERSIONS_FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
@@ -209,6 +225,7 @@ class SearchIndex:
         try:
             for path in stale:
                 writer.delete_by_term("path", path)
+                indexed.pop(path, None)
                 report.removed += 1
                 done += 1
             for path, _entry, notes, version in todo:
@@ -229,14 +246,17 @@ class SearchIndex:
                     report.updated += 1
                 else:
                     report.added += 1
+                indexed[path] = version
                 done += 1
                 if progress:
                     progress(done, total)
                 if done % COMMIT_EVERY == 0 and done < total:
                     writer.commit()
+                    self._write_manifest(indexed)
                     writer = self.writer(timeout=30, bulk=bulk)
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        self._write_manifest(indexed)
         return report
