@@ -1,0 +1,159 @@
+"""The article list: a model of catalog rows, a sort/filter proxy, and search results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from reader.search.folding import fold
+
+PathRole = Qt.ItemDataRole.UserRole + 1
+DateRole = Qt.ItemDataRole.UserRole + 2
+SubtitleRole = Qt.ItemDataRole.UserRole + 3
+CountRole = Qt.ItemDataRole.UserRole + 4
+ReadRole = Qt.ItemDataRole.UserRole + 5
+TagsRole = Qt.ItemDataRole.UserRole + 6
+ProblemsRole = Qt.ItemDataRole.UserRole + 7
+LastReadRole = Qt.ItemDataRole.UserRole + 8
+SnippetRole = Qt.ItemDataRole.UserRole + 9
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class ArticleRow:
+    path: str
+    title: str
+    date: str = ""
+    tags: list[str] = field(default_factory=list)
+    source: str = ""
+    problems: list[str] = field(default_factory=list)
+    highlights: int = 0
+    last_read: int = 0
+    snippet: str = ""
+
+    @property
+    def subtitle(self) -> str:
+        return self.tags[0] if self.tags else self.source
+
+
+def source_label(sources) -> str:
+    for source in sources:
+        host = urlparse(source.url).hostname if source.url else ""
+        if host:
+            return host.removeprefix("www.")
+    return ""
+
+
+class _RowsModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[ArticleRow] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join([row.path, *row.problems])
+        return {
+            PathRole: row.path,
+            DateRole: row.date,
+            SubtitleRole: row.subtitle,
+            CountRole: row.highlights,
+            ReadRole: row.last_read > 0,
+            TagsRole: list(row.tags),
+            ProblemsRole: list(row.problems),
+            LastReadRole: row.last_read,
+            SnippetRole: row.snippet,
+        }.get(role)
+
+    def set_rows(self, rows: list[ArticleRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_of(self, path: str) -> int:
+        for number, row in enumerate(self.rows):
+            if row.path == path:
+                return number
+        return -1
+
+    def update_row(self, path: str, **changes) -> None:
+        number = self.row_of(path)
+        if number < 0:
+            return
+        for key, value in changes.items():
+            setattr(self.rows[number], key, value)
+        index = self.index(number, 0)
+        self.dataChanged.emit(index, index)
+
+
+class ArticleListModel(_RowsModel):
+    """Every article of the library, loaded from the catalog (no file is parsed)."""
+
+
+class SearchResultsModel(_RowsModel):
+    """Hits of one search, in rank order, each with its snippet."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.query = ""
+        self.total = 0
+
+
+class ArticleFilterProxy(QSortFilterProxyModel):
+    """Sorting (date, title, recently read) and filtering (tag, words in the title)."""
+
+    SORTS = ("date", "title", "recent")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.sort_mode = "date"
+        self.tag = ""
+        self.text = ""
+        self.setDynamicSortFilter(True)
+
+    def set_sort_mode(self, mode: str) -> None:
+        self.sort_mode = mode if mode in self.SORTS else "date"
+        order = Qt.SortOrder.AscendingOrder if self.sort_mode == "title" else Qt.SortOrder.DescendingOrder
+        self.invalidate()
+        self.sort(0, order)
+
+    def set_tag(self, tag: str) -> None:
+        self.tag = tag
+        self.invalidateFilter()
+
+    def set_text(self, text: str) -> None:
+        self.text = fold(text.strip())
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if self.tag and self.tag not in (model.data(index, TagsRole) or []):
+            return False
+        return not (self.text and self.text not in fold(model.data(index, Qt.ItemDataRole.DisplayRole) or ""))
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        model = self.sourceModel()
+        if self.sort_mode == "title":
+            return fold(model.data(left) or "") < fold(model.data(right) or "")
+        role = LastReadRole if self.sort_mode == "recent" else DateRole
+        a, b = model.data(left, role), model.data(right, role)
+        if a == b:  # ties: by title, so the order is stable
+            return fold(model.data(left) or "") > fold(model.data(right) or "")
+        return a < b

@@ -1,0 +1,86 @@
+"""Find in article (Ctrl+F): marks every match, "3 / 12", folds case, width and 简/繁."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+from reader.search.folding import fold, fold_with_offsets, to_original
+from reader.ui.i18n import tr
+
+
+def find_all(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every (start, end) of ``needle`` in ``text`` after folding, in original offsets."""
+    target = fold(needle.strip())
+    if not target:
+        return []
+    folded, origin = fold_with_offsets(text)
+    spans = []
+    for match in re.finditer(re.escape(target), folded):
+        spans.append((to_original(match.start(), origin), to_original(match.end(), origin)))
+    return spans
+
+
+class FindLine(QLineEdit):
+    step = Signal(bool)  # forward?
+    closed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.step.emit(not bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.closed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class FindBar(QWidget):
+    query_changed = Signal(str)
+    step_requested = Signal(bool)
+    closed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.line = FindLine(self)
+        self.line.setPlaceholderText(tr("Find in article"))
+        self.count = QLabel("", self)
+        self.count.setMinimumWidth(70)
+        previous = QToolButton(self)
+        previous.setText("▲")
+        previous.setToolTip(tr("Previous match (Shift+Enter)"))
+        following = QToolButton(self)
+        following.setText("▼")
+        following.setToolTip(tr("Next match (Enter)"))
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setToolTip(tr("Close (Esc)"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.addWidget(self.line, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(previous)
+        layout.addWidget(following)
+        layout.addWidget(close)
+        self.line.textChanged.connect(self.query_changed)
+        self.line.step.connect(self.step_requested)
+        self.line.closed.connect(self.closed)
+        previous.clicked.connect(lambda: self.step_requested.emit(False))
+        following.clicked.connect(lambda: self.step_requested.emit(True))
+        close.clicked.connect(self.closed)
+
+    def show_count(self, current: int, total: int) -> None:
+        if not self.line.text().strip():
+            self.count.setText("")
+        elif total == 0:
+            self.count.setText(tr("No matches"))
+        else:
+            self.count.setText(f"{current} / {total}")
+
+    def open(self) -> None:
+        self.show()
+        self.line.setFocus()
+        self.line.selectAll()

@@ -1,0 +1,621 @@
+"""The main window: builds the panes, menus and status bar, and connects their signals."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader import APP_NAME, __version__
+from reader.annotations.selectors import describe
+from reader.annotations.service import highlight_ranges
+from reader.library.importing import import_files
+from reader.library.library import Library
+from reader.library.model import ARTICLE_SUFFIXES
+from reader.paths import DataPaths
+from reader.search.query import parse_query, positive_leaves
+from reader.search.snippets import match_spans
+from reader.settings import Settings
+from reader.ui import dialogs
+from reader.ui.annotations_panel import AnnotationsPanel, color_icon
+from reader.ui.article_list import ArticleListPanel
+from reader.ui.article_models import (
+    ArticleFilterProxy,
+    ArticleListModel,
+    ArticleRow,
+    PathRole,
+    SearchResultsModel,
+)
+from reader.ui.find_bar import FindBar, find_all
+from reader.ui.i18n import tr
+from reader.ui.reading_pane import ReadingPane
+from reader.ui.session import LibrarySession, OpenedArticle
+from reader.ui.theme import palette_for, resolve_theme
+from reader.ui.ui_state import JsonState
+
+WATCH_DELAY_MS = 600
+PERIODIC_RESCAN_MS = 15_000
+
+
+class MainWindow(QMainWindow):
+    idle = Signal()  # rendering, search and indexing have all finished (screenshots wait on it)
+
+    def __init__(self, paths: DataPaths, settings: Settings, library: Library, theme: str | None = None) -> None:
+        super().__init__()
+        self.paths, self.settings = paths, settings
+        self.window_state = JsonState(paths.state_file)
+        self.theme_setting = theme or settings.get("theme")
+        self.current: OpenedArticle | None = None
+        self.pending_search_marks: str = ""
+        self.undo_stack: list = []
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+
+        self.list_panel = ArticleListPanel(self)
+        self.library_model = ArticleListModel(self)
+        self.proxy = ArticleFilterProxy(self)
+        self.proxy.setSourceModel(self.library_model)
+        self.results_model = SearchResultsModel(self)
+        self.list_panel.view.setModel(self.proxy)
+        self.pane = ReadingPane(self)
+        self.find_bar = FindBar(self)
+        self.find_bar.hide()
+        self.annotations = AnnotationsPanel(self)
+        reading = QWidget(self)
+        column = QVBoxLayout(reading)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.find_bar)
+        column.addWidget(self.pane, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(reading)
+        self.splitter.addWidget(self.annotations)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 700, 290])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setText("✕")
+        self.cancel_button.setToolTip(tr("Cancel indexing"))
+        progress_box = QWidget(self)
+        row = QHBoxLayout(progress_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        self.progress_box = progress_box
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(progress_box)
+        progress_box.hide()
+
+        self.watcher = QFileSystemWatcher(self)
+        self.watch_timer = QTimer(self, singleShot=True, interval=WATCH_DELAY_MS)
+        self.periodic = QTimer(self, interval=PERIODIC_RESCAN_MS)
+        self.position_timer = QTimer(self, singleShot=True, interval=800)
+        self.session: LibrarySession | None = None
+        self._build_menus()
+        self._connect()
+        self.apply_theme(self.theme_setting, save=False)
+        self.pane.zoom = int(settings.get("zoom"))
+        self.open_library(library)
+        self._restore_window()
+
+    # Building --------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("&File"))
+        self.open_action = file_menu.addAction(tr("Open library…"), QKeySequence.StandardKey.Open, self.choose_library)
+        self.recent_menu = file_menu.addMenu(tr("Recent libraries"))
+        file_menu.addAction(tr("Import files…"), self.choose_imports)
+        file_menu.addSeparator()
+        file_menu.addAction(tr("Preferences…"), self.show_preferences)
+        file_menu.addSeparator()
+        file_menu.addAction(tr("Quit"), QKeySequence.StandardKey.Quit, self.close)
+
+        view = bar.addMenu(tr("&View"))
+        view.addAction(tr("Search the library"), QKeySequence("Ctrl+K"), self.list_panel.focus_search)
+        view.addAction(tr("Find in article"), QKeySequence.StandardKey.Find, self.find_bar.open)
+        view.addAction(tr("Next match"), QKeySequence("F3"), lambda: self.step_match(True))
+        view.addAction(tr("Previous match"), QKeySequence("Shift+F3"), lambda: self.step_match(False))
+        view.addSeparator()
+        view.addAction(tr("Zoom in"), QKeySequence("Ctrl+="), lambda: self.set_zoom(self.pane.zoom + 1))
+        QShortcut(QKeySequence("Ctrl++"), self, lambda: self.set_zoom(self.pane.zoom + 1))
+        view.addAction(tr("Zoom out"), QKeySequence("Ctrl+-"), lambda: self.set_zoom(self.pane.zoom - 1))
+        view.addAction(tr("Actual size"), QKeySequence("Ctrl+0"), lambda: self.set_zoom(0))
+        theme_menu = view.addMenu(tr("Theme"))
+        for key, label in (("system", tr("Follow system")), ("light", tr("Light")), ("dark", tr("Dark")), ("sepia", tr("Sepia"))):
+            theme_menu.addAction(label, lambda k=key: self.apply_theme(k))
+        self.toc_menu = view.addMenu(tr("Contents"))
+
+        library = bar.addMenu(tr("&Library"))
+        library.addAction(tr("Update index"), lambda: self.session and self.session.refresh())
+        library.addAction(tr("Rebuild index"), lambda: self.session and self.session.update_index(rebuild=True))
+        library.addAction(tr("Problems…"), self.show_problems)
+
+        edit = bar.addMenu(tr("&Edit"))
+        self.highlight_actions = []
+        self.undo_action = edit.addAction(tr("Undo delete"), QKeySequence.StandardKey.Undo, self.undo_delete)
+        self.highlight_menu = edit.addMenu(tr("Highlight"))
+
+        help_menu = bar.addMenu(tr("&Help"))
+        help_menu.addAction(tr("Keyboard shortcuts"), lambda: dialogs.show_shortcuts(self))
+        help_menu.addAction(tr("About Reader"), lambda: dialogs.show_about(self, __version__))
+
+        self.toolbar = self.addToolBar(tr("Highlight"))
+        self.toolbar.setObjectName("highlightToolbar")
+        self.toolbar.setMovable(False)
+
+    def _connect(self) -> None:
+        panel = self.list_panel
+        panel.view.open_requested.connect(self.open_index)
+        panel.view.clicked.connect(self.open_index)
+        panel.search_box.search_requested.connect(self.run_search)
+        panel.search_box.cleared.connect(self.clear_search)
+        panel.sort_changed.connect(self.set_sort)
+        panel.tag_changed.connect(self.proxy.set_tag)
+        self.pane.link_activated.connect(self.follow_link)
+        self.pane.highlight_requested.connect(self.highlight_selection)
+        self.pane.next_article_requested.connect(lambda: self.step_article(1))
+        self.pane.previous_article_requested.connect(lambda: self.step_article(-1))
+        self.pane.verticalScrollBar().valueChanged.connect(lambda _v: self.position_timer.start())
+        self.position_timer.timeout.connect(self.save_position)
+        self.find_bar.query_changed.connect(self.find_in_article)
+        self.find_bar.step_requested.connect(self.step_match)
+        self.find_bar.closed.connect(self.close_find)
+        self.annotations.open_requested.connect(self.scroll_to_annotation)
+        self.annotations.note_edited.connect(lambda id_, text: self.session.store.set_note(id_, text))
+        self.annotations.color_change_requested.connect(lambda id_, key: self.session.store.set_color(id_, key))
+        self.annotations.delete_requested.connect(self.delete_annotation)
+        self.annotations.reattach_requested.connect(self.reattach_annotation)
+        self.annotations.article_note_edited.connect(self.save_article_note)
+        self.annotations.library_item_activated.connect(self.open_annotation)
+        self.watcher.directoryChanged.connect(lambda _p: self.watch_timer.start())
+        self.watcher.fileChanged.connect(lambda _p: self.watch_timer.start())
+        self.watch_timer.timeout.connect(lambda: self.session and self.session.refresh())
+        self.periodic.timeout.connect(lambda: self.session and not self.session.indexing and self.session.refresh())
+        self.cancel_button.clicked.connect(lambda: self.session and self.session.cancel_indexing.set())
+
+    # Library ---------------------------------------------------------------------------------
+    def open_library(self, library: Library) -> None:
+        if self.session is not None:
+            self.annotations.note.flush()
+            self.annotations.article_note.flush()
+            self.session.close()
+        self.current = None
+        self.pane.clear_article()
+        session = LibrarySession(self.paths, library, self)
+        self.session = session
+        session.catalog_changed.connect(self.reload_rows)
+        session.index_progress.connect(self.show_progress)
+        session.index_finished.connect(self.index_finished)
+        session.search_finished.connect(self.show_results)
+        session.article_loaded.connect(self.show_article)
+        session.annotations_changed.connect(self.annotations_changed)
+        session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        for message in session.startup_messages():
+            QTimer.singleShot(0, lambda m=message: QMessageBox.warning(self, APP_NAME, m))
+        colors = session.store.colors()
+        self.annotations.set_colors(colors)
+        self.pane.colors = [(c.key, c.name, c.color) for c in colors]
+        self._build_highlight_actions()
+        self.reload_rows()
+        self._remember_library(library)
+        self._watch(library.root)
+        self.setWindowTitle(f"{library.root.name} — {APP_NAME}")
+        session.refresh()
+        self.periodic.start()
+        last = session.reading.last_article
+        if last and last in session.entries:
+            self.open_path(last)
+
+    def _build_highlight_actions(self) -> None:
+        self.toolbar.clear()
+        self.highlight_menu.clear()
+        label = QLabel(" " + tr("Highlight") + ": ", self.toolbar)
+        self.toolbar.addWidget(label)
+        for number, (key, name, css) in enumerate(self.pane.colors):
+            action = QAction(color_icon(css), name, self)
+            action.setToolTip(tr("Highlight the selection") + f" ({name})" + (" — H" if number == 0 else ""))
+            action.triggered.connect(lambda _c=False, k=key: self.highlight_selection(k))
+            button = QToolButton(self.toolbar)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.toolbar.addWidget(button)
+            self.highlight_menu.addAction(action)
+
+    def _watch(self, root: Path) -> None:
+        if self.watcher.directories():
+            self.watcher.removePaths(self.watcher.directories())
+        if self.watcher.files():
+            self.watcher.removePaths(self.watcher.files())
+        folders = [str(root)] + [str(p) for p in root.rglob("*") if p.is_dir() and not p.name.startswith(".")][:2000]
+        self.watcher.addPaths(folders)
+
+    def _remember_library(self, library: Library) -> None:
+        path = str(library.root)
+        recent = [p for p in self.settings.get("recent_libraries") if p != path]
+        self.settings.set("recent_libraries", [path, *recent][:8])
+        self.settings.set("library", path)
+        self.recent_menu.clear()
+        for item in self.settings.get("recent_libraries"):
+            self.recent_menu.addAction(item, lambda p=item: self.open_library(Library(Path(p), self.paths)) if Path(p).is_dir() else None)
+
+    def choose_library(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Open library"), str(self.session.library.root if self.session else Path.home()))
+        if folder:
+            self.open_library(Library(Path(folder).resolve(), self.paths))
+
+    def choose_imports(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Import files"), str(Path.home()), tr("Articles") + " (*.md *.markdown *.txt *.html *.htm)")
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, files: list[Path]) -> None:
+        if self.session is None:
+            return
+        results = import_files(files, self.session.library.root)
+        failed = [f"{r.source.name}: {r.problem}" for r in results if r.status == "failed"]
+        done = [r for r in results if r.status != "failed"]
+        text = tr("Imported {n} file(s).").replace("{n}", str(len(done)))
+        if failed:
+            QMessageBox.warning(self, APP_NAME, text + "\n\n" + "\n".join(failed))
+        self.statusBar().showMessage(text, 6000)
+        self.session.refresh()
+
+    def reload_rows(self) -> None:
+        rows = self.session.rows()
+        self.library_model.set_rows(rows)
+        self.proxy.set_sort_mode(self.proxy.sort_mode)
+        self.list_panel.set_tags(self.session.tags())
+        self.update_count()
+        self.annotations.set_library_items(self.session.library_annotations())
+
+    def update_count(self) -> None:
+        total = len(self.library_model.rows)
+        text = tr("{n} articles").replace("{n}", str(total))
+        problems = sum(1 for r in self.library_model.rows if r.problems)
+        if problems:
+            text += "  ·  " + tr("{n} with problems").replace("{n}", str(problems))
+        self.count_label.setText(text)
+
+    def set_sort(self, mode: str) -> None:
+        self.proxy.set_sort_mode(mode)
+        self.settings.set("sort", mode)
+
+    def show_problems(self) -> None:
+        dialogs.show_problems(self, self.session.problems if self.session else [])
+
+    # Indexing --------------------------------------------------------------------------------
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress_box.setVisible(total > 0 and done < total)
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat(tr("Indexing") + " %v/%m")
+
+    def index_finished(self, message: str) -> None:
+        self.progress_box.hide()
+        if message:
+            self.statusBar().showMessage(message, 10000)
+        query = self.list_panel.search_box.text().strip()
+        if query and self.list_panel.view.model() is self.results_model:
+            self.run_search(query)
+        self._maybe_idle()
+
+    # Search ----------------------------------------------------------------------------------
+    def run_search(self, query: str) -> None:
+        self.session.search(query)
+
+    def show_results(self, _generation: int, result) -> None:
+        rows = [ArticleRow(path=h.path, title=h.title, date=h.date, snippet=h.snippet,
+                           highlights=self.session.store.counts(self.session.root).get(h.path, 0),
+                           last_read=self.session.reading.last_read(h.path))
+                for h in result.hits]
+        self.results_model.query = result.query
+        self.results_model.total = result.total
+        self.results_model.set_rows(rows)
+        self.list_panel.view.setModel(self.results_model)
+        self.list_panel.set_search_mode(True)
+        parts = []
+        if result.message:
+            parts.append(tr("Query not understood; searched as words."))
+        if result.total == 0:
+            parts.append(tr("No results for “{q}”.").replace("{q}", result.query))
+        else:
+            count = tr("{n} articles").replace("{n}", str(result.total))
+            if len(rows) < result.total:
+                count += " " + tr("(showing the best {n})").replace("{n}", str(len(rows)))
+            parts.append(count)
+        self.list_panel.status.setText("  ".join(parts))
+        self.list_panel.status.show()
+        self._maybe_idle()
+
+    def clear_search(self) -> None:
+        self.session.search_generation += 1
+        self.list_panel.view.setModel(self.proxy)
+        self.list_panel.set_search_mode(False)
+        self.list_panel.status.hide()
+        self.pending_search_marks = ""
+        if self.current is not None:
+            self.pane.set_matches([], "search")
+
+    # Articles --------------------------------------------------------------------------------
+    def open_index(self, index: QModelIndex) -> None:
+        path = index.data(PathRole)
+        if path:
+            searching = self.list_panel.view.model() is self.results_model
+            self.pending_search_marks = self.results_model.query if searching else ""
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        self.annotations.note.flush()
+        self.annotations.article_note.flush()
+        self.save_position()
+        self.session.open_article(path)
+
+    def show_article(self, opened: OpenedArticle) -> None:
+        session = self.session
+        self.current = opened
+        self.pane.show_article(opened.article, opened.rendered, session.library.root, session.library.file_path(opened.path).parent)
+        self.refresh_annotations()
+        self._fill_toc(opened)
+        was_read = session.reading.is_read(opened.path)
+        position = session.reading.position(opened.path)
+        session.reading.mark_read(opened.path)
+        session.reading.save()
+        for model in (self.library_model, self.results_model):
+            model.update_row(opened.path, last_read=session.reading.last_read(opened.path))
+        if self.pending_search_marks:
+            self.mark_search(self.pending_search_marks)
+        elif was_read:
+            QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(position))
+        if self.find_bar.isVisible():
+            self.find_in_article(self.find_bar.line.text())
+        file_path = str(session.library.file_path(opened.path))
+        if self.watcher.files():
+            self.watcher.removePaths(self.watcher.files())
+        self.watcher.addPath(file_path)
+        self.setWindowTitle(f"{opened.article.title} — {APP_NAME}")
+        self._select_in_list(opened.path)
+        self._maybe_idle()
+
+    def _select_in_list(self, path: str) -> None:
+        view = self.list_panel.view
+        model = view.model()
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if index.data(PathRole) == path:
+                view.setCurrentIndex(index)
+                return
+
+    def _fill_toc(self, opened: OpenedArticle) -> None:
+        self.toc_menu.clear()
+        for level, text, anchor in opened.rendered.headings:
+            self.toc_menu.addAction("  " * (level - 1) + text, lambda a=anchor: self.pane.scrollToAnchor(a))
+        self.toc_menu.setEnabled(bool(opened.rendered.headings))
+
+    def step_article(self, step: int) -> None:
+        view = self.list_panel.view
+        model = view.model()
+        if model.rowCount() == 0:
+            return
+        row = view.currentIndex().row() if view.currentIndex().isValid() else -1
+        row = max(0, min(model.rowCount() - 1, row + step))
+        index = model.index(row, 0)
+        view.setCurrentIndex(index)
+        self.open_index(index)
+
+    def save_position(self) -> None:
+        if self.current is not None and self.session is not None:
+            self.session.reading.set_position(self.current.path, self.pane.scroll_fraction())
+
+    def mark_search(self, query: str) -> None:
+        leaves = positive_leaves(parse_query(query).root)
+        spans = match_spans(self.current.rendered.text, leaves) if leaves else []
+        self.pane.set_matches([(s, e) for s, e, _ in spans], "search")
+
+    def find_in_article(self, text: str) -> None:
+        if self.current is None:
+            return
+        doc_text = self.pane.document().toPlainText()
+        spans = find_all(doc_text, text) if text.strip() else []
+        mapping = self.pane.mapping
+        qt_spans = [(mapping.to_qt(s), mapping.to_qt(e)) for s, e in spans] if mapping else spans
+        total = self.pane.set_matches(qt_spans, "find", plain=False)
+        self.find_bar.show_count(1 if total else 0, total)
+
+    def step_match(self, forward: bool) -> None:
+        current, total = self.pane.step_match(forward)
+        if self.find_bar.isVisible():
+            self.find_bar.show_count(current, total)
+
+    def close_find(self) -> None:
+        self.find_bar.hide()
+        self.pane.set_matches([], "find")
+        self.pane.setFocus()
+
+    def follow_link(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if not scheme and url.hasFragment() and not url.path():
+            self.pane.scrollToAnchor(url.fragment())
+            return
+        if scheme in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)  # only ever on a click
+            return
+        if scheme or self.current is None:
+            self.statusBar().showMessage(tr("This link is not opened: ") + url.toString()[:120], 6000)
+            return
+        target = (self.session.library.file_path(self.current.path).parent / url.path()).resolve()
+        try:
+            rel = target.relative_to(self.session.library.root).as_posix()
+        except ValueError:
+            self.statusBar().showMessage(tr("This link points outside the library."), 6000)
+            return
+        if target.suffix.lower() in ARTICLE_SUFFIXES and target.is_file():
+            self.open_path(rel)
+
+    # Annotations -----------------------------------------------------------------------------
+    def refresh_annotations(self, keep: str = "") -> None:
+        if self.current is None:
+            self.annotations.show_annotations([], "")
+            return
+        items = self.session.highlights_for(self.current)
+        ranges = [(s, e, self.annotations.color_css(a.color), a.note) for s, e, a in highlight_ranges(self.current.rendered, items)]
+        self.pane.set_highlights(ranges)
+        note = self.session.store.article_note(self.session.root, self.current.path)
+        self.annotations.show_annotations(items, note.note if note else "", keep)
+
+    def annotations_changed(self, article: str) -> None:
+        count = self.session.store.counts(self.session.root).get(article, 0)
+        self.library_model.update_row(article, highlights=count)
+        self.results_model.update_row(article, highlights=count)
+        if self.current is not None and article == self.current.path:
+            current = self.annotations.current()
+            self.refresh_annotations(keep=current.id if current else "")
+        self.annotations.set_library_items(self.session.library_annotations())
+
+    def highlight_selection(self, color: str) -> None:
+        selection = self.pane.selection_range()
+        if selection is None or self.current is None:
+            self.statusBar().showMessage(tr("Select text in the article first."), 4000)
+            return
+        quote, position = describe(self.current.rendered.text, *selection)
+        if not self._writable():
+            return
+        item = self.session.store.add_highlight(self.session.root, self.current.path, quote, position, color, article_hash=self.current.content_hash)
+        self.refresh_annotations(keep=item.id)
+
+    def _writable(self) -> bool:
+        if self.session.store.read_only:
+            QMessageBox.warning(self, APP_NAME, tr("Annotations are read-only (written by a newer Reader)."))
+            return False
+        return True
+
+    def delete_annotation(self, annotation_id: str) -> None:
+        removed = self.session.store.delete(annotation_id)
+        if removed is not None:
+            self.undo_stack.append(removed)
+            self.statusBar().showMessage(tr("Highlight deleted. Ctrl+Z to undo."), 6000)
+
+    def undo_delete(self) -> None:
+        if self.undo_stack and self.session is not None:
+            self.session.store.put(self.undo_stack.pop())
+
+    def reattach_annotation(self, annotation_id: str) -> None:
+        selection = self.pane.selection_range()
+        if selection is None or self.current is None:
+            self.statusBar().showMessage(tr("Select the text to attach it to, then press the button."), 6000)
+            return
+        quote, position = describe(self.current.rendered.text, *selection)
+        self.session.store.reattach(annotation_id, quote, position, self.current.content_hash)
+
+    def save_article_note(self, text: str) -> None:
+        if self.current is not None and self.session is not None:
+            self.session.store.set_article_note(self.session.root, self.current.path, text)
+
+    def scroll_to_annotation(self, annotation_id: str) -> None:
+        item = self.session.store.get(annotation_id)
+        if item is not None and item.position is not None and not item.orphan:
+            self.pane.scroll_to_plain(item.position.start)
+
+    def open_annotation(self, article: str, annotation_id: str) -> None:
+        if self.current is not None and self.current.path == article:
+            self.scroll_to_annotation(annotation_id)
+            return
+        def once(opened: OpenedArticle) -> None:
+            self.session.article_loaded.disconnect(once)
+            if opened.path == article:
+                self.scroll_to_annotation(annotation_id)
+        self.session.article_loaded.connect(once)
+        self.open_path(article)
+
+    # Appearance ------------------------------------------------------------------------------
+    def apply_theme(self, setting: str, save: bool = True) -> None:
+        self.theme_setting = setting
+        theme = resolve_theme(setting)
+        QApplication.instance().setPalette(palette_for(theme))
+        self.pane.apply_theme(theme)
+        if save:
+            self.settings.set("theme", setting)
+        self._rerender()
+
+    def set_zoom(self, zoom: int) -> None:
+        self.pane.zoom = max(-6, min(16, zoom))
+        self.settings.set("zoom", self.pane.zoom)
+        self.pane.update_measure()
+        self._rerender()
+
+    def _rerender(self) -> None:
+        if self.current is not None:
+            fraction = self.pane.scroll_fraction()
+            self.pane.show_article(self.current.article, self.current.rendered, self.session.library.root, self.session.library.file_path(self.current.path).parent)
+            self.refresh_annotations()
+            QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(fraction))
+
+    def show_preferences(self) -> None:
+        dialogs.show_preferences(self)
+
+    # Window state ----------------------------------------------------------------------------
+    def _restore_window(self) -> None:
+        data = self.window_state.data
+        if "geometry" in data:
+            self.restoreGeometry(QByteArray(base64.b64decode(data["geometry"])))
+        if "splitter" in data:
+            self.splitter.restoreState(QByteArray(base64.b64decode(data["splitter"])))
+        sort = self.settings.get("sort")
+        self.list_panel.sort_box.setCurrentIndex(max(0, self.list_panel.sort_box.findData(sort)))
+
+    def save_window(self) -> None:
+        self.window_state.data["geometry"] = base64.b64encode(bytes(self.saveGeometry())).decode()
+        self.window_state.data["splitter"] = base64.b64encode(bytes(self.splitter.saveState())).decode()
+        self.window_state.dirty = True
+        self.window_state.save()
+
+    def closeEvent(self, event) -> None:
+        self.annotations.note.flush()
+        self.annotations.article_note.flush()
+        self.save_position()
+        self.save_window()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        super().closeEvent(event)
+
+    # Drag and drop ---------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            self.import_paths(files)
+            event.acceptProposedAction()
+
+    # Idle detection (screenshots, tests) -----------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        s = self.session
+        return bool(s and (s.indexing or s.background.busy or s.searches.busy or s.loader.busy))
+
+    def _maybe_idle(self) -> None:
+        if not self.busy:
+            self.idle.emit()

@@ -1,0 +1,201 @@
+"""The open library behind the window: catalog, index, annotations, and background work.
+
+Widgets never do this work; they call the session and listen to its signals. Jobs run on
+worker threads with their own catalog connection and index searcher, and hand back plain
+results on the UI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from reader.annotations.service import follow_library
+from reader.annotations.store import AnnotationStore
+from reader.library.catalog import CatalogEntry
+from reader.library.library import Library
+from reader.library.model import Article
+from reader.paths import DataPaths
+from reader.render.article import RenderedArticle, render_article
+from reader.search.index import Cancelled, IndexBusy, SearchIndex
+from reader.search.searching import SearchResult, search
+from reader.ui.article_models import ArticleRow, source_label
+from reader.ui.i18n import tr
+from reader.ui.ui_state import ReadingState
+from reader.ui.workers import TaskRunner
+
+SEARCH_LIMIT = 300
+
+
+@dataclass
+class OpenedArticle:
+    path: str
+    article: Article
+    rendered: RenderedArticle
+    content_hash: str
+
+
+class LibrarySession(QObject):
+    catalog_changed = Signal()  # rows should be reloaded
+    index_progress = Signal(int, int)
+    index_finished = Signal(str)  # message ("" when nothing to say)
+    search_finished = Signal(int, object)  # generation, SearchResult
+    article_loaded = Signal(object)  # OpenedArticle
+    annotations_changed = Signal(str)  # article path
+    message = Signal(str)
+
+    def __init__(self, paths: DataPaths, library: Library, parent=None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.library = library
+        self.root = str(library.root)
+        self.catalog = library.catalog()
+        self.store = AnnotationStore.open(paths)
+        self.store.listeners.append(lambda lib, article: self.annotations_changed.emit(article) if lib == self.root else None)
+        self.reading = ReadingState(paths.library_state(library.root) / "reading.json")
+        self.entries: dict[str, CatalogEntry] = {}
+        self.background = TaskRunner(1, self)  # catalog and index, in order
+        self.searches = TaskRunner(1, self)
+        self.loader = TaskRunner(1, self)
+        self.search_index = SearchIndex(library.index_dir)  # read on the search thread only
+        self.cancel_indexing = threading.Event()
+        self.indexing = False
+        self.search_generation = 0
+        self.problems: list[tuple[str, str]] = []
+
+    def startup_messages(self) -> list[str]:
+        return list(self.store.messages)
+
+    # Catalog -------------------------------------------------------------------------------
+    def rows(self) -> list[ArticleRow]:
+        self.entries = {e.article.path: e for e in self.catalog.entries()}
+        counts = self.store.counts(self.root)
+        return [
+            ArticleRow(
+                path=path, title=e.article.title, date=e.article.date, tags=e.article.tags,
+                source=source_label(e.article.sources), problems=e.article.problems,
+                highlights=counts.get(path, 0), last_read=self.reading.last_read(path),
+            )
+            for path, e in self.entries.items()
+        ]
+
+    def tags(self) -> list[str]:
+        return sorted({t for e in self.entries.values() for t in e.article.tags})
+
+    def refresh(self, only: set[str] | None = None, index: bool = True) -> None:
+        """Rescan the folder (or some files) in the background, then update the index."""
+        library, _paths = self.library, self.paths
+
+        def job():
+            catalog = library.catalog()
+            try:
+                report = catalog.rescan(only=only)
+                present = {e.article.path: e.content_hash for e in catalog.entries()}
+                return report, present
+            finally:
+                catalog.close()
+
+        def done(result) -> None:
+            report, present = result
+            self.problems = report.problems
+            if report.removed and follow_library(self.store, self.library, present):
+                self.message.emit(tr("Annotations of renamed articles were kept."))
+            if report.touched or not self.entries:
+                self.catalog_changed.emit()
+            if index:
+                self.update_index()
+
+        self.background.run(job, done, lambda error: self.message.emit(tr("Scanning failed: ") + error.splitlines()[0]))
+
+    # Index ---------------------------------------------------------------------------------
+    def update_index(self, rebuild: bool = False) -> None:
+        if self.indexing:
+            return
+        self.indexing = True
+        self.cancel_indexing.clear()
+        library, cancel = self.library, self.cancel_indexing
+        notes = self.store.search_texts(self.root)
+
+        def progress(done: int, total: int) -> None:
+            self.index_progress.emit(done, total)  # queued to the UI thread
+
+        def job():
+            index = SearchIndex(library.index_dir)
+            catalog = library.catalog()
+            try:
+                index.open()
+                reason = index.rebuilt_reason
+                if rebuild:
+                    index.rebuild()
+                report = index.update(library, catalog, notes_for=lambda p: notes.get(p, ""), progress=progress, cancel=cancel, timeout=5.0)
+                return reason or report.rebuilt_reason
+            except Cancelled:
+                return tr("Indexing cancelled; search shows what was indexed so far.")
+            except IndexBusy:
+                return tr("Another Reader is indexing this library; search uses the last finished index.")
+            finally:
+                catalog.close()
+                index.close()
+
+        def done(message: str) -> None:
+            self.indexing = False
+            self.index_finished.emit(message or "")
+
+        def failed(error: str) -> None:
+            self.indexing = False
+            self.index_finished.emit(tr("Indexing failed: ") + error.splitlines()[0])
+
+        self.background.run(job, done, failed)
+
+    # Search --------------------------------------------------------------------------------
+    def search(self, query: str) -> int:
+        self.search_generation += 1
+        generation = self.search_generation
+        index = self.search_index
+
+        def job():
+            if generation != self.search_generation:
+                return None  # a newer query was typed: skip the work
+            return search(index, query, limit=SEARCH_LIMIT)
+
+        def done(result: SearchResult | None) -> None:
+            if result is not None and generation == self.search_generation:
+                self.search_finished.emit(generation, result)
+
+        self.searches.run(job, done, lambda error: self.message.emit(tr("Search failed: ") + error.splitlines()[0]))
+        return generation
+
+    # Articles ------------------------------------------------------------------------------
+    def open_article(self, path: str) -> None:
+        library = self.library
+
+        def job():
+            article, content_hash = library.load_with_hash(path)
+            return OpenedArticle(path, article, render_article(article), content_hash)
+
+        self.loader.run(job, self.article_loaded.emit, lambda error: self.message.emit(f"{path}: " + error.splitlines()[0]))
+
+    def highlights_for(self, opened: OpenedArticle):
+        items = self.store.update_anchors(self.root, opened.path, opened.rendered.text, opened.content_hash)
+        return items
+
+    def close(self) -> None:
+        self.cancel_indexing.set()
+        self.searches.wait(3000)
+        self.loader.wait(3000)
+        self.background.wait(10000)
+        self.search_index.close()
+        self.reading.save()
+        self.catalog.close()
+        self.store.close()
+
+    def library_annotations(self):
+        titles = {p: (e.article.title, e.article.tags) for p, e in self.entries.items()}
+        out = []
+        for item in self.store.all(self.root):
+            title, tags = titles.get(item.article, (Path(item.article).stem, []))
+            out.append((item, title, tags))
+        return out

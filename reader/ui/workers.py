@@ -1,0 +1,68 @@
+"""Run a job off the UI thread and deliver its result on the UI thread.
+
+Jobs never touch widgets: they take plain values and return plain values. The result comes
+back through a queued signal, so handlers run on the main thread.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Carrier(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], carrier: _Carrier) -> None:
+        super().__init__()
+        self.fn = fn
+        self.carrier = carrier
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # reported to the UI, never raised in a worker thread
+            self.carrier.failed.emit(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+            return
+        self.carrier.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """A small pool for background jobs; ``threads=1`` keeps jobs in order (searches)."""
+
+    def __init__(self, threads: int = 1, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(threads)
+        self._carriers: set[_Carrier] = set()
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[str], None] | None = None) -> None:
+        carrier = _Carrier()
+        self._carriers.add(carrier)
+
+        def finish(result: Any) -> None:
+            self._carriers.discard(carrier)
+            on_done(result)
+
+        def fail(message: str) -> None:
+            self._carriers.discard(carrier)
+            if on_error is not None:
+                on_error(message)
+
+        carrier.done.connect(finish)
+        carrier.failed.connect(fail)
+        self.pool.start(_Job(fn, carrier))
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._carriers)
