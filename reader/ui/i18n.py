@@ -36,3 +36,8 @@ def install_translator(app, language: str) -> QTranslator | None:
         app.installTranslator(translator)
         return translator
     return None
+
+
+def articles_text(count: int) -> str:
+    """'1 article', '12 articles' / '12 篇文章'."""
+    return (tr("1 article") if count == 1 else tr("{n} articles")).replace("{n}", str(count))

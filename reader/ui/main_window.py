@@ -42,7 +42,7 @@ from reader.ui.article_models import (
     SearchResultsModel,
 )
 from reader.ui.find_bar import FindBar, find_all
-from reader.ui.i18n import tr
+from reader.ui.i18n import articles_text, tr
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.session import LibrarySession, OpenedArticle
 from reader.ui.theme import palette_for, resolve_theme
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def update_count(self) -> None:
         total = len(self.library_model.rows)
-        text = tr("{n} articles").replace("{n}", str(total))
+        text = articles_text(total)
         problems = sum(1 for r in self.library_model.rows if r.problems)
         if problems:
             text += "  ·  " + tr("{n} with problems").replace("{n}", str(problems))
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         if result.total == 0:
             parts.append(tr("No results for “{q}”.").replace("{q}", result.query))
         else:
-            count = tr("{n} articles").replace("{n}", str(result.total))
+            count = articles_text(result.total)
             if len(rows) < result.total:
                 count += " " + tr("(showing the best {n})").replace("{n}", str(len(rows)))
             parts.append(count)

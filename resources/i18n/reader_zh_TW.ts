@@ -1,0 +1,391 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_TW">
+  <context>
+    <name>Reader</name>
+    <message>
+      <source>fuzzy</source>
+      <translation>近似</translation>
+    </message>
+    <message>
+      <source>Note on this highlight…</source>
+      <translation>這段標示的筆記…</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>刪除</translation>
+    </message>
+    <message>
+      <source>Re-attach to selection</source>
+      <translation>重新附加到選取的文字</translation>
+    </message>
+    <message>
+      <source>Note on the whole article…</source>
+      <translation>整篇文章的筆記…</translation>
+    </message>
+    <message>
+      <source>Select text and press H to highlight.</source>
+      <translation>選取文字後按 H 即可標示。</translation>
+    </message>
+    <message>
+      <source>This article</source>
+      <translation>本文</translation>
+    </message>
+    <message>
+      <source>Filter by text</source>
+      <translation>依文字篩選</translation>
+    </message>
+    <message>
+      <source>All annotations</source>
+      <translation>所有標示</translation>
+    </message>
+    <message>
+      <source>All colours</source>
+      <translation>所有顏色</translation>
+    </message>
+    <message>
+      <source>All tags</source>
+      <translation>所有標籤</translation>
+    </message>
+    <message>
+      <source>moved</source>
+      <translation>已移動</translation>
+    </message>
+    <message>
+      <source>detached</source>
+      <translation>已脫離</translation>
+    </message>
+    <message>
+      <source>Article note</source>
+      <translation>文章筆記</translation>
+    </message>
+    <message>
+      <source>Detached: the text changed. Select new text and press “Re-attach to selection”.</source>
+      <translation>已脫離：原文已變更。請選取新的文字，再按「重新附加到選取的文字」。</translation>
+    </message>
+    <message>
+      <source>Search the library (Ctrl+K)</source>
+      <translation>搜尋文庫（Ctrl+K）</translation>
+    </message>
+    <message>
+      <source>Newest first</source>
+      <translation>最新的在前</translation>
+    </message>
+    <message>
+      <source>By title</source>
+      <translation>依標題</translation>
+    </message>
+    <message>
+      <source>Recently read</source>
+      <translation>最近閱讀</translation>
+    </message>
+    <message>
+      <source>problem</source>
+      <translation>有問題</translation>
+    </message>
+    <message>
+      <source>Keyboard shortcuts</source>
+      <translation>鍵盤快捷鍵</translation>
+    </message>
+    <message>
+      <source>About Reader</source>
+      <translation>關於 Reader</translation>
+    </message>
+    <message>
+      <source>Problems</source>
+      <translation>問題</translation>
+    </message>
+    <message>
+      <source>Preferences</source>
+      <translation>偏好設定</translation>
+    </message>
+    <message>
+      <source>Follow system</source>
+      <translation>跟隨系統</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>語言</translation>
+    </message>
+    <message>
+      <source>Theme</source>
+      <translation>主題</translation>
+    </message>
+    <message>
+      <source>Highlight colour names can be changed in the annotations panel.</source>
+      <translation>標示顏色的名稱可在標示面板中更改。</translation>
+    </message>
+    <message>
+      <source>No problems.</source>
+      <translation>沒有問題。</translation>
+    </message>
+    <message>
+      <source>Light</source>
+      <translation>淺色</translation>
+    </message>
+    <message>
+      <source>Dark</source>
+      <translation>深色</translation>
+    </message>
+    <message>
+      <source>Sepia</source>
+      <translation>復古</translation>
+    </message>
+    <message>
+      <source>An offline reader for collections of articles, with complete Chinese search and highlights that survive edits.</source>
+      <translation>離線閱讀文章集的工具：完整的中文搜尋，以及在文章修改後仍然保留的標示與筆記。</translation>
+    </message>
+    <message>
+      <source>The language changes when Reader is restarted.</source>
+      <translation>重新啟動 Reader 後會套用新的語言。</translation>
+    </message>
+    <message>
+      <source>Search the library</source>
+      <translation>搜尋文庫</translation>
+    </message>
+    <message>
+      <source>Search (from the article list)</source>
+      <translation>搜尋（在文章清單中）</translation>
+    </message>
+    <message>
+      <source>Clear the search</source>
+      <translation>清除搜尋</translation>
+    </message>
+    <message>
+      <source>Open the selected article</source>
+      <translation>開啟選取的文章</translation>
+    </message>
+    <message>
+      <source>Move in the article list</source>
+      <translation>在文章清單中移動</translation>
+    </message>
+    <message>
+      <source>Next / previous article (in the reading pane)</source>
+      <translation>下一篇／上一篇文章（在閱讀區）</translation>
+    </message>
+    <message>
+      <source>Next / previous match</source>
+      <translation>下一個／上一個相符處</translation>
+    </message>
+    <message>
+      <source>Find in article</source>
+      <translation>在文章中尋找</translation>
+    </message>
+    <message>
+      <source>Highlight the selection</source>
+      <translation>標示選取的文字</translation>
+    </message>
+    <message>
+      <source>Undo deleting a highlight</source>
+      <translation>復原刪除的標示</translation>
+    </message>
+    <message>
+      <source>Zoom in / out / actual size</source>
+      <translation>放大／縮小／原始大小</translation>
+    </message>
+    <message>
+      <source>Open a library</source>
+      <translation>開啟文庫</translation>
+    </message>
+    <message>
+      <source>Previous match (Shift+Enter)</source>
+      <translation>上一個相符處（Shift+Enter）</translation>
+    </message>
+    <message>
+      <source>Next match (Enter)</source>
+      <translation>下一個相符處（Enter）</translation>
+    </message>
+    <message>
+      <source>Close (Esc)</source>
+      <translation>關閉（Esc）</translation>
+    </message>
+    <message>
+      <source>No matches</source>
+      <translation>沒有相符</translation>
+    </message>
+    <message>
+      <source>1 article</source>
+      <translation>1 篇文章</translation>
+    </message>
+    <message>
+      <source>{n} articles</source>
+      <translation>{n} 篇文章</translation>
+    </message>
+    <message>
+      <source>Cancel indexing</source>
+      <translation>取消建立索引</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>檔案(&amp;F)</translation>
+    </message>
+    <message>
+      <source>Open library…</source>
+      <translation>開啟文庫…</translation>
+    </message>
+    <message>
+      <source>Recent libraries</source>
+      <translation>最近的文庫</translation>
+    </message>
+    <message>
+      <source>Import files…</source>
+      <translation>匯入檔案…</translation>
+    </message>
+    <message>
+      <source>Preferences…</source>
+      <translation>偏好設定…</translation>
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation>結束</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>檢視(&amp;V)</translation>
+    </message>
+    <message>
+      <source>Next match</source>
+      <translation>下一個相符處</translation>
+    </message>
+    <message>
+      <source>Previous match</source>
+      <translation>上一個相符處</translation>
+    </message>
+    <message>
+      <source>Zoom in</source>
+      <translation>放大</translation>
+    </message>
+    <message>
+      <source>Zoom out</source>
+      <translation>縮小</translation>
+    </message>
+    <message>
+      <source>Actual size</source>
+      <translation>原始大小</translation>
+    </message>
+    <message>
+      <source>Contents</source>
+      <translation>目錄</translation>
+    </message>
+    <message>
+      <source>&amp;Library</source>
+      <translation>文庫(&amp;L)</translation>
+    </message>
+    <message>
+      <source>Update index</source>
+      <translation>更新索引</translation>
+    </message>
+    <message>
+      <source>Rebuild index</source>
+      <translation>重建索引</translation>
+    </message>
+    <message>
+      <source>Problems…</source>
+      <translation>問題…</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>編輯(&amp;E)</translation>
+    </message>
+    <message>
+      <source>Undo delete</source>
+      <translation>復原刪除</translation>
+    </message>
+    <message>
+      <source>Highlight</source>
+      <translation>標示</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>說明(&amp;H)</translation>
+    </message>
+    <message>
+      <source>Open library</source>
+      <translation>開啟文庫</translation>
+    </message>
+    <message>
+      <source>Import files</source>
+      <translation>匯入檔案</translation>
+    </message>
+    <message>
+      <source>Articles</source>
+      <translation>文章</translation>
+    </message>
+    <message>
+      <source>Imported {n} file(s).</source>
+      <translation>已匯入 {n} 個檔案。</translation>
+    </message>
+    <message>
+      <source>Indexing</source>
+      <translation>建立索引</translation>
+    </message>
+    <message>
+      <source>Query not understood; searched as words.</source>
+      <translation>無法理解查詢語法，已改為搜尋其中的字詞。</translation>
+    </message>
+    <message>
+      <source>Select text in the article first.</source>
+      <translation>請先在文章中選取文字。</translation>
+    </message>
+    <message>
+      <source>Annotations are read-only (written by a newer Reader).</source>
+      <translation>標示為唯讀（由較新版本的 Reader 寫入）。</translation>
+    </message>
+    <message>
+      <source>Highlight deleted. Ctrl+Z to undo.</source>
+      <translation>已刪除標示。按 Ctrl+Z 可復原。</translation>
+    </message>
+    <message>
+      <source>Select the text to attach it to, then press the button.</source>
+      <translation>請選取要附加的文字，再按此按鈕。</translation>
+    </message>
+    <message>
+      <source>This link is not opened: </source>
+      <translation>此連結不會開啟：</translation>
+    </message>
+    <message>
+      <source>This link points outside the library.</source>
+      <translation>此連結指向文庫以外的位置。</translation>
+    </message>
+    <message>
+      <source>{n} with problems</source>
+      <translation>{n} 篇有問題</translation>
+    </message>
+    <message>
+      <source>No results for “{q}”.</source>
+      <translation>找不到「{q}」。</translation>
+    </message>
+    <message>
+      <source>(showing the best {n})</source>
+      <translation>（顯示最相關的 {n} 篇）</translation>
+    </message>
+    <message>
+      <source>image not shown</source>
+      <translation>圖片未顯示</translation>
+    </message>
+    <message>
+      <source>Annotations of renamed articles were kept.</source>
+      <translation>已保留改名文章的標示。</translation>
+    </message>
+    <message>
+      <source>Indexing cancelled; search shows what was indexed so far.</source>
+      <translation>已取消建立索引；搜尋結果僅涵蓋已建立索引的文章。</translation>
+    </message>
+    <message>
+      <source>Another Reader is indexing this library; search uses the last finished index.</source>
+      <translation>另一個 Reader 正在為此文庫建立索引；搜尋使用上次完成的索引。</translation>
+    </message>
+    <message>
+      <source>Indexing failed: </source>
+      <translation>建立索引失敗：</translation>
+    </message>
+    <message>
+      <source>Scanning failed: </source>
+      <translation>掃描失敗：</translation>
+    </message>
+    <message>
+      <source>Search failed: </source>
+      <translation>搜尋失敗：</translation>
+    </message>
+  </context>
+</TS>
