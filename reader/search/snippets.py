@@ -101,6 +101,10 @@ def make_snippet(texts: dict[str, str], leaves: list[Leaf], width: int = SNIPPET
         if spans:
             first = _best_window(spans, width)
             start = max(0, first - width // 4)
+            # Begin after a sentence or clause mark when one is close: snippets read better.
+            cut = max(text.rfind(mark, start - 12, first) for mark in "。；！？.;!?，、")
+            if cut >= 0 and first - cut <= width // 2:
+                start = cut + 1
             end = min(len(text), start + width)
             start = max(0, min(start, end - width))
             prefix = "…" if start > 0 else ""

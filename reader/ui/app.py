@@ -107,6 +107,8 @@ def take_screenshot(app: QApplication, window, args) -> int:
     for step in steps:
         step()
         _settle(app, window)
+    if args.search and args.open_path and window.current is not None:
+        window.mark_search(args.search)
     if args.search and window.results_model.rows and not args.open_path:
         index = window.results_model.index(0, 0)
         window.list_panel.view.setCurrentIndex(index)

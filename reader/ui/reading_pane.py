@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QContextMenuEvent,
+    QFont,
     QImage,
     QKeyEvent,
     QPainter,
@@ -105,6 +106,7 @@ class ReadingPane(QTextBrowser):
         self._matches, self._current_match = [], -1
         doc = QTextDocument(self)
         doc.setDocumentMargin(12)
+        doc.setDefaultFont(self.reading_font())
         css = self.css()
         doc.setDefaultStyleSheet(css)
         self.setDocument(doc)
@@ -112,6 +114,7 @@ class ReadingPane(QTextBrowser):
         if rendered.notice:
             header += f'<p class="notice">{rendered.notice}</p>'
         header_doc = QTextDocument()
+        header_doc.setDefaultFont(self.reading_font())
         header_doc.setDefaultStyleSheet(css)
         header_doc.setHtml(header)
         body_block = header_doc.blockCount()
@@ -126,21 +129,30 @@ class ReadingPane(QTextBrowser):
         self._highlights, self._notes, self._matches = [], [], []
         self.setHtml("")
 
+    def reading_font(self) -> QFont:
+        """CJK-first: QTextDocument ignores a font-size on <body>, so the default font carries it."""
+        font = QFont()
+        font.setFamilies([f.strip().strip('"') for f in FONT_STACK.split(",")])
+        font.setPixelSize(BASE_FONT_PX + self.zoom)
+        return font
+
     def css(self) -> str:
         c = THEMES.get(self.theme, THEMES["light"])
         px = BASE_FONT_PX + self.zoom
-        # QTextDocument knows a subset of CSS: line-height as a percentage (its 165% looks like a
-        # browser's 1.8, since Qt adds the leading below the line), margins in px.
+        # QTextDocument knows a subset of CSS: line-height as a percentage of the font's own line height (Noto CJK: ~1.45 em, so 125% is a
+        # browser's 1.8), margins in px.
         return f"""
         body {{ font-family: {FONT_STACK}; font-size: {px}px; color: {c['fg']}; }}
-        p, li, blockquote, td {{ line-height: 165%; }}
+        p, li, blockquote, td {{ line-height: 125%; }}
         p {{ margin-top: 0px; margin-bottom: {int(px * 0.9)}px; }}
         h1 {{ font-size: {int(px * 1.55)}px; font-weight: 600; margin-bottom: 6px; }}
         h2 {{ font-size: {int(px * 1.3)}px; font-weight: 600; margin-top: {px}px; margin-bottom: 6px; }}
         h3, h4, h5, h6 {{ font-size: {int(px * 1.1)}px; font-weight: 600; }}
         a {{ color: {c['link']}; text-decoration: none; }}
-        .meta, .tags, .sources, .notice {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
-        .notice {{ font-style: italic; }}
+        .meta {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
+        .tags {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
+        .sources {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
+        .notice {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; font-style: italic; }}
         pre, code {{ background-color: {c['code']}; }}
         """
 
