@@ -260,3 +260,25 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
     else:
         sys.stdout.write(output)
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace, paths: DataPaths) -> int:
+    from reader.doctor import check, repair
+    from reader.search.index import IndexBusy
+
+    library = open_library(args, paths)
+    try:
+        report = check(paths, library)
+        if args.repair and report.problems:
+            for line in report.lines:
+                print(line)
+            for done in repair(paths, library):
+                print(f"repaired {done}")
+            report = check(paths, library)
+    except IndexBusy as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 1
+    for line in report.lines:
+        print(line)
+    print("healthy" if not report.problems else f"{report.problems} problem(s)" + ("" if args.repair else "; run reader doctor --repair"))
+    return 0 if not report.problems else 1
