@@ -41,8 +41,8 @@ def type_text(qtbot, widget, text: str) -> None:
 
 
 class Harness:
-    def __init__(self, qtbot, data_dir: Path, library: Path) -> None:
-        self.qtbot, self.data_dir, self.library = qtbot, data_dir, library
+    def __init__(self, qtbot, data_dir: Path, library: Path, articles: int = 2) -> None:
+        self.qtbot, self.data_dir, self.library, self.articles = qtbot, data_dir, library, articles
         self.window: MainWindow | None = None
 
     def start(self) -> MainWindow:
@@ -53,7 +53,7 @@ class Harness:
         self.qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()
-        self.qtbot.waitUntil(lambda: not window.busy and window.library_model.rowCount() >= 2, timeout=15000)
+        self.qtbot.waitUntil(lambda: not window.busy and window.library_model.rowCount() >= self.articles, timeout=15000)
         self.window = window
         return window
 

@@ -25,7 +25,10 @@ class RenderedArticle:
 
 def render_article(article: Article) -> RenderedArticle:
     rendered = render_markdown(article.body)
-    text = TextMap.build(rendered.html).text if rendered.html.strip() else ""
+    if rendered.text is not None:
+        text = rendered.text
+    else:
+        text = TextMap.build(rendered.html).text if rendered.html.strip() else ""
     return RenderedArticle(rendered.html, text, rendered.headings, rendered.notice)
 
 

@@ -24,6 +24,7 @@ class Rendered:
     html: str
     headings: list[tuple[int, str, str]]  # (level, text, anchor id)
     notice: str = ""  # set when the article was shown as plain text instead
+    text: str | None = None  # its plain text, when known without parsing the HTML
 
 
 def _slugify(value: str, separator: str) -> str:
@@ -37,25 +38,106 @@ def _too_hostile(text: str) -> str:
         return "the article is too long to format"
     if any(len(line) > MAX_LINE_CHARS for line in text.split("\n")):
         return "the article has a line too long to format"
-    if text.count("[") > MAX_BRACKETS and text.count("[") > len(text) // 50:
-        return "the article has too many brackets to format"
+    if text.count("[") > MAX_BRACKETS and _bracket_depth(text) > MAX_NESTING:
+        return "the article has too many nested brackets to format"
     depth = re.search(rf"(?m)^(?:[ \t]*(?:[>*+-]|\d+[.)])[ \t]+){{{MAX_NESTING},}}", text)
+    if re.search(r"[*_~`]{200,}", text):
+        return "the article has a run of markup characters too long to format"
+    if _html_depth(text) > MAX_HTML_DEPTH:
+        return "the article's HTML is nested too deeply to format"
+    quotes = re.search(rf"(?m)^[ \t]*(?:>[ \t]*){{{MAX_NESTING},}}", text)
     indent = re.search(rf"(?m)^[ \t]{{{MAX_NESTING * 4},}}[*+-] ", text)
-    if depth or indent:
+    if depth or quotes or indent:
         return "the article is nested too deeply to format"
     return ""
 
 
+MAX_HTML_DEPTH = 100
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]{0,2000}?(/?)>")
+_VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed", "param", "track"}
+
+
+def _html_depth(text: str) -> int:
+    if "<" not in text:
+        return 0
+    depth = deepest = 0
+    for match in _TAG.finditer(text):
+        closing, name, selfclosing = match.groups()
+        if name.lower() in _VOID or selfclosing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for match in re.finditer(r"\\.|[\[\]]", text):
+        token = match.group(0)
+        if token == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == "]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def plain_text_html(text: str) -> str:
     """Text shown as-is, paragraph by paragraph, escaped."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if _HTML_SPACE.sub("", p)]
     return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
+def plain_text_of(text: str) -> str:
+    """What :func:`plain_text_html` shows, as plain text (the same as parsing that HTML)."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = (_HTML_SPACE.sub(" ", p).strip(" ") for p in re.split(r"\n\s*\n", text))
+    return "\n".join(p for p in paragraphs if p)
+
+
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")  # what HTML collapses (not Python's wider \s)
+
+
+def _fallback(text: str, reason: str) -> Rendered:
+    return Rendered(plain_text_html(text), [], notice=f"Shown as plain text: {reason}.", text=plain_text_of(text))
+
+
+#: Larger documents are formatted in a separate process that is stopped after the time limit.
+SUBPROCESS_CHARS = 200_000
+TIME_LIMIT_S = 5.0
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def render_markdown(text: str) -> Rendered:
+    """Format ``text``; hostile or huge input falls back to plain text with a notice.
+
+    Control characters (other than tab, newline, form feed, carriage return) are dropped
+    first: no renderer shows them, and HTML parsers disagree about them."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    reason = _too_hostile(text)
+    if reason:
+        return _fallback(text, reason)
+    if len(text) < SUBPROCESS_CHARS:
+        return _render(text)
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        pending = pool.apply_async(_render, (text,))
+        try:
+            return pending.get(timeout=TIME_LIMIT_S)
+        except multiprocessing.TimeoutError:
+            pool.terminate()
+            return _fallback(text, "formatting took too long")
+
+
+def _render(text: str) -> Rendered:
     import markdown
 
-    reason = _too_hostile(text)
+    reason = ""
     if not reason:
         md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"slugify": _slugify}, "footnotes": EXTENSION_CONFIGS["footnotes"]})
         try:
@@ -65,7 +147,7 @@ def render_markdown(text: str) -> Rendered:
         else:
             headings = [(t["level"], html.unescape(t["name"]), t["id"]) for t in _flatten(md.toc_tokens)]
             return Rendered(sanitize_html(raw), headings)
-    return Rendered(plain_text_html(text), [], notice=f"Shown as plain text: {reason}.")
+    return _fallback(text, reason)
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:

@@ -27,22 +27,34 @@ class _Piece:
 
 
 @dataclass
+class _Run:
+    """A stretch of plain text copied from one piece (or a separator with piece -1)."""
+
+    plain_start: int
+    text: str
+    piece: int
+    source_start: int
+
+
+@dataclass
 class TextMap:
-    """Plain text of an HTML fragment with, per character, (piece index, index in piece)."""
+    """Plain text of an HTML fragment, and where each stretch of it came from."""
 
     root: object
     text: str = ""
-    origin: list[tuple[int, int]] = field(default_factory=list)  # -1 piece: a block newline
+    runs: list[_Run] = field(default_factory=list)
     pieces: list[_Piece] = field(default_factory=list)
 
     @classmethod
     def build(cls, html: str) -> TextMap:
         import lxml.html
 
-        root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+        # huge_tree: libxml2 otherwise drops text nodes over 10 MB and trees deeper than 256.
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        root = lxml.html.fragment_fromstring(html or "", create_parent="div", parser=parser)
         tmap = cls(root)
         blocks: list[list[tuple[str, int, int]]] = []
-        current: list[tuple[str, int, int]] = []
+        current: list[tuple[str, int, int]] = []  # (text, piece, source start)
 
         def add(node, attr: str, pre: bool) -> None:
             source = getattr(node, attr)
@@ -51,14 +63,14 @@ class TextMap:
             index = len(tmap.pieces)
             tmap.pieces.append(_Piece(node, attr, source))
             if pre:
-                current.extend((ch, index, i) for i, ch in enumerate(source))
+                current.append((source, index, 0))
                 return
-            for match in re.finditer(r"[ \t\r\n\f]+|[^ \t\r\n\f]+", source):
+            for match in _TOKENS.finditer(source):
                 if match.group(0)[0] in " \t\r\n\f":
-                    if not current or current[-1][0] != " ":
+                    if not current or current[-1][0] not in (" ", "\n"):
                         current.append((" ", index, match.start()))
                 else:
-                    current.extend((ch, index, match.start() + i) for i, ch in enumerate(match.group(0)))
+                    current.append((match.group(0), index, match.start()))
 
         def flush() -> None:
             while current and current[0][0] == " ":
@@ -75,7 +87,7 @@ class TextMap:
             pre = pre or tag == "pre"
             if block:
                 flush()
-            if tag == "br":
+            if tag == "br" and (pre or not current or current[-1][0] != " "):
                 current.append(("\n" if pre else " ", -1, 0))
             if tag:
                 add(node, "text", pre)
@@ -87,34 +99,52 @@ class TextMap:
 
         walk(root, False)
         flush()
-        chars: list[str] = []
+        parts: list[str] = []
+        offset = 0
         for number, block in enumerate(blocks):
             if number:
-                chars.append("\n")
-                tmap.origin.append((-1, 0))
-            for ch, piece, index in block:
-                chars.append(ch)
-                tmap.origin.append((piece, index))
-        tmap.text = "".join(chars)
+                parts.append("\n")
+                offset += 1
+            for text, piece, source_start in block:
+                tmap.runs.append(_Run(offset, text, piece, source_start))
+                parts.append(text)
+                offset += len(text)
+        tmap.text = "".join(parts)
         return tmap
+
+    def _source_spans(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(piece, source start, source end) covering plain ``[start, end)``."""
+        from bisect import bisect_right
+
+        starts = [run.plain_start for run in self.runs]
+        out: list[tuple[int, int, int]] = []
+        index = max(0, bisect_right(starts, start) - 1)
+        while index < len(self.runs) and self.runs[index].plain_start < end:
+            run = self.runs[index]
+            index += 1
+            lo = max(start, run.plain_start) - run.plain_start
+            hi = min(end, run.plain_start + len(run.text)) - run.plain_start
+            if run.piece < 0 or hi <= lo:
+                continue
+            if run.text == " ":  # a collapsed white space run: keep its first character
+                lo, hi = 0, 1
+            span = (run.piece, run.source_start + lo, run.source_start + hi)
+            if out and out[-1][0] == span[0] and out[-1][2] >= span[1]:
+                out[-1] = (span[0], out[-1][1], max(out[-1][2], span[2]))
+            elif out and out[-1][0] == span[0]:
+                out[-1] = (span[0], out[-1][1], span[2])  # white space inside one piece
+            else:
+                out.append(span)
+        return out
 
     def mark(self, ranges: list[tuple[int, int, dict[str, str]]]) -> str:
         """The HTML with ``<mark>`` elements (attributes given) around each plain-text range."""
         import lxml.html
 
-        # Per piece: sorted (start, end, attrs) in source indices.
         per_piece: dict[int, list[tuple[int, int, dict[str, str]]]] = {}
         for start, end, attrs in ranges:
-            run: list[tuple[int, int]] = []
-            for piece, index in self.origin[max(0, start) : max(0, end)]:
-                if piece < 0:
-                    continue
-                if run and run[-1][0] == piece and run[-1][1] < index:
-                    run[-1] = (piece, index)
-                    per_piece.setdefault(piece, [])[-1] = (per_piece[piece][-1][0], index + 1, attrs)
-                else:
-                    run.append((piece, index))
-                    per_piece.setdefault(piece, []).append((index, index + 1, attrs))
+            for piece, lo, hi in self._source_spans(max(0, start), max(0, end)):
+                per_piece.setdefault(piece, []).append((lo, hi, attrs))
         for number, spans in per_piece.items():
             piece = self.pieces[number]
             spans.sort(key=lambda s: s[0])
@@ -122,8 +152,7 @@ class TextMap:
             cursor, made = 0, []
             head = None
             for start, end, attrs in spans:
-                if start < cursor:
-                    start = cursor
+                start = max(start, cursor)
                 if end <= start:
                     continue
                 if head is None:
@@ -147,8 +176,10 @@ class TextMap:
                 at = parent.index(piece.node) + 1
                 for offset, element in enumerate(made):
                     parent.insert(at + offset, element)
-        inner = (self.root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in self.root)
-        return inner
+        return (self.root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in self.root)
+
+
+_TOKENS = re.compile(r"[ \t\r\n\f]+|[^ \t\r\n\f]+")
 
 
 def html_to_text(html: str) -> str:

@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self.current: OpenedArticle | None = None
         self.pending_search_marks: str = ""
         self.undo_stack: list = []
+        # Opening a web link hands it to the system browser; replaceable for tests.
+        self.open_external = QDesktopServices.openUrl
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
 
@@ -458,7 +460,7 @@ class MainWindow(QMainWindow):
             self.pane.scrollToAnchor(url.fragment())
             return
         if scheme in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)  # only ever on a click
+            self.open_external(url)  # only ever on a click
             return
         if scheme or self.current is None:
             self.statusBar().showMessage(tr("This link is not opened: ") + url.toString()[:120], 6000)

@@ -16,6 +16,15 @@ class TextMapping:
         """``doc_text``: QTextDocument.toPlainText(); ``body_start``: where the body begins in
         it (code points)."""
         self.plain = plain
+        self.body_start = body_start
+        self._astral = [k for k, ch in enumerate(doc_text) if ord(ch) > 0xFFFF]
+        self._astral_qt = [k + number for number, k in enumerate(self._astral)]
+        if doc_text.startswith(plain, body_start):
+            # The common case: Qt shows exactly our text; the mapping is an offset.
+            self.identity = True
+            self.body_end = body_start + len(plain)
+            return
+        self.identity = False
         self.plain_to_doc: list[int] = [0] * (len(plain) + 1)
         self.doc_to_plain: dict[int, int] = {}
         i, j = 0, body_start
@@ -42,10 +51,14 @@ class TextMapping:
             i += 1
         self.plain_to_doc[n] = j
         self.body_end = j
-        self.body_start = body_start
-        # Code point -> UTF-16 offsets, only needed when astral characters are present.
-        self._astral = [k for k, ch in enumerate(doc_text) if ord(ch) > 0xFFFF]
-        self._astral_qt = [k + number for number, k in enumerate(self._astral)]
+
+    def _to_doc(self, plain_offset: int) -> int:
+        return self.body_start + plain_offset if self.identity else self.plain_to_doc[plain_offset]
+
+    def _to_plain(self, doc_offset: int) -> int | None:
+        if self.identity:
+            return doc_offset - self.body_start if self.body_start <= doc_offset < self.body_end else None
+        return self.doc_to_plain.get(doc_offset)
 
     def to_qt(self, doc_offset: int) -> int:
         """Code point offset -> UTF-16 position (each astral character before it counts 2)."""
@@ -57,13 +70,15 @@ class TextMapping:
     def plain_range_to_qt(self, start: int, end: int) -> tuple[int, int]:
         start = max(0, min(start, len(self.plain)))
         end = max(start, min(end, len(self.plain)))
-        last = self.plain_to_doc[end - 1] + 1 if end > start else self.plain_to_doc[start]
-        return self.to_qt(self.plain_to_doc[start]), self.to_qt(last)
+        last = self._to_doc(end - 1) + 1 if end > start else self._to_doc(start)
+        return self.to_qt(self._to_doc(start)), self.to_qt(last)
 
     def qt_range_to_plain(self, qt_start: int, qt_end: int) -> tuple[int, int] | None:
         """The plain-text range of a selection, or None when it has no body text."""
         start, end = self.from_qt(qt_start), self.from_qt(qt_end)
-        inside = [self.doc_to_plain[k] for k in range(max(start, self.body_start), min(end, self.body_end)) if k in self.doc_to_plain]
-        if not inside:
+        lo, hi = max(start, self.body_start), min(end, self.body_end)
+        first = next((p for p in (self._to_plain(k) for k in range(lo, hi)) if p is not None), None)
+        last = next((p for p in (self._to_plain(k) for k in range(hi - 1, lo - 1, -1)) if p is not None), None)
+        if first is None or last is None:
             return None
-        return inside[0], inside[-1] + 1
+        return first, last + 1
