@@ -8,6 +8,7 @@ backup restored; a file from a newer Reader is opened read-only.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import sqlite3
@@ -185,7 +186,9 @@ class AnnotationStore:
             else:
                 self.conn.execute(sql, params)
         # Keep committed data in the main file, not only in the WAL (a lost -wal loses nothing).
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Best effort: the change is already committed when this runs.
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _changed(self, library: str, article: str) -> None:
         for listener in list(self.listeners):

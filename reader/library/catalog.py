@@ -190,5 +190,10 @@ def _row(article: Article, size: int, mtime: int, digest: str, encoding: str) ->
     )
 
 
+def printable_path(rel_path: str) -> str:
+    """The path on one line: control characters (a newline in a file name) escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in rel_path)
+
+
 def print_problem(rel_path: str, problem: str) -> None:
-    print(f"{rel_path}: {problem}", file=sys.stderr)
+    print(f"{printable_path(rel_path)}: {problem}", file=sys.stderr)

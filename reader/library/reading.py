@@ -14,6 +14,7 @@ from reader.library.encodings import DecodeError, decode
 from reader.library.model import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, Article
 
 ENCODING_UNCERTAIN = "encoding uncertain"
+DISAPPEARED = "file disappeared while reading"
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _os_problem(exc: OSError, path: Path) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied: cannot read the file"
     if isinstance(exc, FileNotFoundError):
-        return "broken symlink: the target does not exist" if os.path.islink(path) else "file disappeared while reading"
+        return "broken symlink: the target does not exist" if os.path.islink(path) else DISAPPEARED
     if exc.errno == 40:  # ELOOP
         return "symlink loop"
     return f"cannot read: {exc.strerror or exc}"

@@ -21,6 +21,7 @@ from whoosh import scoring
 
 from reader.library.catalog import Catalog
 from reader.library.library import Library
+from reader.library.reading import DISAPPEARED
 from reader.search.documents import field_texts, pack_texts
 from reader.search.schema import INDEX_FORMAT, make_schema
 
@@ -232,6 +233,12 @@ class SearchIndex:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 article = library.load(path)
+                if DISAPPEARED in article.problems:
+                    # Deleted since the catalog saw it: not indexed; the next rescan drops it.
+                    writer.delete_by_term("path", path)
+                    indexed.pop(path, None)
+                    done += 1
+                    continue
                 texts = field_texts(article, notes)
                 writer.update_document(
                     path=path,

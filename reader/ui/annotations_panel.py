@@ -110,12 +110,17 @@ class AnnotationsPanel(QWidget):
         self.reattach_button = QPushButton(tr("Re-attach to selection"), article_tab)
         self.article_note = NoteEditor(tr("Note on the whole article…"), article_tab)
         self.article_note.setMaximumHeight(130)
+        self.error = QLabel("", article_tab)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.hide()
         self.empty = QLabel(tr("Select text and press H to highlight."), article_tab)
         self.empty.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.color_box, 1)
         buttons.addWidget(self.delete_button)
         column = QVBoxLayout(article_tab)
+        column.addWidget(self.error)
         column.addWidget(self.empty)
         column.addWidget(self.list, 1)
         column.addLayout(buttons)
@@ -155,6 +160,14 @@ class AnnotationsPanel(QWidget):
         self.all_list.itemActivated.connect(self._library_activated)
         self.all_list.itemClicked.connect(self._library_activated)
         self._sync_buttons()
+
+    def show_save_error(self, message: str) -> None:
+        """Shown until a save succeeds; the editors keep their text meanwhile."""
+        self.error.setText(message + "\n" + tr("Your text is kept here and saved with your next change."))
+        self.error.show()
+
+    def clear_save_error(self) -> None:
+        self.error.hide()
 
     # This article ----------------------------------------------------------------------------
     def set_colors(self, colors: list[Color]) -> None:

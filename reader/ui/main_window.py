@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, Qt, QTimer, QUrl, Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from reader import APP_NAME, __version__
 from reader.annotations.selectors import describe
 from reader.annotations.service import highlight_ranges
+from reader.db import DatabaseError
 from reader.library.importing import import_files
 from reader.library.library import Library
 from reader.library.model import ARTICLE_SUFFIXES
@@ -184,8 +186,8 @@ class MainWindow(QMainWindow):
         self.find_bar.step_requested.connect(self.step_match)
         self.find_bar.closed.connect(self.close_find)
         self.annotations.open_requested.connect(self.scroll_to_annotation)
-        self.annotations.note_edited.connect(lambda id_, text: self.session.store.set_note(id_, text))
-        self.annotations.color_change_requested.connect(lambda id_, key: self.session.store.set_color(id_, key))
+        self.annotations.note_edited.connect(lambda id_, text: self.store_call(self.session.store.set_note, id_, text))
+        self.annotations.color_change_requested.connect(lambda id_, key: self.store_call(self.session.store.set_color, id_, key))
         self.annotations.delete_requested.connect(self.delete_annotation)
         self.annotations.reattach_requested.connect(self.reattach_annotation)
         self.annotations.article_note_edited.connect(self.save_article_note)
@@ -494,6 +496,19 @@ class MainWindow(QMainWindow):
             self.refresh_annotations(keep=current.id if current else "")
         self.annotations.set_library_items(self.session.library_annotations())
 
+    def store_call(self, method, *args):
+        """Change the annotations; on failure (disk full, read-only folder) say so and keep
+        what the user typed in its editor, to be saved with the next change."""
+        try:
+            result = method(*args)
+        except (sqlite3.Error, DatabaseError) as exc:
+            message = tr("Could not be saved: ") + str(exc)
+            self.statusBar().showMessage(message, 15000)
+            self.annotations.show_save_error(message)
+            return None
+        self.annotations.clear_save_error()
+        return result
+
     def highlight_selection(self, color: str) -> None:
         selection = self.pane.selection_range()
         if selection is None or self.current is None:
@@ -502,8 +517,9 @@ class MainWindow(QMainWindow):
         quote, position = describe(self.current.rendered.text, *selection)
         if not self._writable():
             return
-        item = self.session.store.add_highlight(self.session.root, self.current.path, quote, position, color, article_hash=self.current.content_hash)
-        self.refresh_annotations(keep=item.id)
+        item = self.store_call(self.session.store.add_highlight, self.session.root, self.current.path, quote, position, color, "", self.current.content_hash)
+        if item is not None:
+            self.refresh_annotations(keep=item.id)
 
     def _writable(self) -> bool:
         if self.session.store.read_only:
@@ -512,14 +528,16 @@ class MainWindow(QMainWindow):
         return True
 
     def delete_annotation(self, annotation_id: str) -> None:
-        removed = self.session.store.delete(annotation_id)
+        removed = self.store_call(self.session.store.delete, annotation_id)
         if removed is not None:
             self.undo_stack.append(removed)
             self.statusBar().showMessage(tr("Highlight deleted. Ctrl+Z to undo."), 6000)
 
     def undo_delete(self) -> None:
         if self.undo_stack and self.session is not None:
-            self.session.store.put(self.undo_stack.pop())
+            item = self.undo_stack.pop()
+            if self.store_call(self.session.store.put, item) is None and self.session.store.get(item.id) is None:
+                self.undo_stack.append(item)
 
     def reattach_annotation(self, annotation_id: str) -> None:
         selection = self.pane.selection_range()
@@ -527,11 +545,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(tr("Select the text to attach it to, then press the button."), 6000)
             return
         quote, position = describe(self.current.rendered.text, *selection)
-        self.session.store.reattach(annotation_id, quote, position, self.current.content_hash)
+        self.store_call(self.session.store.reattach, annotation_id, quote, position, self.current.content_hash)
 
     def save_article_note(self, text: str) -> None:
         if self.current is not None and self.session is not None:
-            self.session.store.set_article_note(self.session.root, self.current.path, text)
+            self.store_call(self.session.store.set_article_note, self.session.root, self.current.path, text)
 
     def scroll_to_annotation(self, annotation_id: str) -> None:
         item = self.session.store.get(annotation_id)
