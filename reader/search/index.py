@@ -60,6 +60,29 @@ def _version_key(content_hash: str, notes: str) -> str:
     return content_hash + ":" + hashlib.sha1(notes.encode("utf-8")).hexdigest()[:12]
 
 
+def _try_open(folder: Path):
+    """(index, None) or (None, the error's name). Whoosh leaves the TOC file open when it
+    fails to parse it; the warning that file raises when collected is expected here."""
+    import gc
+    import warnings
+
+    from whoosh import index as windex
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            ix = windex.open_dir(str(folder))
+            with ix.searcher() as probe:  # touches the TOC and every segment
+                probe.doc_count()
+                for name in ("path", "chars"):
+                    probe.reader().field_length(name)
+            return ix, None
+        except Exception as exc:  # damaged, truncated, or pickled by another version
+            failure = type(exc).__name__
+        gc.collect()
+    return None, failure
+
+
 class SearchIndex:
     """Owns the Whoosh index of one library; thread-safe for one writer and many readers."""
 
@@ -73,23 +96,17 @@ class SearchIndex:
     # Opening -------------------------------------------------------------------------------
     def open(self):
         """Open the index, creating or rebuilding it (empty) when needed. Returns the index."""
-        from whoosh import index as windex
 
         with self._lock:
             if self._ix is not None:
                 return self._ix
             reason = self._check_format()
             if not reason:
-                try:
-                    ix = windex.open_dir(str(self.dir))
-                    with ix.searcher() as probe:  # touches the TOC and every segment
-                        probe.doc_count()
-                        for name in ("path", "chars"):
-                            probe.reader().field_length(name)
+                ix, failure = _try_open(self.dir)
+                if ix is not None:
                     self._ix = ix
                     return ix
-                except Exception as exc:  # damaged, truncated, or pickled by another version
-                    reason = f"the index could not be opened ({type(exc).__name__}); rebuilding"
+                reason = f"the index could not be opened ({failure}); rebuilding"
             self._create(reason)
             return self._ix
 

@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         session.annotations_changed.connect(self.annotations_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         for message in session.startup_messages():
-            QTimer.singleShot(0, lambda m=message: QMessageBox.warning(self, APP_NAME, m))
+            self.notify(message)
         colors = session.store.colors()
         self.annotations.set_colors(colors)
         self.pane.colors = [(c.key, c.name, c.color) for c in colors]
@@ -230,6 +230,14 @@ class MainWindow(QMainWindow):
         last = session.reading.last_article
         if last and last in session.entries:
             self.open_path(last)
+
+    def notify(self, message: str) -> None:
+        """Tell the user something important without blocking the window (not modal)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.statusBar().showMessage(message, 15000)
 
     def _build_highlight_actions(self) -> None:
         self.toolbar.clear()
