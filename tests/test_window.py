@@ -276,3 +276,19 @@ def test_screenshot_writes_a_png_of_the_requested_size(tmp_path: Path, data_dir:
     assert (image.width(), image.height()) == (1024, 700)
     colors = {image.pixel(x, y) for x in range(0, 1024, 37) for y in range(0, 700, 29)}
     assert len(colors) > 20  # not blank
+
+
+def test_notes_are_searchable_and_colour_names_renamed(harness) -> None:
+    window, qtbot = harness.window, harness.qtbot
+    harness.open(NIST)
+    _select(window, "TEVV方法")
+    window.highlight_selection("pink")
+    window.annotations.list.setCurrentRow(0)
+    type_text(qtbot, window.annotations.note, "驗證程序筆記")
+    qtbot.waitUntil(lambda: window.annotations.items and window.annotations.items[0].note == "驗證程序筆記", timeout=3000)
+    window.session.store.rename_color("pink", "罰則")
+    window.colors_renamed()
+    assert "罰則" in window.annotations.list.item(0).text()
+    qtbot.waitUntil(lambda: not window.busy and not window.notes_index_timer.isActive(), timeout=10000)
+    window.list_panel.search_box.setText("note:驗證程序")
+    qtbot.waitUntil(lambda: [r.path for r in window.results_model.rows] == [NIST], timeout=10000)

@@ -148,7 +148,7 @@ class AnnotationsPanel(QWidget):
         self.library_items: list[tuple[Annotation, str, list[str]]] = []  # (annotation, title, tags)
 
         self.list.currentItemChanged.connect(self._current_changed)
-        self.list.itemClicked.connect(lambda item: self.open_requested.emit(item.data(IdRole)))
+        self.list.itemClicked.connect(lambda item: item.data(IdRole) and self.open_requested.emit(item.data(IdRole)))
         self.note.edited.connect(self._note_edited)
         self.article_note.edited.connect(self.article_note_edited)
         self.delete_button.clicked.connect(self._delete)
@@ -195,7 +195,16 @@ class AnnotationsPanel(QWidget):
         selected = keep or (self.list.currentItem().data(IdRole) if self.list.currentItem() else "")
         self.list.blockSignals(True)
         self.list.clear()
+        detached_header = False
         for item in items:
+            if item.orphan and not detached_header:
+                detached_header = True
+                header = QListWidgetItem(tr("Detached"))
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = header.font()
+                font.setBold(True)
+                header.setFont(font)
+                self.list.addItem(header)
             state = state_label(item)
             quote = item.quote.exact if item.quote else ""
             head = self.color_name(item.color) + (f"  ·  {state}" if state else "")

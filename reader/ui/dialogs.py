@@ -8,12 +8,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
 )
 
 from reader import APP_NAME
+from reader.ui.annotations_panel import color_icon
 from reader.ui.i18n import LANGUAGES, tr
 
 SHORTCUTS = [
@@ -79,17 +81,32 @@ def show_preferences(window) -> None:
     form = QFormLayout()
     form.addRow(tr("Language"), language)
     form.addRow(tr("Theme"), theme)
-    colors_note = QLabel(tr("Highlight colour names can be changed in the annotations panel."), dialog)
+    colors_note = QLabel(tr("Highlight colours: the names are used in filters and exports (e.g. 定義, 義務, 罰則)."), dialog)
     colors_note.setWordWrap(True)
+    store = window.session.store if window.session else None
+    color_edits = []
+    colors_form = QFormLayout()
+    for color in store.colors() if store else []:
+        edit = QLineEdit(color.name, dialog)
+        swatch = QLabel(dialog)
+        swatch.setPixmap(color_icon(color.color).pixmap(14, 14))
+        colors_form.addRow(swatch, edit)
+        color_edits.append((color, edit))
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addLayout(form)
     layout.addWidget(colors_note)
+    layout.addLayout(colors_form)
     layout.addWidget(buttons)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         if language.currentData() != settings.get("language"):
             settings.set("language", language.currentData())
             QMessageBox.information(window, APP_NAME, tr("The language changes when Reader is restarted."))
         window.apply_theme(theme.currentData())
+        renamed = [(c.key, e.text().strip()) for c, e in color_edits if e.text().strip() and e.text().strip() != c.name]
+        for key, name in renamed:
+            window.store_call(store.rename_color, key, name)
+        if renamed:
+            window.colors_renamed()

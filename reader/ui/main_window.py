@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         self.watch_timer = QTimer(self, singleShot=True, interval=WATCH_DELAY_MS)
         self.periodic = QTimer(self, interval=PERIODIC_RESCAN_MS)
         self.position_timer = QTimer(self, singleShot=True, interval=800)
+        # Notes and quotes are searchable: re-index the changed articles after a pause.
+        self.notes_index_timer = QTimer(self, singleShot=True, interval=1500)
         self.session: LibrarySession | None = None
         self._build_menus()
         self._connect()
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(lambda _p: self.watch_timer.start())
         self.watch_timer.timeout.connect(lambda: self.session and self.session.refresh())
         self.periodic.timeout.connect(lambda: self.session and not self.session.indexing and self.session.refresh())
+        self.notes_index_timer.timeout.connect(lambda: self.session and self.session.update_index())
         self.cancel_button.clicked.connect(lambda: self.session and self.session.cancel_indexing.set())
 
     # Library ---------------------------------------------------------------------------------
@@ -217,10 +220,7 @@ class MainWindow(QMainWindow):
         session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         for message in session.startup_messages():
             self.notify(message)
-        colors = session.store.colors()
-        self.annotations.set_colors(colors)
-        self.pane.colors = [(c.key, c.name, c.color) for c in colors]
-        self._build_highlight_actions()
+        self.colors_renamed()
         self.reload_rows()
         self._remember_library(library)
         self._watch(library.root)
@@ -230,6 +230,15 @@ class MainWindow(QMainWindow):
         last = session.reading.last_article
         if last and last in session.entries:
             self.open_path(last)
+
+    def colors_renamed(self) -> None:
+        colors = self.session.store.colors()
+        self.annotations.set_colors(colors)
+        self.pane.colors = [(c.key, c.name, c.color) for c in colors]
+        self._build_highlight_actions()
+        if self.current is not None:
+            self.refresh_annotations()
+        self.annotations.set_library_items(self.session.library_annotations())
 
     def notify(self, message: str) -> None:
         """Tell the user something important without blocking the window (not modal)."""
@@ -496,6 +505,7 @@ class MainWindow(QMainWindow):
         self.annotations.show_annotations(items, note.note if note else "", keep)
 
     def annotations_changed(self, article: str) -> None:
+        self.notes_index_timer.start()
         count = self.session.store.counts(self.session.root).get(article, 0)
         self.library_model.update_row(article, highlights=count)
         self.results_model.update_row(article, highlights=count)

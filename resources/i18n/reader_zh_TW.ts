@@ -60,6 +60,14 @@
       <translation>文章筆記</translation>
     </message>
     <message>
+      <source>Your text is kept here and saved with your next change.</source>
+      <translation>您輸入的文字會保留在這裡，並在下次修改時儲存。</translation>
+    </message>
+    <message>
+      <source>Detached</source>
+      <translation>已脫離</translation>
+    </message>
+    <message>
       <source>Detached: the text changed. Select new text and press “Re-attach to selection”.</source>
       <translation>已脫離：原文已變更。請選取新的文字，再按「重新附加到選取的文字」。</translation>
     </message>
@@ -112,8 +120,8 @@
       <translation>主題</translation>
     </message>
     <message>
-      <source>Highlight colour names can be changed in the annotations panel.</source>
-      <translation>標示顏色的名稱可在標示面板中更改。</translation>
+      <source>Highlight colours: the names are used in filters and exports (e.g. 定義, 義務, 罰則).</source>
+      <translation>標示顏色：名稱會用於篩選與匯出（例如：定義、義務、罰則）。</translation>
     </message>
     <message>
       <source>No problems.</source>
@@ -346,6 +354,10 @@
     <message>
       <source>This link points outside the library.</source>
       <translation>此連結指向文庫以外的位置。</translation>
+    </message>
+    <message>
+      <source>Could not be saved: </source>
+      <translation>無法儲存：</translation>
     </message>
     <message>
       <source>{n} with problems</source>
