@@ -154,3 +154,16 @@ def test_a_second_writer_is_told_the_index_is_busy(indexed, sample_library: Path
         assert json.loads(search_while_busy.stdout)["total"] == 1
     finally:
         writer.cancel()
+
+
+def test_the_shipped_folding_table_is_current() -> None:
+    import json
+    import unicodedata
+
+    from reader.search.folding import TABLE_FILE, compute_table
+
+    shipped = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
+    if shipped["unicode"] != unicodedata.unidata_version:
+        pytest.skip(f"the table follows Unicode {shipped['unicode']}, this Python {unicodedata.unidata_version}")
+    table, _ = compute_table()
+    assert shipped["table"] == {chr(cp): v for cp, v in table.items()}, "run tools/make_fold_table.py"

@@ -39,7 +39,25 @@ def _v1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    """The list shows the source's site: keep it ready instead of decoding sources per row."""
+    conn.execute("ALTER TABLE articles ADD COLUMN source_label TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE articles SET mtime_ns = -1")  # re-read every file at the next scan
+
+
+MIGRATIONS = [_v1, _v2]
+
+
+@dataclass
+class ListRow:
+    """What the article list needs of one article, read without parsing anything else."""
+
+    path: str
+    title: str
+    date: str
+    tags: list[str]
+    source: str
+    problems: list[str]
 
 
 @dataclass
@@ -105,6 +123,13 @@ class Catalog:
         rows = self.conn.execute("SELECT * FROM articles ORDER BY path").fetchall()
         return [_row_to_entry(row) for row in rows]
 
+    def list_rows(self) -> list[ListRow]:
+        rows = self.conn.execute("SELECT path, title, date, tags, source_label, problems FROM articles").fetchall()
+        return [
+            ListRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] != "[]" else [], r[4], json.loads(r[5]) if r[5] != "[]" else [])
+            for r in rows
+        ]
+
     def get(self, rel_path: str) -> CatalogEntry | None:
         row = self.conn.execute("SELECT * FROM articles WHERE path = ?", (rel_path,)).fetchone()
         return _row_to_entry(row) if row else None
@@ -165,7 +190,7 @@ class Catalog:
             pending.append(_row(article, size, mtime, digest, encoding))
         report.removed = sorted(set(known) - seen)
         with db.transaction(self.conn):
-            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", pending)
+            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
             self.conn.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in report.removed])
         if on_problem:
             for rel_path, problem in report.problems:
@@ -187,6 +212,7 @@ def _row(article: Article, size: int, mtime: int, digest: str, encoding: str) ->
         digest,
         encoding,
         json.dumps(article.problems, ensure_ascii=False),
+        article.source_label,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 ARTICLE_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
 
@@ -35,6 +36,15 @@ class Article:
     lang: str = ""
     body: str = ""  # Markdown
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def source_label(self) -> str:
+        """The site of the first source with a URL ("commerce.gov"), for the article list."""
+        for source in self.sources:
+            host = urlparse(source.url).hostname if source.url else ""
+            if host:
+                return host.removeprefix("www.")
+        return ""
 
     def meta_dict(self) -> dict:
         return {

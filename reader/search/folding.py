@@ -9,6 +9,7 @@ of direction only: both spellings end up equal, which is all search needs.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -31,9 +32,11 @@ def traditional_to_simplified() -> dict[str, str]:
     return _opencc_table("TSCharacters.txt")
 
 
-@functools.lru_cache(maxsize=1)
-def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
-    """(str.translate table, pattern of characters whose folding is longer than one char)."""
+TABLE_FILE = Path(__file__).resolve().parent / "fold_table.json"
+
+
+def compute_table() -> tuple[dict[int, str], str]:
+    """The folding of every character that changes, and the Unicode version it follows."""
     t2s = traditional_to_simplified()
     table: dict[int, str] = {}
     for cp in range(0x30000):
@@ -44,6 +47,19 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
         folded = "".join(t2s.get(c, c) for c in folded)
         if folded != char:
             table[cp] = folded
+    return table, unicodedata.unidata_version
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
+    """(str.translate table, pattern of characters whose folding is longer than one char).
+
+    Read from the shipped table (tools/make_fold_table.py), computed only if it is missing."""
+    try:
+        data = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
+        table = {ord(k): v for k, v in data["table"].items()}
+    except (OSError, ValueError, KeyError):
+        table, _ = compute_table()
     expanding = [chr(cp) for cp, v in table.items() if len(v) != 1]
     pattern = re.compile("[" + "".join(re.escape(c) for c in expanding) + "]") if expanding else None
     return table, pattern

@@ -213,11 +213,14 @@ class SearchIndex:
         cancel: threading.Event | None = None,
         timeout: float = 0.0,
         only: set[str] | None = None,
+        bulk: bool | None = None,
     ) -> UpdateReport:
         """Index what the catalog has that the index lacks or has in another version, and
         remove what the catalog no longer has. Commits every ``COMMIT_EVERY`` articles so that
         searching sees progress and a crash loses little. ``only`` limits the work to some
-        paths (annotation text changed)."""
+        paths (annotation text changed). ``bulk`` (default: when there is much to do) uses two
+        writer processes; the window passes False, as forking a threaded Qt process is unsafe
+        and a cancelled multi-process writer leaves its helpers behind."""
         report = UpdateReport(rebuilt_reason=self.rebuilt_reason)
         self.rebuilt_reason = ""
         notes_for = notes_for or (lambda _path: "")
@@ -237,7 +240,8 @@ class SearchIndex:
             progress(0, total)
         if not total:
             return report
-        bulk = len(todo) >= BULK_THRESHOLD
+        if bulk is None:
+            bulk = len(todo) >= BULK_THRESHOLD
         writer = self.writer(timeout, bulk=bulk)
         done = 0
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -17,6 +18,13 @@ from reader.ui.i18n import install_translator, pick_language
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    # The window has threads; forking it (multiprocessing's default on Linux, used by the
+    # two-process index writer) can deadlock. Helper processes are spawned fresh instead.
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=True) != "spawn":
+        with contextlib.suppress(RuntimeError):
+            multiprocessing.set_start_method("spawn", force=True)
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

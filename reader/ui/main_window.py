@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.apply_theme(self.theme_setting, save=False)
         self.pane.zoom = int(settings.get("zoom"))
+        self.library_model.sort_mode = settings.get("sort")
         self.open_library(library)
         self._restore_window()
 
@@ -305,7 +306,6 @@ class MainWindow(QMainWindow):
     def reload_rows(self) -> None:
         rows = self.session.rows()
         self.library_model.set_rows(rows)
-        self.proxy.set_sort_mode(self.proxy.sort_mode)
         self.list_panel.set_tags(self.session.tags())
         self.update_count()
         self.annotations.set_library_items(self.session.library_annotations())
@@ -319,8 +319,10 @@ class MainWindow(QMainWindow):
         self.count_label.setText(text)
 
     def set_sort(self, mode: str) -> None:
-        self.proxy.set_sort_mode(mode)
+        self.library_model.sort_by(mode)
         self.settings.set("sort", mode)
+        if self.current is not None:
+            self._select_in_list(self.current.path)
 
     def show_problems(self) -> None:
         dialogs.show_problems(self, self.session.problems if self.session else [])
@@ -619,7 +621,9 @@ class MainWindow(QMainWindow):
         if "splitter" in data:
             self.splitter.restoreState(QByteArray(base64.b64decode(data["splitter"])))
         sort = self.settings.get("sort")
+        self.list_panel.sort_box.blockSignals(True)  # the rows are already in this order
         self.list_panel.sort_box.setCurrentIndex(max(0, self.list_panel.sort_box.findData(sort)))
+        self.list_panel.sort_box.blockSignals(False)
 
     def save_window(self) -> None:
         self.window_state.data["geometry"] = base64.b64encode(bytes(self.saveGeometry())).decode()

@@ -15,14 +15,14 @@ from PySide6.QtCore import QObject, Signal
 
 from reader.annotations.service import follow_library
 from reader.annotations.store import AnnotationStore
-from reader.library.catalog import CatalogEntry
+from reader.library.catalog import ListRow
 from reader.library.library import Library
 from reader.library.model import Article
 from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
 from reader.search.index import Cancelled, IndexBusy, SearchIndex
 from reader.search.searching import SearchResult, search
-from reader.ui.article_models import ArticleRow, source_label
+from reader.ui.article_models import ArticleRow
 from reader.ui.i18n import tr
 from reader.ui.ui_state import ReadingState
 from reader.ui.workers import TaskRunner
@@ -56,7 +56,7 @@ class LibrarySession(QObject):
         self.store = AnnotationStore.open(paths)
         self.store.listeners.append(lambda lib, article: self.annotations_changed.emit(article) if lib == self.root else None)
         self.reading = ReadingState(paths.library_state(library.root) / "reading.json")
-        self.entries: dict[str, CatalogEntry] = {}
+        self.entries: dict[str, ListRow] = {}
         self.background = TaskRunner(1, self)  # catalog and index, in order
         self.searches = TaskRunner(1, self)
         self.loader = TaskRunner(1, self)
@@ -71,19 +71,20 @@ class LibrarySession(QObject):
 
     # Catalog -------------------------------------------------------------------------------
     def rows(self) -> list[ArticleRow]:
-        self.entries = {e.article.path: e for e in self.catalog.entries()}
+        listed = self.catalog.list_rows()
+        self.entries = {r.path: r for r in listed}
         counts = self.store.counts(self.root)
+        read = self.reading.data.get("read", {})
         return [
             ArticleRow(
-                path=path, title=e.article.title, date=e.article.date, tags=e.article.tags,
-                source=source_label(e.article.sources), problems=e.article.problems,
-                highlights=counts.get(path, 0), last_read=self.reading.last_read(path),
+                path=r.path, title=r.title, date=r.date, tags=r.tags, source=r.source, problems=r.problems,
+                highlights=counts.get(r.path, 0), last_read=int(read.get(r.path, 0)),
             )
-            for path, e in self.entries.items()
+            for r in listed
         ]
 
     def tags(self) -> list[str]:
-        return sorted({t for e in self.entries.values() for t in e.article.tags})
+        return sorted({t for r in self.entries.values() for t in r.tags})
 
     def refresh(self, only: set[str] | None = None, index: bool = True) -> None:
         """Rescan the folder (or some files) in the background, then update the index."""
@@ -130,7 +131,7 @@ class LibrarySession(QObject):
                 reason = index.rebuilt_reason
                 if rebuild:
                     index.rebuild()
-                report = index.update(library, catalog, notes_for=lambda p: notes.get(p, ""), progress=progress, cancel=cancel, timeout=5.0)
+                report = index.update(library, catalog, notes_for=lambda p: notes.get(p, ""), progress=progress, cancel=cancel, timeout=5.0, bulk=False)
                 return reason or report.rebuilt_reason
             except Cancelled:
                 return tr("Indexing cancelled; search shows what was indexed so far.")
@@ -193,7 +194,7 @@ class LibrarySession(QObject):
         self.store.close()
 
     def library_annotations(self):
-        titles = {p: (e.article.title, e.article.tags) for p, e in self.entries.items()}
+        titles = {p: (r.title, r.tags) for p, r in self.entries.items()}
         out = []
         for item in self.store.all(self.root):
             title, tags = titles.get(item.article, (Path(item.article).stem, []))

@@ -6,6 +6,7 @@ back through a queued signal, so handlers run on the main thread.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -29,9 +30,12 @@ class _Job(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # reported to the UI, never raised in a worker thread
-            self.carrier.failed.emit(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
-            return
-        self.carrier.done.emit(result)
+            outcome, value = self.carrier.failed, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+        else:
+            outcome, value = self.carrier.done, result
+        # The window may be gone by the time a late job ends (closing): nobody is listening.
+        with contextlib.suppress(RuntimeError):
+            outcome.emit(value)
 
 
 class TaskRunner(QObject):

@@ -1,0 +1,34 @@
+"""The Qt binding we install must survive a long session of signal emits.
+
+PySide6 6.12.0 decremented the refcount of True/False on every ``Signal.emit()`` under
+Python 3.11; after a few thousand emits (indexing progress, search results) the interpreter
+aborted. This runs the pattern in a subprocess, as a crash would take pytest down with it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+CHILD = """
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+app = QCoreApplication([])
+class Emitter(QObject):
+    progress = Signal(int, int)
+    result = Signal(object)
+emitter = Emitter()
+emitter.progress.connect(lambda done, total: None)
+emitter.result.connect(lambda value: None)
+for number in range(50_000):
+    emitter.progress.emit(number, 50_000)
+    emitter.result.emit(None)
+print("alive")
+"""
+
+
+def test_many_signal_emits_do_not_crash_the_interpreter() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "alive"
