@@ -292,3 +292,35 @@ def test_notes_are_searchable_and_colour_names_renamed(harness) -> None:
     qtbot.waitUntil(lambda: not window.busy and not window.notes_index_timer.isActive(), timeout=10000)
     window.list_panel.search_box.setText("note:驗證程序")
     qtbot.waitUntil(lambda: [r.path for r in window.results_model.rows] == [NIST], timeout=10000)
+
+
+def test_sort_by_title_and_recently_read_and_tag_filter(harness) -> None:
+    window, qtbot = harness.window, harness.qtbot
+    harness.open(MOU)
+    harness.open(NIST)  # NIST read last
+    box = window.list_panel.sort_box
+    box.setCurrentIndex(box.findData("recent"))
+    view = window.list_panel.view
+    paths = [view.model().index(r, 0).data(PathRole) for r in range(view.model().rowCount())]
+    assert paths == [NIST, MOU]
+    box.setCurrentIndex(box.findData("title"))
+    titles = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
+    from reader.search.folding import fold
+
+    assert titles == sorted(titles, key=fold)
+    tags = window.list_panel.tag_box
+    tags.setCurrentIndex(tags.findData("巨量資料"))
+    assert [view.model().index(r, 0).data(PathRole) for r in range(view.model().rowCount())] == [MOU]
+
+
+def test_reading_position_is_restored(harness) -> None:
+    window, qtbot = harness.window, harness.qtbot
+    window.resize(900, 400)
+    harness.open(MOU)
+    bar = window.pane.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)
+    bar.setValue(bar.maximum() // 2)
+    window.save_position()
+    harness.open(NIST)
+    harness.open(MOU)
+    qtbot.waitUntil(lambda: abs(bar.value() - bar.maximum() // 2) <= 2, timeout=3000)

@@ -199,8 +199,10 @@ class SearchIndex:
             if bulk and (os.cpu_count() or 1) > 1:
                 from whoosh.multiproc import MpWriter
 
-                return MpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1)
-            return ix.writer(limitmb=96, timeout=timeout, delay=0.1)
+                return MpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1, compound=False)
+            # compound=False: Whoosh copies every sub-file of a compound segment into memory
+            # when it opens it (hundreds of MB at 10,000 articles); plain files are read lazily.
+            return ix.writer(limitmb=96, timeout=timeout, delay=0.1, compound=False)
         except LockError as exc:
             raise IndexBusy(f"{self.dir}: another Reader is updating this index; try again when it has finished") from exc
 

@@ -14,7 +14,7 @@ from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)

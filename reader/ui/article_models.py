@@ -143,12 +143,20 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         self.text = ""
 
     def set_tag(self, tag: str) -> None:
-        self.tag = tag
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "tag", tag))
 
     def set_text(self, text: str) -> None:
-        self.text = fold(text.strip())
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "text", fold(text.strip())))
+
+    def _refilter(self, change) -> None:
+        # Qt 6.10 replaced invalidateFilter() with begin/endFilterChange(); support both.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self.tag and not self.text:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import base64
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -23,9 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME, __version__
-from reader.annotations.selectors import describe
-from reader.annotations.service import highlight_ranges
-from reader.db import DatabaseError
 from reader.library.importing import import_files
 from reader.library.library import Library
 from reader.library.model import ARTICLE_SUFFIXES
@@ -34,7 +30,8 @@ from reader.search.query import parse_query, positive_leaves
 from reader.search.snippets import match_spans
 from reader.settings import Settings
 from reader.ui import dialogs
-from reader.ui.annotations_panel import AnnotationsPanel, color_icon
+from reader.ui.annotation_actions import AnnotationActions
+from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.article_list import ArticleListPanel
 from reader.ui.article_models import (
     ArticleFilterProxy,
@@ -54,7 +51,7 @@ WATCH_DELAY_MS = 600
 PERIODIC_RESCAN_MS = 15_000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(AnnotationActions, QMainWindow):
     idle = Signal()  # rendering, search and indexing have all finished (screenshots wait on it)
 
     def __init__(self, paths: DataPaths, settings: Settings, library: Library, theme: str | None = None) -> None:
@@ -232,15 +229,6 @@ class MainWindow(QMainWindow):
         if last and last in session.entries:
             self.open_path(last)
 
-    def colors_renamed(self) -> None:
-        colors = self.session.store.colors()
-        self.annotations.set_colors(colors)
-        self.pane.colors = [(c.key, c.name, c.color) for c in colors]
-        self._build_highlight_actions()
-        if self.current is not None:
-            self.refresh_annotations()
-        self.annotations.set_library_items(self.session.library_annotations())
-
     def notify(self, message: str) -> None:
         """Tell the user something important without blocking the window (not modal)."""
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
@@ -248,21 +236,6 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
         self.statusBar().showMessage(message, 15000)
-
-    def _build_highlight_actions(self) -> None:
-        self.toolbar.clear()
-        self.highlight_menu.clear()
-        label = QLabel(" " + tr("Highlight") + ": ", self.toolbar)
-        self.toolbar.addWidget(label)
-        for number, (key, name, css) in enumerate(self.pane.colors):
-            action = QAction(color_icon(css), name, self)
-            action.setToolTip(tr("Highlight the selection") + f" ({name})" + (" — H" if number == 0 else ""))
-            action.triggered.connect(lambda _c=False, k=key: self.highlight_selection(k))
-            button = QToolButton(self.toolbar)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            self.toolbar.addWidget(button)
-            self.highlight_menu.addAction(action)
 
     def _watch(self, root: Path) -> None:
         if self.watcher.directories():
@@ -494,98 +467,6 @@ class MainWindow(QMainWindow):
             return
         if target.suffix.lower() in ARTICLE_SUFFIXES and target.is_file():
             self.open_path(rel)
-
-    # Annotations -----------------------------------------------------------------------------
-    def refresh_annotations(self, keep: str = "") -> None:
-        if self.current is None:
-            self.annotations.show_annotations([], "")
-            return
-        items = self.session.highlights_for(self.current)
-        ranges = [(s, e, self.annotations.color_css(a.color), a.note) for s, e, a in highlight_ranges(self.current.rendered, items)]
-        self.pane.set_highlights(ranges)
-        note = self.session.store.article_note(self.session.root, self.current.path)
-        self.annotations.show_annotations(items, note.note if note else "", keep)
-
-    def annotations_changed(self, article: str) -> None:
-        self.notes_index_timer.start()
-        count = self.session.store.counts(self.session.root).get(article, 0)
-        self.library_model.update_row(article, highlights=count)
-        self.results_model.update_row(article, highlights=count)
-        if self.current is not None and article == self.current.path:
-            current = self.annotations.current()
-            self.refresh_annotations(keep=current.id if current else "")
-        self.annotations.set_library_items(self.session.library_annotations())
-
-    def store_call(self, method, *args):
-        """Change the annotations; on failure (disk full, read-only folder) say so and keep
-        what the user typed in its editor, to be saved with the next change."""
-        try:
-            result = method(*args)
-        except (sqlite3.Error, DatabaseError) as exc:
-            message = tr("Could not be saved: ") + str(exc)
-            self.statusBar().showMessage(message, 15000)
-            self.annotations.show_save_error(message)
-            return None
-        self.annotations.clear_save_error()
-        return result
-
-    def highlight_selection(self, color: str) -> None:
-        selection = self.pane.selection_range()
-        if selection is None or self.current is None:
-            self.statusBar().showMessage(tr("Select text in the article first."), 4000)
-            return
-        quote, position = describe(self.current.rendered.text, *selection)
-        if not self._writable():
-            return
-        item = self.store_call(self.session.store.add_highlight, self.session.root, self.current.path, quote, position, color, "", self.current.content_hash)
-        if item is not None:
-            self.refresh_annotations(keep=item.id)
-
-    def _writable(self) -> bool:
-        if self.session.store.read_only:
-            QMessageBox.warning(self, APP_NAME, tr("Annotations are read-only (written by a newer Reader)."))
-            return False
-        return True
-
-    def delete_annotation(self, annotation_id: str) -> None:
-        removed = self.store_call(self.session.store.delete, annotation_id)
-        if removed is not None:
-            self.undo_stack.append(removed)
-            self.statusBar().showMessage(tr("Highlight deleted. Ctrl+Z to undo."), 6000)
-
-    def undo_delete(self) -> None:
-        if self.undo_stack and self.session is not None:
-            item = self.undo_stack.pop()
-            if self.store_call(self.session.store.put, item) is None and self.session.store.get(item.id) is None:
-                self.undo_stack.append(item)
-
-    def reattach_annotation(self, annotation_id: str) -> None:
-        selection = self.pane.selection_range()
-        if selection is None or self.current is None:
-            self.statusBar().showMessage(tr("Select the text to attach it to, then press the button."), 6000)
-            return
-        quote, position = describe(self.current.rendered.text, *selection)
-        self.store_call(self.session.store.reattach, annotation_id, quote, position, self.current.content_hash)
-
-    def save_article_note(self, text: str) -> None:
-        if self.current is not None and self.session is not None:
-            self.store_call(self.session.store.set_article_note, self.session.root, self.current.path, text)
-
-    def scroll_to_annotation(self, annotation_id: str) -> None:
-        item = self.session.store.get(annotation_id)
-        if item is not None and item.position is not None and not item.orphan:
-            self.pane.scroll_to_plain(item.position.start)
-
-    def open_annotation(self, article: str, annotation_id: str) -> None:
-        if self.current is not None and self.current.path == article:
-            self.scroll_to_annotation(annotation_id)
-            return
-        def once(opened: OpenedArticle) -> None:
-            self.session.article_loaded.disconnect(once)
-            if opened.path == article:
-                self.scroll_to_annotation(annotation_id)
-        self.session.article_loaded.connect(once)
-        self.open_path(article)
 
     # Appearance ------------------------------------------------------------------------------
     def apply_theme(self, setting: str, save: bool = True) -> None:

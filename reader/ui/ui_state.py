@@ -29,10 +29,10 @@ class JsonState:
 
 
 class ReadingState(JsonState):
-    """read: path -> last opened (epoch s); positions: path -> scroll fraction."""
+    """read: path -> last opened (epoch ms); positions: path -> scroll fraction."""
 
     def mark_read(self, path: str) -> None:
-        self.data.setdefault("read", {})[path] = int(time.time())
+        self.data.setdefault("read", {})[path] = int(time.time() * 1000)  # ms: order of reading
         self.data["last"] = path
         self.dirty = True
 
