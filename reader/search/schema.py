@@ -33,11 +33,11 @@ class FoldedTokenizer(Tokenizer):
                 yield token
 
 
-class CJKText(fields.FieldType):
-    """Han bigrams + final unigram, Latin words + stems, with positions (phrase queries)."""
+class _FoldedField(fields.FieldType):
+    """A scorable, unstored field of folded text; subclasses say how it becomes postings."""
 
-    def __init__(self, field_boost: float = 1.0) -> None:
-        self.format = formats.Positions(field_boost=field_boost)
+    def __init__(self, format_: formats.Format) -> None:
+        self.format = format_
         self.analyzer = FoldedTokenizer()
         self.vector = None
         self.scorable = True
@@ -47,6 +47,13 @@ class CJKText(fields.FieldType):
         self.spelling = False
         self.multitoken_query = "default"
 
+
+class CJKText(_FoldedField):
+    """Han bigrams + final unigram, Latin words + stems, with positions (phrase queries)."""
+
+    def __init__(self, field_boost: float = 1.0) -> None:
+        super().__init__(formats.Positions(field_boost=field_boost))
+
     def index(self, value, **kwargs):
         boost = self.format.field_boost
         encode = self.format.encode
@@ -54,18 +61,11 @@ class CJKText(fields.FieldType):
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
 
-class CJKChars(fields.FieldType):
+class CJKChars(_FoldedField):
     """Every Han character once per occurrence, no positions: 1-character queries."""
 
     def __init__(self) -> None:
-        self.format = formats.Frequency()
-        self.analyzer = FoldedTokenizer()
-        self.vector = None
-        self.scorable = True
-        self.stored = False
-        self.unique = False
-        self.column_type = None
-        self.spelling = False
+        super().__init__(formats.Frequency())
 
     def index(self, value, **kwargs):
         for char, count in unigram_counts(fold(value)).items():

@@ -276,8 +276,9 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.statusBar().showMessage(text, 6000)
         self.session.refresh()
 
-    def reload_rows(self) -> None:
-        rows = self.session.rows()
+    def reload_rows(self, rows: list[ArticleRow] | None = None) -> None:
+        if rows is None:
+            rows = self.session.rows()
         self.library_model.set_rows(rows)
         self.list_panel.set_tags(self.session.tags())
         self.update_count()

@@ -194,25 +194,30 @@ class ReadingPane(QTextBrowser):
         self._highlights, self._notes = [], []
         if self.mapping is None:
             return
+        text_color = QColor(THEMES[self.theme if self.theme in THEMES else "light"]["mark_text"])
         for start, end, color, note in ranges:
             qs, qe = self.mapping.plain_range_to_qt(start, end)
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(qs)
-            cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            fmt = QTextCharFormat()
             background = QColor(color)
             if self.theme == "dark":
                 background.setAlpha(200)
-            fmt.setBackground(background)
-            fmt.setForeground(QColor(THEMES[self.theme if self.theme in THEMES else "light"]["mark_text"]))
+            self._highlights.append(self._selection(qs, qe, background, text_color, note))
             if note:
-                fmt.setToolTip(note)
                 self._notes.append((qe, note))
-            selection.format = fmt
-            self._highlights.append(selection)
         self._apply_selections()
+
+    def _selection(self, start: int, end: int, background: QColor, foreground: QColor, tooltip: str = "") -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(background)
+        fmt.setForeground(foreground)
+        if tooltip:
+            fmt.setToolTip(tooltip)
+        selection.format = fmt
+        return selection
 
     def set_matches(self, ranges: list[tuple[int, int]], kind: str, plain: bool = True) -> int:
         """Mark search ("search") or find ("find") matches; returns how many."""
@@ -251,18 +256,10 @@ class ReadingPane(QTextBrowser):
     def _apply_selections(self) -> None:
         selections = list(self._highlights)
         base = SEARCH_COLOR if self._match_kind == "search" else FIND_COLOR
+        black = QColor("#000000")
         for number, (start, end) in enumerate(self._matches):
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            fmt = QTextCharFormat()
             color = QColor(CURRENT_COLOR if number == self._current_match else base)
-            fmt.setBackground(color)
-            fmt.setForeground(QColor("#000000"))
-            selection.format = fmt
-            selections.append(selection)
+            selections.append(self._selection(start, end, color, black))
         self.setExtraSelections(selections)
         self.viewport().update()
 

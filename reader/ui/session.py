@@ -39,7 +39,7 @@ class OpenedArticle:
 
 
 class LibrarySession(QObject):
-    catalog_changed = Signal()  # rows should be reloaded
+    catalog_changed = Signal(object)  # list of ArticleRow, built off the UI thread
     index_progress = Signal(int, int)
     index_finished = Signal(str)  # message ("" when nothing to say)
     search_finished = Signal(int, object)  # generation, SearchResult
@@ -56,7 +56,7 @@ class LibrarySession(QObject):
         self.store = AnnotationStore.open(paths)
         self.store.listeners.append(lambda lib, article: self.annotations_changed.emit(article) if lib == self.root else None)
         self.reading = ReadingState(paths.library_state(library.root) / "reading.json")
-        self.entries: dict[str, ListRow] = {}
+        self.entries: dict[str, ArticleRow] = {}
         self.background = TaskRunner(1, self)  # catalog and index, in order
         self.searches = TaskRunner(1, self)
         self.loader = TaskRunner(1, self)
@@ -70,18 +70,19 @@ class LibrarySession(QObject):
         return list(self.store.messages)
 
     # Catalog -------------------------------------------------------------------------------
-    def rows(self) -> list[ArticleRow]:
-        listed = self.catalog.list_rows()
-        self.entries = {r.path: r for r in listed}
+    def rows(self, listed: list[ListRow] | None = None) -> list[ArticleRow]:
+        """Rows for the list; ``listed`` comes from a worker's catalog after a rescan."""
+        return self.finish_rows(_make_rows(self.catalog.list_rows() if listed is None else listed))
+
+    def finish_rows(self, rows: list[ArticleRow]) -> list[ArticleRow]:
+        """Add what lives on the UI thread (highlight counts, read marks): cheap."""
+        self.entries = {r.path: r for r in rows}
         counts = self.store.counts(self.root)
         read = self.reading.data.get("read", {})
-        return [
-            ArticleRow(
-                path=r.path, title=r.title, date=r.date, tags=r.tags, source=r.source, problems=r.problems,
-                highlights=counts.get(r.path, 0), last_read=int(read.get(r.path, 0)),
-            )
-            for r in listed
-        ]
+        for row in rows:
+            row.highlights = counts.get(row.path, 0)
+            row.last_read = int(read.get(row.path, 0))
+        return rows
 
     def tags(self) -> list[str]:
         return sorted({t for r in self.entries.values() for t in r.tags})
@@ -94,18 +95,20 @@ class LibrarySession(QObject):
             catalog = library.catalog()
             try:
                 report = catalog.rescan(only=only)
-                present = {e.article.path: e.content_hash for e in catalog.entries()}
-                return report, present
+                present = {e.article.path: e.content_hash for e in catalog.entries()} if report.removed else {}
+                rows = _make_rows(catalog.list_rows()) if report.touched else None
+                return report, present, rows
             finally:
                 catalog.close()
 
         def done(result) -> None:
-            report, present = result
+            report, present, rows = result
             self.problems = report.problems
             if report.removed and follow_library(self.store, self.library, present):
                 self.message.emit(tr("Annotations of renamed articles were kept."))
-            if report.touched or not self.entries:
-                self.catalog_changed.emit()
+                rows = None
+            if rows is not None or not self.entries:
+                self.catalog_changed.emit(self.finish_rows(rows) if rows is not None else self.rows())
             if index:
                 self.update_index()
 
@@ -200,3 +203,8 @@ class LibrarySession(QObject):
             title, tags = titles.get(item.article, (Path(item.article).stem, []))
             out.append((item, title, tags))
         return out
+
+
+def _make_rows(listed: list[ListRow]) -> list[ArticleRow]:
+    """The list's rows (folding every title for sorting is the costly part: run off the UI)."""
+    return [ArticleRow(path=r.path, title=r.title, date=r.date, tags=r.tags, source=r.source, problems=r.problems) for r in listed]

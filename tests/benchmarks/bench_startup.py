@@ -61,9 +61,13 @@ def child(library: str, data: str, started: float) -> None:
     first_result = time.time() - t0
     rss_before_reindex = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    # Type a query, one character every 80 ms, while the whole library is re-indexed.
+    # Type a query, one character every 80 ms, while 1,500 edited articles are re-indexed.
     window.clear_search()
-    window.session.update_index(rebuild=True)
+    for path in sorted(Path(library).glob("*.md"))[:1500]:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write("\n")
+    window.session.refresh()
+    wait(lambda: window.session.indexing, 30)
     gaps = []
     clock = QElapsedTimer()
     clock.start()
@@ -92,7 +96,7 @@ def child(library: str, data: str, started: float) -> None:
     wait(lambda: window.results_model.rowCount() > 0, 30)
     heart.stop()
     indexing_during_typing = window.session.indexing
-    window.session.cancel_indexing.set()
+    wait(lambda: not window.busy, 300)  # leave the index complete for the next run
     window.close()
     print(json.dumps({
         "articles": rows,
@@ -101,7 +105,7 @@ def child(library: str, data: str, started: float) -> None:
         "max_event_loop_stall_while_typing_during_indexing_ms": typing_stall,
         "indexing_was_running_while_typing": indexing_during_typing,
         "peak_rss_mb_start_and_search": round(rss_before_reindex, 1),
-        "peak_rss_mb_including_full_reindex": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb_including_reindex": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }))
 
 

@@ -1,0 +1,105 @@
+"""Hostile articles in the real window: render time, longest UI stall, memory. Prints JSON.
+
+    python tests/benchmarks/bench_hostile.py
+
+Targets (issue #6): each rendering finishes within 5 s or falls back to plain text; the UI
+never stalls more than 100 ms; memory stays under 3x the file size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+CASES = {
+    "deep_list_1000": "".join("  " * i + "- x\n" for i in range(1000)),
+    "nested_quotes_3000": ">" * 3000 + " x\n",
+    "bracket_storm_4000": "[" * 4000 + "x" + "]" * 4000,
+    "emphasis_storm": "*" * 50000 + "x" + "*" * 50000,
+    "line_10mb": "字" * 3_500_000,  # 10.5 MB of UTF-8 on one line
+    "prose_1mb": "這是一段正常的文字，包含 **粗體** 與 [連結](http://example.org)。\n\n" * 22000,
+    "nested_html_5000": "<div>" * 5000 + "x" + "</div>" * 5000,
+}
+
+
+def main() -> None:
+    import psutil
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from reader.library.library import Library
+    from reader.paths import DataPaths
+    from reader.settings import Settings
+    from reader.ui.app import make_app
+    from reader.ui.main_window import MainWindow
+
+    work = Path(tempfile.mkdtemp(prefix="reader-hostile-"))
+    library = work / "library"
+    library.mkdir()
+    for name, body in CASES.items():
+        (library / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n\n{body}", encoding="utf-8")
+    app = make_app()
+    paths = DataPaths(work / "data")
+    window = MainWindow(paths, Settings(paths.settings_file), Library(library.resolve(), paths))
+    window.resize(1280, 800)
+    window.show()
+
+    def settle(limit: float = 60.0) -> None:
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            app.processEvents()
+            if not window.busy:
+                break
+            time.sleep(0.002)
+
+    settle()
+    process = psutil.Process()
+    results = {}
+    for name in CASES:
+        size = (library / f"{name}.md").stat().st_size
+        gaps: list[int] = []
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.elapsed()]
+
+        def beat() -> None:
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        heart = QTimer()
+        heart.setInterval(10)
+        heart.timeout.connect(beat)
+        rss_before = process.memory_info().rss
+        heart.start()
+        started = time.monotonic()
+        window.open_path(f"{name}.md")
+        end = time.monotonic() + 30
+        while (window.current is None or window.current.path != f"{name}.md") and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.001)
+        opened = time.monotonic() - started
+        for _ in range(30):
+            app.processEvents()
+            time.sleep(0.002)
+        heart.stop()
+        results[name] = {
+            "file_mb": round(size / 1e6, 2),
+            "open_s": round(opened, 2),
+            "fallback": window.current.rendered.notice if window.current else "not opened",
+            "max_ui_stall_ms": max(gaps) - 10 if gaps else None,
+            "rss_growth_mb": round((process.memory_info().rss - rss_before) / 1e6, 1),
+        }
+    window.close()
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
