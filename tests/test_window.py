@@ -295,7 +295,7 @@ def test_notes_are_searchable_and_colour_names_renamed(harness) -> None:
 
 
 def test_sort_by_title_and_recently_read_and_tag_filter(harness) -> None:
-    window, qtbot = harness.window, harness.qtbot
+    window = harness.window
     harness.open(MOU)
     harness.open(NIST)  # NIST read last
     box = window.list_panel.sort_box

@@ -50,6 +50,17 @@ def test_a_full_disk_keeps_the_note_and_saves_it_when_space_returns(qtbot, data_
         type_text(qtbot, window.annotations.note, "。")
         qtbot.waitUntil(lambda: store.get(item.id).note == "很長的筆記" * 2000 + "。", timeout=3000)
         assert not window.annotations.error.isVisible()
+
+        # A read-only data folder fails the same way (SQLITE_READONLY; root ignores chmod, so
+        # the database is made read-only from inside): a clear error, the text kept.
+        store.conn.execute("PRAGMA query_only = ON")
+        type_text(qtbot, window.annotations.note, "！")
+        qtbot.waitUntil(lambda: window.annotations.error.isVisible(), timeout=3000)
+        assert "readonly" in window.annotations.error.text() or "read-only" in window.annotations.error.text()
+        assert window.annotations.note.toPlainText().endswith("。！")
+        store.conn.execute("PRAGMA query_only = OFF")
+        type_text(qtbot, window.annotations.note, "？")
+        qtbot.waitUntil(lambda: store.get(item.id).note.endswith("。！？"), timeout=3000)
     finally:
         window.close()
 

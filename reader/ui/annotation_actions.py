@@ -114,6 +114,13 @@ class AnnotationActions:
         quote, position = describe(self.current.rendered.text, *selection)
         self.store_call(self.session.store.reattach, annotation_id, quote, position, self.current.content_hash)
 
+    def save_note(self, annotation_id: str, text: str) -> None:
+        # The store tells the panel about the change before set_note returns: the draft must
+        # be gone by then, or the panel would show it instead of what was saved.
+        self.annotations.drafts.pop(annotation_id, None)
+        if self.store_call(self.session.store.set_note, annotation_id, text) is None:
+            self.annotations.drafts[annotation_id] = text  # kept until a save succeeds
+
     def save_article_note(self, text: str) -> None:
         if self.current is not None and self.session is not None:
             self.store_call(self.session.store.set_article_note, self.session.root, self.current.path, text)

@@ -94,6 +94,8 @@ class AnnotationsPanel(QWidget):
         super().__init__(parent)
         self.colors: list[Color] = []
         self.items: list[Annotation] = []
+        self._editing = ""  # id of the highlight whose note the editor shows
+        self.drafts: dict[str, str] = {}  # notes typed but not saved yet (disk full, read-only)
         self.tabs = QTabWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 0)
@@ -229,9 +231,14 @@ class AnnotationsPanel(QWidget):
 
     def _current_changed(self, *_args) -> None:
         item = self.current()
-        self.note._loading = True
-        self.note.setPlainText(item.note if item else "")
-        self.note._loading = False
+        wanted = self.drafts.get(item.id, item.note) if item else ""
+        # After an autosave the list is refreshed while the user may still be typing: leave
+        # the editor (and its cursor) alone when it already shows this note.
+        if self.note.toPlainText() != wanted and not (item and item.id == self._editing and self.note.timer.isActive()):
+            self.note._loading = True
+            self.note.setPlainText(wanted)
+            self.note._loading = False
+        self._editing = item.id if item else ""
         if item:
             self.color_box.setCurrentIndex(max(0, self.color_box.findData(item.color)))
         self._sync_buttons()

@@ -186,7 +186,7 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.find_bar.step_requested.connect(self.step_match)
         self.find_bar.closed.connect(self.close_find)
         self.annotations.open_requested.connect(self.scroll_to_annotation)
-        self.annotations.note_edited.connect(lambda id_, text: self.store_call(self.session.store.set_note, id_, text))
+        self.annotations.note_edited.connect(self.save_note)
         self.annotations.color_change_requested.connect(lambda id_, key: self.store_call(self.session.store.set_color, id_, key))
         self.annotations.delete_requested.connect(self.delete_annotation)
         self.annotations.reattach_requested.connect(self.reattach_annotation)

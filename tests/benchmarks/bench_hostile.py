@@ -32,13 +32,13 @@ CASES = {
 
 def main() -> None:
     import psutil
-    from PySide6.QtCore import QElapsedTimer, QTimer
 
     from reader.library.library import Library
     from reader.paths import DataPaths
     from reader.settings import Settings
     from reader.ui.app import make_app
     from reader.ui.main_window import MainWindow
+    from tests.benchmarks.heartbeat import Heartbeat
 
     work = Path(tempfile.mkdtemp(prefix="reader-hostile-"))
     library = work / "library"
@@ -64,19 +64,7 @@ def main() -> None:
     results = {}
     for name in CASES:
         size = (library / f"{name}.md").stat().st_size
-        gaps: list[int] = []
-        clock = QElapsedTimer()
-        clock.start()
-        last = [clock.elapsed()]
-
-        def beat() -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        heart = QTimer()
-        heart.setInterval(10)
-        heart.timeout.connect(beat)
+        heart = Heartbeat()
         rss_before = process.memory_info().rss
         heart.start()
         started = time.monotonic()
@@ -89,12 +77,12 @@ def main() -> None:
         for _ in range(30):
             app.processEvents()
             time.sleep(0.002)
-        heart.stop()
+        stall = heart.stop()
         results[name] = {
             "file_mb": round(size / 1e6, 2),
             "open_s": round(opened, 2),
             "fallback": window.current.rendered.notice if window.current else "not opened",
-            "max_ui_stall_ms": max(gaps) - 10 if gaps else None,
+            "max_ui_stall_ms": stall,
             "rss_growth_mb": round((process.memory_info().rss - rss_before) / 1e6, 1),
         }
     window.close()

@@ -28,7 +28,6 @@ def child(library: str, data: str, started: float) -> None:
     import resource
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
 
@@ -37,6 +36,7 @@ def child(library: str, data: str, started: float) -> None:
     from reader.settings import Settings
     from reader.ui.app import make_app
     from reader.ui.main_window import MainWindow
+    from tests.benchmarks.heartbeat import Heartbeat
 
     app = make_app()
     paths = DataPaths(Path(data))
@@ -68,19 +68,7 @@ def child(library: str, data: str, started: float) -> None:
             handle.write("\n")
     window.session.refresh()
     wait(lambda: window.session.indexing, 30)
-    gaps = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def beat() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heart = QTimer()
-    heart.setInterval(10)
-    heart.timeout.connect(beat)
+    heart = Heartbeat()
     heart.start()
     box = window.list_panel.search_box
     box.setFocus()
@@ -92,9 +80,8 @@ def child(library: str, data: str, started: float) -> None:
         while time.monotonic() < end:
             app.processEvents()
             time.sleep(0.002)
-    typing_stall = max(gaps) - 10 if gaps else 0
     wait(lambda: window.results_model.rowCount() > 0, 30)
-    heart.stop()
+    typing_stall = heart.stop()
     indexing_during_typing = window.session.indexing
     wait(lambda: not window.busy, 300)  # leave the index complete for the next run
     window.close()
