@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextOption,
 )
 from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit
 
@@ -113,6 +114,9 @@ class ReadingPane(QTextBrowser):
         header = header_html(article)
         if rendered.notice:
             header += f'<p class="notice">{rendered.notice}</p>'
+        # Text shown as a fallback may hold very long unbroken runs (markup storms); searching
+        # them for word breaks costs Qt seconds, breaking anywhere costs nothing.
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere if rendered.notice else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         header_doc = QTextDocument()
         header_doc.setDefaultFont(self.reading_font())
         header_doc.setDefaultStyleSheet(css)
