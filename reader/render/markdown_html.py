@@ -108,7 +108,7 @@ SUBPROCESS_CHARS = 200_000
 TIME_LIMIT_S = 5.0
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 
 
 def render_markdown(text: str) -> Rendered:
