@@ -37,6 +37,9 @@ def palette_for(theme: str) -> QPalette:
     palette.setColor(role.ToolTipBase, QColor(base))
     palette.setColor(role.ToolTipText, QColor(c["fg"]))
     palette.setColor(role.Link, QColor(c["link"]))
+    # Keep the selected article visible when the list does not have focus.
+    palette.setColor(QPalette.ColorGroup.Inactive, role.Highlight, QColor(highlight).darker(115 if theme == "light" else 100))
+    palette.setColor(QPalette.ColorGroup.Inactive, role.HighlightedText, QColor("#ffffff"))
     for group in (QPalette.ColorGroup.Disabled,):
         palette.setColor(group, role.Text, QColor(c["muted"]))
         palette.setColor(group, role.WindowText, QColor(c["muted"]))
