@@ -202,7 +202,8 @@ class SearchIndex:
                 return MpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1, compound=False)
             # compound=False: Whoosh copies every sub-file of a compound segment into memory
             # when it opens it (hundreds of MB at 10,000 articles); plain files are read lazily.
-            return ix.writer(limitmb=96, timeout=timeout, delay=0.1, compound=False)
+            # A small pool: Whoosh sorts it holding the GIL, which would stall the window.
+            return ix.writer(limitmb=24, timeout=timeout, delay=0.1, compound=False)
         except LockError as exc:
             raise IndexBusy(f"{self.dir}: another Reader is updating this index; try again when it has finished") from exc
 

@@ -322,9 +322,9 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.session.search(query)
 
     def show_results(self, _generation: int, result) -> None:
+        counts = self.session.store.counts(self.session.root)  # once, not once per hit
         rows = [ArticleRow(path=h.path, title=h.title, date=h.date, snippet=h.snippet,
-                           highlights=self.session.store.counts(self.session.root).get(h.path, 0),
-                           last_read=self.session.reading.last_read(h.path))
+                           highlights=counts.get(h.path, 0), last_read=self.session.reading.last_read(h.path))
                 for h in result.hits]
         self.results_model.query = result.query
         self.results_model.total = result.total

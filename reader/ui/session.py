@@ -8,6 +8,7 @@ results on the UI thread.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,8 +124,14 @@ class LibrarySession(QObject):
         library, cancel = self.library, self.cancel_indexing
         notes = self.store.search_texts(self.root)
 
+        last = [0.0]
+
         def progress(done: int, total: int) -> None:
-            self.index_progress.emit(done, total)  # queued to the UI thread
+            # At most ten updates a second: each one is work for the UI thread.
+            now = time.monotonic()
+            if done == 0 or done == total or now - last[0] >= 0.1:
+                last[0] = now
+                self.index_progress.emit(done, total)  # queued to the UI thread
 
         def job():
             index = SearchIndex(library.index_dir)
