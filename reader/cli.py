@@ -9,7 +9,6 @@ import argparse
 import contextlib
 import json
 import sys
-from pathlib import Path
 
 from reader import __version__
 from reader.library.library import Library, LibraryNotFound, resolve_library
@@ -117,10 +116,3 @@ def open_library(args: argparse.Namespace, paths: DataPaths) -> Library:
 
 def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def require_file(path: str) -> Path:
-    p = Path(path)
-    if not p.exists():
-        raise UsageError(f"{path}: no such file")
-    return p

@@ -19,8 +19,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reader.search.folding import fold
-
 _HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af\u3005-\u3007"
 TOKEN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)")
 HAN_RUN = re.compile(rf"[{_HAN}]+")
@@ -52,29 +50,35 @@ def gap(separator: str) -> int:
     return 1 if separator.isspace() else 2
 
 
-def positions(folded: str) -> dict[str, list[int]]:
-    """Term -> positions for an already folded text (the index's view of a field)."""
-    postings: dict[str, list[int]] = {}
+def _placed_tokens(folded: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each token with its first position; the one place that counts positions, so the
+    index and the queries agree (a Han run takes one position a character, a word one)."""
     pos = 0
     last_end = None
     for match in TOKEN.finditer(folded):
         if last_end is not None and match.start() != last_end:
             pos += gap(folded[last_end : match.start()])
         last_end = match.end()
+        yield match, pos
+        pos += len(match.group(0)) if match.group("han") else 1
+
+
+def positions(folded: str) -> dict[str, list[int]]:
+    """Term -> positions for an already folded text (the index's view of a field)."""
+    postings: dict[str, list[int]] = {}
+    for match, pos in _placed_tokens(folded):
         run = match.group("han")
         if run:
             n = len(run)
             for i in range(n - 1):
                 postings.setdefault(run[i : i + 2], []).append(pos + i)
             postings.setdefault(run[-1], []).append(pos + n - 1)
-            pos += n
         else:
             word = match.group("word")
             postings.setdefault(word, []).append(pos)
             stemmed = stem(word)
             if stemmed != word:
                 postings.setdefault(STEM_MARK + stemmed, []).append(pos)
-            pos += 1
     return postings
 
 
@@ -88,17 +92,10 @@ def unigram_counts(folded: str) -> dict[str, int]:
 
 def query_tokens(chunk: str) -> list[QueryToken]:
     """Tokens of one folded query chunk (no whitespace inside), in order."""
-    tokens = []
-    pos = 0
-    last_end = None
-    for match in TOKEN.finditer(chunk):
-        if last_end is not None and match.start() != last_end:
-            pos += gap(chunk[last_end : match.start()])
-        last_end = match.end()
-        kind = "han" if match.group("han") else "word"
-        tokens.append(QueryToken(kind, match.group(0), match.start(), match.end(), pos))
-        pos += len(match.group(0)) if kind == "han" else 1
-    return tokens
+    return [
+        QueryToken("han" if match.group("han") else "word", match.group(0), match.start(), match.end(), pos)
+        for match, pos in _placed_tokens(chunk)
+    ]
 
 
 def has_punctuation(chunk: str) -> bool:
@@ -111,10 +108,15 @@ def han_terms(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def search_fold(text: str) -> str:
-    return fold(text)
+WORDCHAR = rf"[^\W_{_HAN}]"
 
 
-def iter_words(text: str) -> Iterator[str]:
-    for match in TOKEN.finditer(fold(text)):
-        yield match.group(0)
+def exact_pattern(folded: str) -> re.Pattern[str]:
+    """A folded query text as it must appear in folded text: white space as any white space,
+    Latin and digit ends at word boundaries. Verification and snippets both use it."""
+    body = r"\s+".join(re.escape(part) for part in folded.split())
+    if re.match(WORDCHAR, folded):
+        body = rf"(?<!{WORDCHAR})" + body
+    if re.search(WORDCHAR + r"\Z", folded):
+        body += rf"(?!{WORDCHAR})"
+    return re.compile(body)

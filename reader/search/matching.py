@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 
 from reader.search.analysis import (
-    _HAN,
     STEM_MARK,
     QueryToken,
+    exact_pattern,
     han_terms,
     has_punctuation,
     query_tokens,
@@ -22,9 +22,6 @@ from reader.search.documents import FIELD_SEPARATOR, unpack_texts
 from reader.search.folding import fold
 from reader.search.query import Leaf
 from reader.search.schema import TEXT_FIELDS
-
-_WORDCHAR = rf"[^\W_{_HAN}]"
-
 
 Sequence = list[tuple[str, int]]  # (term, position offset from the first term)
 
@@ -75,13 +72,7 @@ def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: boo
 
 
 def verify_pattern(leaf: Leaf) -> re.Pattern[str]:
-    folded = fold(leaf.text).strip()
-    body = r"\s+".join(re.escape(part) for part in folded.split())
-    if re.match(_WORDCHAR, folded):
-        body = rf"(?<!{_WORDCHAR})" + body
-    if re.search(_WORDCHAR + r"\Z", folded):
-        body += rf"(?!{_WORDCHAR})"
-    return re.compile(body)
+    return exact_pattern(fold(leaf.text).strip())
 
 
 class LeafMatcher:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import html
 import re
 
-from reader.search.analysis import _HAN, stem
+from reader.search.analysis import _HAN, exact_pattern, stem
 from reader.search.folding import fold_with_offsets, to_original
 from reader.search.query import Leaf
 
 SNIPPET_CHARS = 110
 _WORD = re.compile(rf"[^\W_{_HAN}]+")
-_WORDCHAR = rf"[^\W_{_HAN}]"
 
 
 def leaf_patterns(leaf: Leaf) -> list[re.Pattern[str]]:
@@ -25,12 +24,7 @@ def leaf_patterns(leaf: Leaf) -> list[re.Pattern[str]]:
         # A single English word: every word with the same stem is a match.
         target = stem(folded)
         return [_StemPattern(target, folded)]
-    body = r"\s+".join(re.escape(part) for part in folded.split())
-    if re.match(_WORDCHAR, folded):
-        body = rf"(?<!{_WORDCHAR})" + body
-    if re.search(_WORDCHAR + r"\Z", folded):
-        body += rf"(?!{_WORDCHAR})"
-    return [re.compile(body)]
+    return [exact_pattern(folded)]
 
 
 class _StemPattern:
