@@ -126,7 +126,7 @@ def render_markdown(text: str) -> Rendered:
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        pending = pool.apply_async(_render, (text,))
+        pending = pool.apply_async(_render_with_text, (text,))
         try:
             return pending.get(timeout=TIME_LIMIT_S)
         except multiprocessing.TimeoutError:
@@ -148,6 +148,17 @@ def _render(text: str) -> Rendered:
             headings = [(t["level"], html.unescape(t["name"]), t["id"]) for t in _flatten(md.toc_tokens)]
             return Rendered(sanitize_html(raw), headings)
     return _fallback(text, reason)
+
+
+def _render_with_text(text: str) -> Rendered:
+    """:func:`_render` plus the plain text, for the formatting process: parsing a large
+    document's HTML again holds the interpreter lock for a long time, so it happens there."""
+    from reader.render.plaintext import TextMap
+
+    rendered = _render(text)
+    if rendered.text is None:
+        rendered.text = TextMap.build(rendered.html).text if rendered.html.strip() else ""
+    return rendered
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:

@@ -366,12 +366,14 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.annotations.note.flush()
         self.annotations.article_note.flush()
         self.save_position()
-        self.session.open_article(path)
+        self.session.open_article(path, self.pane.document_style())
 
     def show_article(self, opened: OpenedArticle) -> None:
         session = self.session
         self.current = opened
-        self.pane.show_article(opened.article, opened.rendered, session.library.root, session.library.file_path(opened.path).parent)
+        self.pane.show_document(opened.document, opened.rendered)
+        if opened.document.style != self.pane.document_style():  # the theme changed meanwhile
+            self._rerender()
         self.refresh_annotations()
         self._fill_toc(opened)
         was_read = session.reading.is_read(opened.path)
@@ -406,7 +408,7 @@ class MainWindow(AnnotationActions, QMainWindow):
     def _fill_toc(self, opened: OpenedArticle) -> None:
         self.toc_menu.clear()
         for level, text, anchor in opened.rendered.headings:
-            self.toc_menu.addAction("  " * (level - 1) + text, lambda a=anchor: self.pane.scrollToAnchor(a))
+            self.toc_menu.addAction("  " * (level - 1) + text, lambda a=anchor: self.pane.scroll_to_anchor(a))
         self.toc_menu.setEnabled(bool(opened.rendered.headings))
 
     def step_article(self, step: int) -> None:
@@ -452,7 +454,7 @@ class MainWindow(AnnotationActions, QMainWindow):
     def follow_link(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
         if not scheme and url.hasFragment() and not url.path():
-            self.pane.scrollToAnchor(url.fragment())
+            self.pane.scroll_to_anchor(url.fragment())
             return
         if scheme in ("http", "https", "mailto"):
             self.open_external(url)  # only ever on a click
@@ -486,11 +488,19 @@ class MainWindow(AnnotationActions, QMainWindow):
         self._rerender()
 
     def _rerender(self) -> None:
-        if self.current is not None:
-            fraction = self.pane.scroll_fraction()
-            self.pane.show_article(self.current.article, self.current.rendered, self.session.library.root, self.session.library.file_path(self.current.path).parent)
+        if self.current is None:
+            return
+        fraction = self.pane.scroll_fraction()
+
+        def show(opened: OpenedArticle) -> None:
+            if self.current is None or opened.path != self.current.path:
+                return  # another article was opened meanwhile
+            self.current = opened
+            self.pane.show_document(opened.document, opened.rendered)
             self.refresh_annotations()
             QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(fraction))
+
+        self.session.restyle(self.current, self.pane.document_style(), show)
 
     def show_preferences(self) -> None:
         dialogs.show_preferences(self)
@@ -519,6 +529,9 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.save_position()
         self.save_window()
         if self.session is not None:
+            # Jobs still running finish during close; their results must not reach a window
+            # that has let go of its session.
+            self.session.blockSignals(True)
             self.session.close()
             self.session = None
         super().closeEvent(event)

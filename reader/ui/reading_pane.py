@@ -1,76 +1,50 @@
-"""The reading pane: sanitized HTML in a QTextBrowser that reads nothing outside the library.
+"""The reading pane: a QTextBrowser showing documents built by ``article_document``.
 
-Highlights, search matches and find matches are ExtraSelections over the document (the text
-itself is never modified, so positions stay stable). Links are routed to the window.
-"""
+Documents come finished from the loader thread (sanitized HTML, resources sandboxed by the
+document itself). Highlights, search matches and find matches are ExtraSelections over the
+document (the text itself is never modified, so positions stay stable). Large documents are
+laid out in steps; anything that needs positions waits for that (``when_settled``), because
+asking Qt for a position lays the document out up to it, on this thread, at once.
+Links are routed to the window."""
 
 from __future__ import annotations
 
-import stat
-from pathlib import Path
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QContextMenuEvent,
-    QFont,
-    QImage,
     QKeyEvent,
     QPainter,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextOption,
 )
 from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit
 
-from reader.library.model import Article
-from reader.render.article import RenderedArticle, header_html, sources_html
-from reader.render.themes import FONT_STACK, THEMES
+from reader.render.article import RenderedArticle
+from reader.render.themes import THEMES
+from reader.ui.article_document import (
+    BASE_FONT_PX,
+    ArticleDocument,
+    DocumentStyle,
+    SandboxDocument,
+    placeholder_image,
+)
 from reader.ui.i18n import tr
+from reader.ui.layout_driver import LayoutDriver
 from reader.ui.text_mapping import TextMapping
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg"}
-MAX_IMAGE_BYTES = 8 * 1024 * 1024
-BASE_FONT_PX = 17
 MEASURE_CHARS = 40  # full-width characters per line at the default size
 SEARCH_COLOR = QColor("#ffb74d")
 FIND_COLOR = QColor("#ffd54f")
 CURRENT_COLOR = QColor("#f57c00")
-
-
-def placeholder_image(text: str = "") -> QImage:
-    image = QImage(160, 40, QImage.Format.Format_ARGB32)
-    image.fill(QColor("#dddddd"))
-    painter = QPainter(image)
-    painter.setPen(QColor("#666666"))
-    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text or tr("image not shown"))
-    painter.end()
-    return image
-
-
-def safe_image_path(library: Path | None, base: Path | None, url: QUrl) -> Path | None:
-    """The local image file an article may show, or None.
-
-    Only relative URLs without a scheme, resolving (after symlinks) to a regular image file
-    inside the library and under the size cap. Everything else is refused."""
-    if library is None or base is None:
-        return None
-    if url.scheme() or url.isEmpty() or url.host():
-        return None
-    raw = url.path()
-    if not raw or raw.startswith(("/", "\\")) or ":" in raw.split("/")[0]:
-        return None
-    try:
-        target = (base / raw).resolve(strict=True)
-        target.relative_to(library.resolve())
-        info = target.stat()
-    except (OSError, ValueError, RuntimeError):
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMAGE_BYTES or target.suffix.lower() not in IMAGE_SUFFIXES:
-        return None
-    return target
+#: Documents up to this many characters are laid out at once (tens of milliseconds); larger
+#: ones are laid out by Qt in steps while the reader reads, and whatever needs positions
+#: (highlights, matches, jumps) waits until that is done.
+EAGER_LAYOUT_CHARS = 150_000
 
 
 class ReadingPane(QTextBrowser):
@@ -80,85 +54,97 @@ class ReadingPane(QTextBrowser):
     previous_article_requested = Signal()
     selection_changed_in_body = Signal(bool)
 
+    settled = Signal()  # the document is laid out: highlights, matches and jumps are shown
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self.link_activated)
-        self.library: Path | None = None
-        self.base: Path | None = None
-        self.mapping: TextMapping | None = None
+        self.built: ArticleDocument | None = None
         self.rendered: RenderedArticle | None = None
         self.theme = "light"
         self.zoom = 0
         self.colors: list[tuple[str, str, str]] = []  # (key, name, css colour)
-        self.resource_log: list[tuple[str, str]] = []  # (url, "image" | "refused") for tests
         self._highlights: list[QTextEdit.ExtraSelection] = []
         self._notes: list[tuple[int, str]] = []  # (qt position of the end, note)
         self._matches: list[tuple[int, int]] = []
         self._current_match = -1
         self._match_kind = ""
+        self.is_settled = True
+        self._pending: list[Callable[[], None]] = []  # what waits for the layout
+        self._driver: LayoutDriver | None = None
         self.copyAvailable.connect(lambda _: self.selection_changed_in_body.emit(self.selection_range() is not None))
 
     # Content -------------------------------------------------------------------------------
-    def show_article(self, article: Article, rendered: RenderedArticle, library: Path, base: Path) -> None:
-        self.library, self.base, self.rendered = library, base, rendered
-        self.resource_log.clear()
-        self._matches, self._current_match = [], -1
-        doc = QTextDocument(self)
-        doc.setDocumentMargin(12)
-        doc.setDefaultFont(self.reading_font())
-        css = self.css()
-        doc.setDefaultStyleSheet(css)
-        self.setDocument(doc)
-        header = header_html(article)
-        if rendered.notice:
-            header += f'<p class="notice">{rendered.notice}</p>'
-        # Text shown as a fallback may hold very long unbroken runs (markup storms); searching
-        # them for word breaks costs Qt seconds, breaking anywhere costs nothing.
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere if rendered.notice else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        header_doc = QTextDocument()
-        header_doc.setDefaultFont(self.reading_font())
-        header_doc.setDefaultStyleSheet(css)
-        header_doc.setHtml(header)
-        body_block = header_doc.blockCount()
-        self.setHtml(header + rendered.body_html + sources_html(article))
-        body_start = self.document().findBlockByNumber(body_block).position()
-        self.mapping = TextMapping(rendered.text, self.document().toPlainText(), body_start)
+    def document_style(self) -> DocumentStyle:
+        return DocumentStyle(self.theme, self.zoom)
+
+    @property
+    def mapping(self) -> TextMapping | None:
+        return self.built.mapping if self.built is not None else None
+
+    @property
+    def resource_log(self) -> list[tuple[str, str]]:
+        doc = self.document()
+        return doc.resource_log if isinstance(doc, SandboxDocument) else []
+
+    def show_document(self, built: ArticleDocument, rendered: RenderedArticle) -> None:
+        """Show a document built by :func:`build_document` (normally on the loader thread)."""
+        old = self.document()
+        self.rendered = rendered
+        self._highlights, self._notes, self._matches, self._current_match = [], [], [], -1
+        self._pending.clear()
+        if self.wordWrapMode() != built.wrap_mode:
+            self.setWordWrapMode(built.wrap_mode)
+        if self._driver is not None:
+            self._driver.detach()
+            self._driver.deleteLater()
+            self._driver = None
+        built.document.setParent(self)
+        # Without a width, Qt's first layout pass lays lines out unbroken (0.2 s on a large
+        # document); the pane would set this same width right after.
+        built.document.setTextWidth(self.viewport().width())
+        self.setDocument(built.document)
+        self.built = built
+        if isinstance(old, SandboxDocument) and old is not built.document:
+            old.deleteLater()
+        self.setExtraSelections([])
+        if built.characters <= EAGER_LAYOUT_CHARS:
+            self.document().documentLayout().documentSize()  # lays it all out now
+            self._settle()
+        else:
+            self.is_settled = False
+            self._driver = LayoutDriver(built.document, self)
+            self._driver.finished.connect(self._settle)
+            self._driver.start()
+
+    def _settle(self) -> None:
+        if self.is_settled:
+            return  # laid out again after a resize: nothing waits
+        self.is_settled = True
         self._apply_selections()
+        pending, self._pending = self._pending, []
+        for action in pending:
+            action()
+        self.settled.emit()
+
+    def when_settled(self, action: Callable[[], None]) -> None:
+        """Run ``action`` now, or once the document is laid out (positions are known)."""
+        if self.is_settled:
+            action()
+        else:
+            self._pending.append(action)
 
     def clear_article(self) -> None:
         self.rendered = None
-        self.mapping = None
+        self.built = None
         self._highlights, self._notes, self._matches = [], [], []
+        self._pending.clear()
+        if self._driver is not None:
+            self._driver.detach()
+            self._driver = None
         self.setHtml("")
-
-    def reading_font(self) -> QFont:
-        """CJK-first: QTextDocument ignores a font-size on <body>, so the default font carries it."""
-        font = QFont()
-        font.setFamilies([f.strip().strip('"') for f in FONT_STACK.split(",")])
-        font.setPixelSize(BASE_FONT_PX + self.zoom)
-        return font
-
-    def css(self) -> str:
-        c = THEMES.get(self.theme, THEMES["light"])
-        px = BASE_FONT_PX + self.zoom
-        # QTextDocument knows a subset of CSS: line-height as a percentage of the font's own line height (Noto CJK: ~1.45 em, so 125% is a
-        # browser's 1.8), margins in px.
-        return f"""
-        body {{ font-family: {FONT_STACK}; font-size: {px}px; color: {c['fg']}; }}
-        p, li, blockquote, td {{ line-height: 125%; }}
-        p {{ margin-top: 0px; margin-bottom: {int(px * 0.9)}px; }}
-        h1 {{ font-size: {int(px * 1.55)}px; font-weight: 600; margin-bottom: 6px; }}
-        h2 {{ font-size: {int(px * 1.3)}px; font-weight: 600; margin-top: {px}px; margin-bottom: 6px; }}
-        h3, h4, h5, h6 {{ font-size: {int(px * 1.1)}px; font-weight: 600; }}
-        a {{ color: {c['link']}; text-decoration: none; }}
-        .meta {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
-        .tags {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
-        .sources {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
-        .notice {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; font-style: italic; }}
-        pre, code {{ background-color: {c['code']}; }}
-        """
 
     def apply_theme(self, theme: str) -> None:
         self.theme = theme
@@ -169,27 +155,25 @@ class ReadingPane(QTextBrowser):
         return (BASE_FONT_PX + self.zoom) * MEASURE_CHARS + 24
 
     def resizeEvent(self, event) -> None:
-        side = max(16, (event.size().width() - self.measure_px()) // 2)
-        self.setViewportMargins(side, 0, side, 0)
+        # The viewport's resizes arrive here too: the margins must come from the pane's own
+        # width, or they change the viewport, which resizes again (a loop that overflowed the stack).
+        self.update_measure()
+        width = self.document().textWidth()
         super().resizeEvent(event)
+        if self._driver is not None and self.document().textWidth() != width:
+            self._driver.start()  # Qt starts the layout over at a new width
 
     def update_measure(self) -> None:
         side = max(16, (self.width() - self.measure_px()) // 2)
-        self.setViewportMargins(side, 0, side, 0)
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)
 
-    # Resources: the sandbox ---------------------------------------------------------------
+    # Resources ---------------------------------------------------------------------------
     def loadResource(self, kind: int, url: QUrl):
-        if kind == QTextDocument.ResourceType.ImageResource.value or kind == QTextDocument.ResourceType.ImageResource:
-            path = safe_image_path(self.library, self.base, url)
-            if path is not None:
-                image = QImage(str(path))
-                if not image.isNull() and image.width() * image.height() <= 40_000_000:
-                    self.resource_log.append((url.toString(), "image"))
-                    return image
-            self.resource_log.append((url.toString(), "refused"))
+        # Articles are SandboxDocuments, which load their own resources; anything that still
+        # asks the browser (its initial empty document) gets nothing.
+        if kind in (QTextDocument.ResourceType.ImageResource, QTextDocument.ResourceType.ImageResource.value):
             return placeholder_image()
-        # Style sheets and anything else an article might name: never loaded.
-        self.resource_log.append((url.toString(), "refused"))
         return None
 
     # Highlights and matches ----------------------------------------------------------------
@@ -233,7 +217,7 @@ class ReadingPane(QTextBrowser):
         self._current_match = 0 if self._matches else -1
         self._apply_selections()
         if self._matches:
-            self._scroll_to_match()
+            self.when_settled(self._scroll_to_match)
         return len(self._matches)
 
     def step_match(self, forward: bool = True) -> tuple[int, int]:
@@ -241,7 +225,7 @@ class ReadingPane(QTextBrowser):
             return 0, 0
         self._current_match = (self._current_match + (1 if forward else -1)) % len(self._matches)
         self._apply_selections()
-        self._scroll_to_match()
+        self.when_settled(self._scroll_to_match)
         return self._current_match + 1, len(self._matches)
 
     @property
@@ -249,6 +233,8 @@ class ReadingPane(QTextBrowser):
         return (self._current_match + 1 if self._matches else 0), len(self._matches)
 
     def _scroll_to_match(self) -> None:
+        if not self._matches:
+            return
         start, end = self._matches[self._current_match]
         cursor = QTextCursor(self.document())
         cursor.setPosition(end)
@@ -258,6 +244,8 @@ class ReadingPane(QTextBrowser):
         self.ensureCursorVisible()
 
     def _apply_selections(self) -> None:
+        if not self.is_settled:
+            return  # Qt would lay the document out up to every selection: at once, on this thread
         selections = list(self._highlights)
         base = SEARCH_COLOR if self._match_kind == "search" else FIND_COLOR
         black = QColor("#000000")
@@ -280,10 +268,17 @@ class ReadingPane(QTextBrowser):
         if self.mapping is None:
             return
         qs, _ = self.mapping.plain_range_to_qt(start, start + 1)
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(qs)
-        self.setTextCursor(cursor)
-        self.ensureCursorVisible()
+
+        def scroll() -> None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(min(qs, self.document().characterCount() - 1))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+        self.when_settled(scroll)
+
+    def scroll_to_anchor(self, name: str) -> None:
+        self.when_settled(lambda: self.scrollToAnchor(name))
 
     # Reading position ------------------------------------------------------------------------
     def scroll_fraction(self) -> float:
@@ -291,20 +286,28 @@ class ReadingPane(QTextBrowser):
         return bar.value() / bar.maximum() if bar.maximum() else 0.0
 
     def set_scroll_fraction(self, fraction: float) -> None:
-        bar = self.verticalScrollBar()
-        bar.setValue(int(round(fraction * bar.maximum())))
+        def scroll() -> None:
+            bar = self.verticalScrollBar()
+            bar.setValue(int(round(fraction * bar.maximum())))
+
+        self.when_settled(scroll)
 
     # Painting note markers -----------------------------------------------------------------
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if not self._notes:
+        if not self._notes or not self.is_settled:
             return
+        # Only the notes in view: a cursor rectangle further down makes Qt lay out up to it.
+        first = self.cursorForPosition(QPoint(0, 0)).position()
+        last = self.cursorForPosition(QPoint(self.viewport().width(), self.viewport().height())).position()
         painter = QPainter(self.viewport())
         painter.setPen(QColor("#c2185b"))
         font = painter.font()
         font.setPixelSize(max(9, (BASE_FONT_PX + self.zoom) * 2 // 3))
         painter.setFont(font)
         for position, _note in self._notes:
+            if not first <= position <= last + 1:
+                continue
             cursor = QTextCursor(self.document())
             cursor.setPosition(position)
             rect: QRect = self.cursorRect(cursor)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -23,12 +24,14 @@ from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
 from reader.search.index import Cancelled, IndexBusy, SearchIndex
 from reader.search.searching import SearchResult, search
+from reader.ui.article_document import ArticleDocument, DocumentStyle, build_document
 from reader.ui.article_models import ArticleRow
 from reader.ui.i18n import tr
 from reader.ui.ui_state import ReadingState
 from reader.ui.workers import TaskRunner
 
 SEARCH_LIMIT = 300
+EAGER_BUILD_CHARS = 50_000  # restyling a document this small on the UI thread takes a few ms
 
 
 @dataclass
@@ -37,6 +40,7 @@ class OpenedArticle:
     article: Article
     rendered: RenderedArticle
     content_hash: str
+    document: ArticleDocument  # built on the loader thread, handed to the UI thread
 
 
 class LibrarySession(QObject):
@@ -180,14 +184,30 @@ class LibrarySession(QObject):
         return generation
 
     # Articles ------------------------------------------------------------------------------
-    def open_article(self, path: str) -> None:
+    def open_article(self, path: str, style: DocumentStyle) -> None:
         library = self.library
 
         def job():
             article, content_hash = library.load_with_hash(path)
-            return OpenedArticle(path, article, render_article(article), content_hash)
+            rendered = render_article(article)
+            document = build_document(article, rendered, style, library.root, library.file_path(path).parent)
+            return OpenedArticle(path, article, rendered, content_hash, document)
 
         self.loader.run(job, self.article_loaded.emit, lambda error: self.message.emit(f"{path}: " + error.splitlines()[0]))
+
+    def restyle(self, opened: OpenedArticle, style: DocumentStyle, done: Callable[[OpenedArticle], None]) -> None:
+        """Build ``opened``'s document again in another style (theme, zoom); small articles at
+        once, large ones on the loader thread."""
+        library = self.library
+
+        def job() -> OpenedArticle:
+            document = build_document(opened.article, opened.rendered, style, library.root, library.file_path(opened.path).parent)
+            return replace(opened, document=document)
+
+        if len(opened.rendered.text) <= EAGER_BUILD_CHARS:
+            done(job())
+        else:
+            self.loader.run(job, done, lambda error: self.message.emit(f"{opened.path}: " + error.splitlines()[0]))
 
     def highlights_for(self, opened: OpenedArticle):
         items = self.store.update_anchors(self.root, opened.path, opened.rendered.text, opened.content_hash)

@@ -1,0 +1,260 @@
+"""The QTextDocument an article is read in, built off the UI thread.
+
+Parsing the HTML of a large article and aligning its text with ours takes Qt and Python
+hundreds of milliseconds, so the loader thread does it and hands the finished document to the
+pane. Two more things keep the UI responsive whatever the article holds:
+
+* the sandbox lives in the document (``loadResource``), so a document reads nothing outside
+  the library whichever thread or widget uses it;
+* no block is longer than ``MAX_BLOCK_CHARS``: Qt lays a document out lazily, block by block,
+  and a 10 MB one-line article would otherwise be one block laid out in one go (seconds).
+  Display-only breaks are added; the text mapping skips them.
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCursor, QTextDocument, QTextOption
+
+from reader.library.model import Article
+from reader.render.article import RenderedArticle, header_html, sources_html
+from reader.render.html_chunks import CHUNK_CHARS, html_chunks
+from reader.render.themes import FONT_STACK, THEMES
+from reader.ui.i18n import tr
+from reader.ui.text_mapping import TextMapping
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg"}
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+BASE_FONT_PX = 17
+MAX_BLOCK_CHARS = 8_000
+#: Breaks for display are placed after one of these when one is near the limit.
+_BREAK_AFTER = set("。！？；，、.!?;, \u3000")
+
+
+@dataclass(frozen=True)
+class DocumentStyle:
+    """What the document's look depends on; a plain value, so a worker thread can take it."""
+
+    theme: str = "light"
+    zoom: int = 0
+
+    @property
+    def font_px(self) -> int:
+        return BASE_FONT_PX + self.zoom
+
+    def font(self) -> QFont:
+        """CJK-first: QTextDocument ignores a font-size on <body>, so the default font carries it."""
+        font = QFont()
+        font.setFamilies([f.strip().strip('"') for f in FONT_STACK.split(",")])
+        font.setPixelSize(self.font_px)
+        return font
+
+    def css(self) -> str:
+        c = THEMES.get(self.theme, THEMES["light"])
+        px = self.font_px
+        # QTextDocument knows a subset of CSS: line-height as a percentage of the font's own line height (Noto CJK: ~1.45 em, so 125% is a
+        # browser's 1.8), margins in px.
+        return f"""
+        body {{ font-family: {FONT_STACK}; font-size: {px}px; color: {c['fg']}; }}
+        p, li, blockquote, td {{ line-height: 125%; }}
+        p {{ margin-top: 0px; margin-bottom: {int(px * 0.9)}px; }}
+        h1 {{ font-size: {int(px * 1.55)}px; font-weight: 600; margin-bottom: 6px; }}
+        h2 {{ font-size: {int(px * 1.3)}px; font-weight: 600; margin-top: {px}px; margin-bottom: 6px; }}
+        h3, h4, h5, h6 {{ font-size: {int(px * 1.1)}px; font-weight: 600; }}
+        a {{ color: {c['link']}; text-decoration: none; }}
+        .meta {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
+        .tags {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
+        .sources {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; }}
+        .notice {{ color: {c['muted']}; font-size: {int(px * 0.85)}px; font-style: italic; }}
+        pre, code {{ background-color: {c['code']}; }}
+        """
+
+
+def placeholder_image(text: str = "") -> QImage:
+    image = QImage(160, 40, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#dddddd"))
+    painter = QPainter(image)
+    painter.setPen(QColor("#666666"))
+    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text or tr("image not shown"))
+    painter.end()
+    return image
+
+
+def safe_image_path(library: Path | None, base: Path | None, url: QUrl) -> Path | None:
+    """The local image file an article may show, or None.
+
+    Only relative URLs without a scheme, resolving (after symlinks) to a regular image file
+    inside the library and under the size cap. Everything else is refused."""
+    if library is None or base is None:
+        return None
+    if url.scheme() or url.isEmpty() or url.host():
+        return None
+    raw = url.path()
+    if not raw or raw.startswith(("/", "\\")) or ":" in raw.split("/")[0]:
+        return None
+    try:
+        target = (base / raw).resolve(strict=True)
+        target.relative_to(library.resolve())
+        info = target.stat()
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMAGE_BYTES or target.suffix.lower() not in IMAGE_SUFFIXES:
+        return None
+    return target
+
+
+class SandboxDocument(QTextDocument):
+    """A document that loads library images only; every other resource is refused.
+
+    Never calls the base class: QTextDocument's own loader reads any local path it is given."""
+
+    def __init__(self, library: Path | None = None, base: Path | None = None) -> None:
+        super().__init__()
+        self.library, self.base = library, base
+        self.resource_log: list[tuple[str, str]] = []  # (url, "image" | "refused") for tests
+
+    def loadResource(self, kind: int, url: QUrl):
+        if kind in (QTextDocument.ResourceType.ImageResource, QTextDocument.ResourceType.ImageResource.value):
+            path = safe_image_path(self.library, self.base, url)
+            image = QImage(str(path)) if path is not None else QImage()
+            if not image.isNull() and image.width() * image.height() <= MAX_IMAGE_PIXELS:
+                self.resource_log.append((url.toString(), "image"))
+            else:
+                self.resource_log.append((url.toString(), "refused"))
+                image = placeholder_image()
+            # Kept, as the base class would: layout and painting ask again and again.
+            self.addResource(QTextDocument.ResourceType.ImageResource, url, image)
+            return image
+        # Style sheets and anything else an article might name: never loaded.
+        self.resource_log.append((url.toString(), "refused"))
+        return None
+
+
+@dataclass
+class ArticleDocument:
+    document: SandboxDocument
+    mapping: TextMapping
+    wrap_mode: QTextOption.WrapMode
+    characters: int
+    style: DocumentStyle
+
+
+def build_document(article: Article, rendered: RenderedArticle, style: DocumentStyle, library: Path | None, base: Path | None) -> ArticleDocument:
+    """The finished document for ``article``; safe to call on any thread.
+
+    When called off the UI thread the document is handed over to the UI thread at the end
+    (Qt objects belong to one thread)."""
+    header = header_html(article)
+    if rendered.notice:
+        header += f'<p class="notice">{rendered.notice}</p>'
+    header_doc = QTextDocument()
+    header_doc.setDefaultFont(style.font())
+    header_doc.setDefaultStyleSheet(style.css())
+    header_doc.setHtml(header)
+    body_block = header_doc.blockCount()
+
+    doc = SandboxDocument(library, base)
+    doc.setUndoRedoEnabled(False)  # read-only: an undo stack would only cost memory
+    doc.setDocumentMargin(12)
+    doc.setDefaultFont(style.font())
+    doc.setDefaultStyleSheet(style.css())
+    load_html(doc, header, rendered.body_html, sources_html(article))
+    body_start = doc.findBlockByNumber(body_block).position()
+    split_long_blocks(doc, body_start)  # after the header, so body_start stays where it is
+    mapping = TextMapping(rendered.text, doc.toPlainText(), body_start)
+    # Text shown as a fallback may hold very long unbroken runs (markup storms); searching
+    # them for word breaks costs Qt seconds, breaking anywhere costs nothing.
+    wrap = QTextOption.WrapMode.WrapAnywhere if rendered.notice else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    app = QCoreApplication.instance()
+    if app is not None and doc.thread() is not app.thread():
+        doc.moveToThread(app.thread())
+    return ArticleDocument(doc, mapping, wrap, doc.characterCount(), style)
+
+
+def load_html(doc: QTextDocument, header: str, body_html: str, tail: str, chunk_chars: int = CHUNK_CHARS) -> None:
+    """``doc.setHtml(header + body_html + tail)``, with the body given to Qt in pieces: its
+    parser holds the interpreter lock, and the window's thread needs it meanwhile."""
+    chunks = html_chunks(body_html, chunk_chars)
+    chunks[-1].html += tail
+    doc.setHtml(header + chunks[0].html)
+    cursor = QTextCursor(doc)
+    cursor.beginEditBlock()  # one change notice at the end, not one per piece
+    for chunk in chunks[1:]:
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if not chunk.continues:
+            cursor.insertBlock()  # the next paragraph's; its HTML fills it
+        cursor.insertHtml(chunk.html)
+    cursor.endEditBlock()
+
+
+def split_long_blocks(doc: QTextDocument, start: int = 0, limit: int = MAX_BLOCK_CHARS) -> int:
+    """Break blocks longer than ``limit`` for display; returns how many breaks were added.
+
+    The pieces keep the block's look without the gap between paragraphs, so the paragraph
+    still reads as one."""
+    added = 0
+    long_blocks = []
+    block = doc.findBlock(start)
+    while block.isValid():
+        if block.length() - 1 > limit:
+            long_blocks.append(block)
+        block = block.next()
+    if not long_blocks:
+        return 0
+    # One edit for all the breaks: Qt announces each edit, and doing it break by break costs
+    # time in proportion to the block's length every time (seconds for a 10 MB block).
+    edit = QTextCursor(doc)
+    edit.beginEditBlock()
+    for block in reversed(long_blocks):  # from the end, so earlier positions stay valid
+        added += _split_block(block, limit)
+    edit.endEditBlock()
+    return added
+
+
+def _split_block(block, limit: int) -> int:
+    text = block.text()
+    cuts, start = [], 0
+    while len(text) - start > limit:
+        start = _cut_point(text, start, limit)
+        cuts.append(start)
+    if not cuts:
+        return 0
+    utf16 = [0] * len(cuts)  # Qt positions count UTF-16 units
+    done = units = 0
+    for k, cut in enumerate(cuts):
+        units += len(text[done:cut].encode("utf-16-le")) // 2
+        utf16[k], done = units, cut
+    cursor = QTextCursor(block)
+    fmt = block.blockFormat()
+    bottom = fmt.bottomMargin()
+    fmt.setBottomMargin(0)
+    cursor.setBlockFormat(fmt)
+    text_list = block.textList()
+    indent = text_list.format().indent() if text_list is not None else 0
+    # From the last cut back, so the earlier positions stay valid.
+    for k in range(len(cuts) - 1, -1, -1):
+        cursor.setPosition(block.position() + utf16[k])
+        cursor.insertBlock()
+        piece = cursor.block()
+        fmt = piece.blockFormat()
+        fmt.setTopMargin(0)
+        fmt.setBottomMargin(bottom if k == len(cuts) - 1 else 0)
+        if piece.textList() is not None:  # a continuation, not a new list item
+            piece.textList().remove(piece)
+            fmt.setIndent(indent)
+        cursor.setBlockFormat(fmt)
+    return len(cuts)
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    """Where to break ``text`` after ``start``: after punctuation or a space near ``limit``."""
+    end = start + limit
+    for k in range(end, max(end - 400, start + 1), -1):
+        if text[k - 1] in _BREAK_AFTER:
+            return k
+    return end

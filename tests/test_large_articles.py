@@ -1,0 +1,188 @@
+"""Large articles: built off the UI thread, given to Qt in pieces, laid out in steps.
+
+The pieces and the display-only breaks must never change what the reader sees or what
+annotations point at; these tests compare against Qt parsing the whole HTML at once and
+drive the real window on an article of megabytes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reader.library.reading import load_file
+from reader.render.article import header_html, render_article, sources_html
+from reader.render.html_chunks import html_chunks
+from tests.conftest import SAMPLES
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtGui import QTextCursor, QTextDocument  # noqa: E402
+
+from reader.ui.app import make_app  # noqa: E402
+from reader.ui.article_document import (  # noqa: E402
+    MAX_BLOCK_CHARS,
+    DocumentStyle,
+    build_document,
+    load_html,
+    split_long_blocks,
+)
+from reader.ui.reading_pane import ReadingPane  # noqa: E402
+from tests.test_window import Harness, type_text  # noqa: E402
+
+FORMATTED = "\n\n".join(
+    [
+        "## 第一節 AI 安全",
+        "這是 **粗體** 與 *斜體*，含 [連結](http://example.org) 與 `code`，還有 AT&T 與 <符號>。",
+        "- 項目一\n- 項目二\n    - 巢狀項目",
+        "> 引文第一段\n>\n> 引文第二段",
+        "| 甲 | 乙 |\n|---|---|\n| 一 | 二 |",
+        "```\nprint('程式碼')\n```",
+        "1. 第一\n2. 第二",
+        "長段落" * 400 + "**中間粗體**" + "續文" * 400,
+    ]
+)
+
+
+def _whole(header: str, body: str, tail: str) -> QTextDocument:
+    style = DocumentStyle()
+    doc = QTextDocument()
+    doc.setDefaultFont(style.font())
+    doc.setDefaultStyleSheet(style.css())
+    doc.setHtml(header + body + tail)
+    return doc
+
+
+# Cutting the HTML (no Qt) -----------------------------------------------------------------
+def test_pieces_cut_only_between_paragraphs_or_between_letters() -> None:
+    body = "".join(f"<p>第{k}段 AT&amp;T <b>粗體</b></p>\n" for k in range(400)) + "<p>" + "字" * 5000 + "</p>"
+    chunks = html_chunks(body, size=1000)
+    assert len(chunks) > 5
+    rebuilt = ""
+    for chunk in chunks:
+        if chunk.continues:
+            assert chunk.html.startswith("<p>") and rebuilt[-1].isalnum() and chunk.html[3].isalnum()
+            rebuilt += chunk.html[3:]
+        else:
+            assert chunk.html.startswith("<p>")
+            rebuilt += chunk.html
+    assert re.sub(r"\s", "", rebuilt) == re.sub(r"\s", "", body)
+    assert not any(re.search(r"&[a-z]*$", c.html) for c in chunks)  # never inside an entity
+
+
+def test_a_body_with_no_safe_place_stays_whole() -> None:
+    one_list = "<ul>" + "".join(f"<li>項目{k}</li>" for k in range(5000)) + "</ul>"
+    assert [c.html for c in html_chunks(one_list, size=1000)] == [one_list]
+
+
+# The document Qt builds ------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["sample-0", "sample-1", "formatted", "fallback"])
+def test_pieces_build_the_same_document_as_one_parse(qtbot, name: str) -> None:
+    make_app()
+    if name.startswith("sample"):
+        path = sorted(SAMPLES.glob("*.md"))[int(name[-1])]
+        article = load_file(path, path.name).article
+    else:
+        body = FORMATTED if name == "formatted" else "第一行 AT&T\n第二行" + "字" * 9000 + "\n\n" + "*" * 300
+        from reader.library.model import Article
+
+        article = Article(path="x.md", title="標題", body=body)
+    rendered = render_article(article)
+    header, tail = header_html(article), sources_html(article)
+    assert len(html_chunks(rendered.body_html, 150)) > 3
+    for size in (150, 700, 4000):
+        doc = QTextDocument()
+        style = DocumentStyle()
+        doc.setDefaultFont(style.font())
+        doc.setDefaultStyleSheet(style.css())
+        load_html(doc, header, rendered.body_html, tail, chunk_chars=size)
+        assert doc.toHtml() == _whole(header, rendered.body_html, tail).toHtml()
+
+
+def test_long_paragraphs_are_shown_in_short_blocks_and_map_back(qtbot) -> None:
+    make_app()
+    from reader.library.model import Article
+
+    body = "字" * 100_000 + "結尾的句子。"  # one line: shown as plain text
+    article = Article(path="x.md", title="標題", body=body)
+    rendered = render_article(article)
+    built = build_document(article, rendered, DocumentStyle(), None, None)
+    doc = built.document
+    block, longest = doc.begin(), 0
+    while block.isValid():
+        longest = max(longest, block.length() - 1)
+        block = block.next()
+    assert longest <= MAX_BLOCK_CHARS
+    assert doc.toPlainText().replace("\u2029", "").replace("\n", "").endswith("字結尾的句子。")
+    start = rendered.text.index("結尾的句子")
+    qs, qe = built.mapping.plain_range_to_qt(start, start + 5)
+    cursor = QTextCursor(doc)
+    cursor.setPosition(qs)
+    cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+    assert cursor.selectedText() == "結尾的句子"
+    assert built.mapping.qt_range_to_plain(qs, qe) == (start, start + 5)
+    assert split_long_blocks(doc, 0) == 0  # nothing left to split
+
+
+# The pane and the window -----------------------------------------------------------------
+def test_a_pane_on_its_own_keeps_its_margins_around_a_long_article(qtbot) -> None:
+    """Regression: the margins were computed from the viewport's resize events, which they
+    change; with a scroll bar appearing this recursed until the process crashed."""
+    make_app()
+    from reader.library.model import Article
+
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.resize(1000, 800)
+    pane.show()
+    article = Article(path="x.md", title="標題", body="字" * 300_000)
+    rendered = render_article(article)
+    with qtbot.waitSignal(pane.settled, timeout=20000):
+        pane.show_document(build_document(article, rendered, pane.document_style(), None, None), rendered)
+    assert pane.viewportMargins().left() == (1000 - pane.measure_px()) // 2
+    assert pane.verticalScrollBar().maximum() > 100_000  # laid out to the end
+
+
+@pytest.fixture
+def large_library(tmp_path: Path) -> Path:
+    library = tmp_path / "large"
+    library.mkdir()
+    paragraphs = [f"第{k}段：人工智慧風險管理架構要求 **受測系統** 持續監測，並保存紀錄。" * 4 for k in range(6000)]
+    paragraphs[5990] += "文末的獨特詞彙"
+    (library / "large.md").write_text("---\ntitle: 很長的報告\n---\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    return library
+
+
+def test_a_large_article_is_read_highlighted_and_found_in_the_window(qtbot, data_dir: Path, large_library: Path) -> None:
+    harness = Harness(qtbot, data_dir, large_library, articles=1)
+    window = harness.start()
+    try:
+        pane = window.pane
+        assert len((large_library / "large.md").read_text(encoding="utf-8")) > 400_000
+        harness.open("large.md")
+        qtbot.waitUntil(lambda: pane.is_settled, timeout=20000)
+        text = pane.document().toPlainText()
+        start = text.index("文末的獨特詞彙")
+        cursor = QTextCursor(pane.document())
+        cursor.setPosition(start)
+        cursor.setPosition(start + 7, QTextCursor.MoveMode.KeepAnchor)
+        pane.setTextCursor(cursor)
+        window.highlight_selection("yellow")
+        [item] = window.annotations.items
+        assert item.quote.exact == "文末的獨特詞彙"
+        assert pane.highlight_colors_at() == ["#ffe066"]
+
+        pane.verticalScrollBar().setValue(0)  # back to the top; search finds it again
+        type_text(qtbot, window.list_panel.search_box, "獨特詞彙")
+        qtbot.waitUntil(lambda: [r.path for r in window.results_model.rows] == ["large.md"], timeout=10000)
+        view = window.list_panel.view
+        view.setCurrentIndex(view.model().index(0, 0))
+        window.open_index(view.model().index(0, 0))
+        qtbot.waitUntil(lambda: pane.is_settled and pane.match_position == (1, 1), timeout=20000)
+        match = QTextCursor(pane.document())
+        match.setPosition(pane.document().toPlainText().index("獨特詞彙"))
+        qtbot.waitUntil(lambda: pane.viewport().rect().contains(pane.cursorRect(match).center()), timeout=5000)
+    finally:
+        window.close()
