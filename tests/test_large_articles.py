@@ -186,3 +186,29 @@ def test_a_large_article_is_read_highlighted_and_found_in_the_window(qtbot, data
         qtbot.waitUntil(lambda: pane.viewport().rect().contains(pane.cursorRect(match).center()), timeout=5000)
     finally:
         window.close()
+
+
+def test_the_pane_says_why_an_article_shows_no_text(qtbot) -> None:
+    make_app()
+    from reader.library.model import Article
+
+    article = Article(path="big.md", title="big", problems=["too large (30 MB; the limit is 20 MB)"])
+    built = build_document(article, render_article(article), DocumentStyle(), None, None)
+    assert "too large (30 MB; the limit is 20 MB)" in built.document.toPlainText()
+
+
+def test_chinese_fallback_text_keeps_proper_line_breaking(qtbot) -> None:
+    """Breaking anywhere is kept for runs Qt cannot break cheaply; Chinese prose shown as plain
+    text still never starts a line with 。."""
+    make_app()
+    from PySide6.QtGui import QTextOption
+
+    from reader.library.model import Article
+
+    prose = Article(path="a.md", title="a", body="這是很長的一行，沒有換行。" * 30_000)
+    storm = Article(path="b.md", title="b", body="*" * 50_000 + "x" + "*" * 50_000)
+    prose_built = build_document(prose, render_article(prose), DocumentStyle(), None, None)
+    storm_built = build_document(storm, render_article(storm), DocumentStyle(), None, None)
+    assert render_article(prose).notice and render_article(storm).notice  # both shown as plain text
+    assert prose_built.wrap_mode == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    assert storm_built.wrap_mode == QTextOption.WrapMode.WrapAnywhere

@@ -13,6 +13,8 @@ pane. Two more things keep the UI responsive whatever the article holds:
 
 from __future__ import annotations
 
+import html
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 BASE_FONT_PX = 17
 MAX_BLOCK_CHARS = 8_000
 #: Breaks for display are placed after one of these when one is near the limit.
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]{1000,}")
 _BREAK_AFTER = set("。！？；，、.!?;, \u3000")
 
 
@@ -150,6 +153,8 @@ def build_document(article: Article, rendered: RenderedArticle, style: DocumentS
     When called off the UI thread the document is handed over to the UI thread at the end
     (Qt objects belong to one thread)."""
     header = header_html(article)
+    for problem in article.problems:  # e.g. too large to open: say so where the text would be
+        header += f'<p class="notice">{html.escape(problem)}</p>'
     if rendered.notice:
         header += f'<p class="notice">{rendered.notice}</p>'
     header_doc = QTextDocument()
@@ -167,9 +172,11 @@ def build_document(article: Article, rendered: RenderedArticle, style: DocumentS
     body_start = doc.findBlockByNumber(body_block).position()
     split_long_blocks(doc, body_start)  # after the header, so body_start stays where it is
     mapping = TextMapping(rendered.text, doc.toPlainText(), body_start)
-    # Text shown as a fallback may hold very long unbroken runs (markup storms); searching
-    # them for word breaks costs Qt seconds, breaking anywhere costs nothing.
-    wrap = QTextOption.WrapMode.WrapAnywhere if rendered.notice else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    # Qt looks for a line break by scanning ahead to the next break opportunity: in a run of
+    # thousands of characters with none (markup storms) that costs seconds, so such text
+    # breaks anywhere. Other text keeps proper breaking (no 。 at the start of a line).
+    unbreakable = _UNBREAKABLE.search(rendered.text)
+    wrap = QTextOption.WrapMode.WrapAnywhere if unbreakable else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
     app = QCoreApplication.instance()
     if app is not None and doc.thread() is not app.thread():
         doc.moveToThread(app.thread())
