@@ -106,6 +106,7 @@ def _fallback(text: str, reason: str) -> Rendered:
 #: Larger documents are formatted in a separate process that is stopped after the time limit.
 SUBPROCESS_CHARS = 200_000
 TIME_LIMIT_S = 5.0
+TEXT_LIMIT_S = 60.0
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
@@ -126,12 +127,17 @@ def render_markdown(text: str) -> Rendered:
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        pending = pool.apply_async(_render_with_text, (text,))
+        pending = pool.apply_async(_render, (text,))
         try:
-            return pending.get(timeout=TIME_LIMIT_S)
+            rendered = pending.get(timeout=TIME_LIMIT_S)
         except multiprocessing.TimeoutError:
             pool.terminate()
             return _fallback(text, "formatting took too long")
+        if rendered.text is None and rendered.html.strip():
+            # The plain text too, in the same process: parsing a large document's HTML holds
+            # the interpreter lock for 150 ms at a time. Linear work, so no tight limit.
+            rendered.text = pool.apply_async(_plain_text, (rendered.html,)).get(timeout=TEXT_LIMIT_S)
+        return rendered
 
 
 def _render(text: str) -> Rendered:
@@ -150,15 +156,10 @@ def _render(text: str) -> Rendered:
     return _fallback(text, reason)
 
 
-def _render_with_text(text: str) -> Rendered:
-    """:func:`_render` plus the plain text, for the formatting process: parsing a large
-    document's HTML again holds the interpreter lock for a long time, so it happens there."""
+def _plain_text(html_text: str) -> str:
     from reader.render.plaintext import TextMap
 
-    rendered = _render(text)
-    if rendered.text is None:
-        rendered.text = TextMap.build(rendered.html).text if rendered.html.strip() else ""
-    return rendered
+    return TextMap.build(html_text).text
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:
