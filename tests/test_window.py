@@ -324,3 +324,24 @@ def test_reading_position_is_restored(harness) -> None:
     harness.open(NIST)
     harness.open(MOU)
     qtbot.waitUntil(lambda: abs(bar.value() - bar.maximum() // 2) <= 2, timeout=3000)
+
+
+def test_a_large_batch_is_indexed_in_a_separate_process(qtbot, monkeypatch, data_dir: Path, sample_library: Path) -> None:
+    """Large batches are indexed by a child process (the window's thread would share the
+    interpreter lock with it); its progress reaches the window and search finds what it
+    indexed."""
+    import reader.ui.session as session_module
+
+    started = []
+    real = session_module.index_in_process
+    monkeypatch.setattr(session_module, "PROCESS_INDEX_MIN", 1)
+    monkeypatch.setattr(session_module, "index_in_process", lambda *a: started.append(1) or real(*a))
+    harness = Harness(qtbot, data_dir, sample_library)
+    window = harness.start()
+    try:
+        assert started == [1]
+        assert window.progress.maximum() == 2 and window.progress.value() == 2
+        window.list_panel.search_box.setText("安全")
+        qtbot.waitUntil(lambda: window.results_model.total == 2, timeout=5000)
+    finally:
+        window.close()

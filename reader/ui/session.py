@@ -22,7 +22,8 @@ from reader.library.library import Library
 from reader.library.model import Article
 from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
-from reader.search.index import Cancelled, IndexBusy, SearchIndex
+from reader.search.index import SearchIndex
+from reader.search.indexing_process import index_in_process, index_library
 from reader.search.searching import SearchResult, search
 from reader.ui.article_document import ArticleDocument, DocumentStyle, build_document
 from reader.ui.article_models import ArticleRow
@@ -31,6 +32,7 @@ from reader.ui.ui_state import ReadingState
 from reader.ui.workers import TaskRunner
 
 SEARCH_LIMIT = 300
+PROCESS_INDEX_MIN = 50  # articles to index before it is worth starting a process
 EAGER_BUILD_CHARS = 50_000  # restyling a document this small on the UI thread takes a few ms
 
 
@@ -115,18 +117,21 @@ class LibrarySession(QObject):
             if rows is not None or not self.entries:
                 self.catalog_changed.emit(self.finish_rows(rows) if rows is not None else self.rows())
             if index:
-                self.update_index()
+                self.update_index(batch=len(report.added) + len(report.changed))
 
         self.background.run(job, done, lambda error: self.message.emit(tr("Scanning failed: ") + error.splitlines()[0]))
 
     # Index ---------------------------------------------------------------------------------
-    def update_index(self, rebuild: bool = False) -> None:
+    def update_index(self, rebuild: bool = False, batch: int = 0) -> None:
+        """Bring the index up to date; ``batch``: how many articles the rescan found new or
+        changed. Large batches are indexed in a separate process (see indexing_process)."""
         if self.indexing:
             return
         self.indexing = True
         self.cancel_indexing.clear()
         library, cancel = self.library, self.cancel_indexing
         notes = self.store.search_texts(self.root)
+        in_process = rebuild or batch >= PROCESS_INDEX_MIN
 
         last = [0.0]
 
@@ -138,22 +143,15 @@ class LibrarySession(QObject):
                 self.index_progress.emit(done, total)  # queued to the UI thread
 
         def job():
-            index = SearchIndex(library.index_dir)
-            catalog = library.catalog()
-            try:
-                index.open()
-                reason = index.rebuilt_reason
-                if rebuild:
-                    index.rebuild()
-                report = index.update(library, catalog, notes_for=lambda p: notes.get(p, ""), progress=progress, cancel=cancel, timeout=5.0, bulk=False)
-                return reason or report.rebuilt_reason
-            except Cancelled:
+            if in_process:
+                outcome, reason = index_in_process(library, notes, rebuild, progress, cancel)
+            else:
+                outcome, reason = index_library(library, notes, False, progress, cancel)
+            if outcome == "cancelled":
                 return tr("Indexing cancelled; search shows what was indexed so far.")
-            except IndexBusy:
+            if outcome == "busy":
                 return tr("Another Reader is indexing this library; search uses the last finished index.")
-            finally:
-                catalog.close()
-                index.close()
+            return reason
 
         def done(message: str) -> None:
             self.indexing = False
