@@ -14,7 +14,7 @@ import time
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 
-STEP_BUDGET_S = 0.025
+STEP_BUDGET_S = 0.02
 FIRST_STEP_CHARS = 20_000
 MAX_STEP_CHARS = 400_000
 
@@ -55,7 +55,7 @@ class LayoutDriver(QObject):
         self.layout.blockBoundingRect(block)
         self.layout.documentSizeChanged.emit(self.layout.blockBoundingRect(block).size())  # scroll bars
         spent = time.perf_counter() - started
-        factor = min(2.0, max(0.25, STEP_BUDGET_S / max(spent, 1e-4)))
+        factor = min(1.5, max(0.25, STEP_BUDGET_S / max(spent, 1e-4)))
         self.step = max(2_000, min(MAX_STEP_CHARS, int(self.step * factor)))
         if self.position >= end:
             self.timer.stop()
