@@ -19,6 +19,7 @@ from tests.conftest import SAMPLES
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QTextCursor, QTextDocument  # noqa: E402
 
 from reader.ui.app import make_app  # noqa: E402
@@ -155,15 +156,31 @@ def large_library(tmp_path: Path) -> Path:
     return library
 
 
-def test_a_large_article_is_read_highlighted_and_found_in_the_window(qtbot, data_dir: Path, large_library: Path) -> None:
+def test_a_large_article_is_shown_in_parts_found_highlighted_and_read_on(qtbot, data_dir: Path, large_library: Path) -> None:
     harness = Harness(qtbot, data_dir, large_library, articles=1)
     window = harness.start()
     try:
         pane = window.pane
-        assert len((large_library / "large.md").read_text(encoding="utf-8")) > 400_000
         harness.open("large.md")
         qtbot.waitUntil(lambda: pane.is_settled, timeout=20000)
+        count = pane.part_count
+        assert count >= 3
+        assert f"Part 1 of {count}" in pane.toPlainText()
+        assert "文末的獨特詞彙" not in pane.toPlainText()  # near the end: in the last part
+
+        # Search finds it; opening the hit shows the part that holds it, scrolled to it.
+        type_text(qtbot, window.list_panel.search_box, "獨特詞彙")
+        qtbot.waitUntil(lambda: [r.path for r in window.results_model.rows] == ["large.md"], timeout=10000)
+        view = window.list_panel.view
+        window.open_index(view.model().index(0, 0))
+        qtbot.waitUntil(lambda: pane.is_settled and "文末的獨特詞彙" in pane.toPlainText(), timeout=20000)
+        assert pane.match_position == (1, 1)
         text = pane.document().toPlainText()
+        match = QTextCursor(pane.document())
+        match.setPosition(text.index("獨特詞彙"))
+        qtbot.waitUntil(lambda: pane.viewport().rect().contains(pane.cursorRect(match).center()), timeout=5000)
+
+        # A highlight there points into the whole article's text, and survives moving between parts.
         start = text.index("文末的獨特詞彙")
         cursor = QTextCursor(pane.document())
         cursor.setPosition(start)
@@ -172,20 +189,24 @@ def test_a_large_article_is_read_highlighted_and_found_in_the_window(qtbot, data
         window.highlight_selection("yellow")
         [item] = window.annotations.items
         assert item.quote.exact == "文末的獨特詞彙"
+        assert window.current.rendered.text[item.position.start : item.position.end] == "文末的獨特詞彙"
+        assert pane.highlight_colors_at() == ["#ffe066"]
+        last = window.current.document.part
+        pane.show_part(0)
+        qtbot.waitUntil(lambda: window.current.document.part == 0 and pane.is_settled, timeout=20000)
+        assert pane.highlight_colors_at() == []  # not in this part
+        listed = window.annotations.list
+        qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(listed.item(0)).center())
+        qtbot.waitUntil(lambda: window.current.document.part == last and pane.is_settled, timeout=20000)
         assert pane.highlight_colors_at() == ["#ffe066"]
 
-        pane.verticalScrollBar().setValue(0)  # back to the top; search finds it again
-        type_text(qtbot, window.list_panel.search_box, "獨特詞彙")
-        qtbot.waitUntil(lambda: [r.path for r in window.results_model.rows] == ["large.md"], timeout=10000)
-        view = window.list_panel.view
-        view.setCurrentIndex(view.model().index(0, 0))
-        window.open_index(view.model().index(0, 0))
-        qtbot.waitUntil(lambda: pane.is_settled and pane.match_position == (1, 1), timeout=20000)
-        match = QTextCursor(pane.document())
-        match.setPosition(pane.document().toPlainText().index("獨特詞彙"))
-        qtbot.waitUntil(lambda: pane.viewport().rect().contains(pane.cursorRect(match).center()), timeout=5000)
+        # The reading position covers all parts: it reopens in the part where it was left.
+        fraction = pane.scroll_fraction()
+        assert fraction > (count - 1) / count - 0.01
+        window = harness.restart()
+        qtbot.waitUntil(lambda: window.current is not None and window.current.document.part == last, timeout=20000)
     finally:
-        window.close()
+        harness.window.close()
 
 
 def test_the_pane_says_why_an_article_shows_no_text(qtbot) -> None:
@@ -212,3 +233,71 @@ def test_chinese_fallback_text_keeps_proper_line_breaking(qtbot) -> None:
     assert render_article(prose).notice and render_article(storm).notice  # both shown as plain text
     assert prose_built.wrap_mode == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
     assert storm_built.wrap_mode == QTextOption.WrapMode.WrapAnywhere
+
+
+# Parts -------------------------------------------------------------------------------------
+def _parted(body: str):
+    from reader.library.model import Article
+    from reader.ui.article_parts import split_parts
+
+    article = Article(path="big.md", title="很長的報告", body=body)
+    rendered = render_article(article)
+    return article, rendered, split_parts(rendered)
+
+
+@pytest.mark.parametrize("kind", ["formatted", "plain"])
+def test_parts_cover_the_article_and_map_their_edges(qtbot, kind: str) -> None:
+    make_app()
+    if kind == "formatted":
+        body = "\n\n".join(f"## 第{k}章\n\n第{k}段：**受測系統**須持續監測並保存紀錄，[細則](http://example.org/{k})另定之。" * 3 for k in range(4000))
+    else:
+        body = "字" * 700_000 + "。結尾"  # one line: shown as plain text
+    article, rendered, parts = _parted(body)
+    assert len(parts) >= 3
+    assert parts.parts[0].start == 0 and parts.parts[-1].end == len(rendered.text)
+    assert all(a.end == b.start for a, b in zip(parts.parts, parts.parts[1:], strict=False))
+    for number, part in enumerate(parts.parts):
+        built = build_document(article, rendered, DocumentStyle(), None, None, parts, number)
+        doc_text = built.document.toPlainText()
+        assert f"Part {number + 1} of {len(parts)}" in doc_text
+        for edge in (part.start, part.end - 1):
+            if rendered.text[edge].isspace():
+                continue
+            qs, qe = built.mapping.plain_range_to_qt(edge, edge + 1)
+            assert doc_text[qs:qe] == rendered.text[edge]
+            assert built.mapping.qt_range_to_plain(qs, qe) == (edge, edge + 1)
+    if kind == "formatted":
+        anchor = "第3000章"
+        number = parts.anchors[anchor]
+        assert anchor in parts.parts[number].html
+
+
+def test_find_steps_through_every_part(qtbot) -> None:
+    """Ctrl+F's matches span the whole article; stepping to one in another part shows it."""
+    make_app()
+    body = "\n\n".join(("段落文字" * 40 + ("標記詞" if k % 500 == 0 else "")) for k in range(3000))
+    article, rendered, parts = _parted(body)
+    assert len(parts) >= 2
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.resize(1000, 800)
+    pane.show()
+
+    def show(number: int) -> None:
+        pane.show_document(build_document(article, rendered, pane.document_style(), None, None, parts, number), rendered, same_article=True)
+
+    pane.part_requested.connect(show)
+    pane.show_document(build_document(article, rendered, pane.document_style(), None, None, parts, 0), rendered)
+    starts = [m.start() for m in re.finditer("標記詞", rendered.text)]
+    assert pane.set_matches([(s, s + 3) for s in starts], "find") == len(starts) == 6
+    seen = set()
+    for step in range(len(starts)):
+        qtbot.waitUntil(lambda: pane.is_settled, timeout=10000)
+        current = starts[pane.match_position[0] - 1]
+        assert pane.built.parts.parts[pane.built.part].start <= current < pane.built.parts.parts[pane.built.part].end
+        position = pane.textCursor().position()  # the pane puts the cursor on the current match
+        assert pane.document().toPlainText()[position : position + 3] == "標記詞"
+        seen.add(pane.built.part)
+        if step < len(starts) - 1:
+            pane.step_match()
+    assert seen == set(range(len(parts)))

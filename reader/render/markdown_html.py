@@ -84,19 +84,54 @@ def _bracket_depth(text: str) -> int:
 
 def plain_text_html(text: str) -> str:
     """Text shown as-is, paragraph by paragraph, escaped."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if _HTML_SPACE.sub("", p)]
-    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    text = _clean(text)
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip(_HTML_SPACE_CHARS)]
+    return "".join("<p>" + _sliced(_escape_lines, p) + "</p>" for p in paragraphs)
 
 
 def plain_text_of(text: str) -> str:
     """What :func:`plain_text_html` shows, as plain text (the same as parsing that HTML)."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    paragraphs = (_HTML_SPACE.sub(" ", p).strip(" ") for p in re.split(r"\n\s*\n", text))
+    paragraphs = (_collapse_space(p).strip(" ") for p in re.split(r"\n\s*\n", _clean(text)))
     return "\n".join(p for p in paragraphs if p)
 
 
-_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")  # what HTML collapses (not Python's wider \s)
+def _escape_lines(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _clean(text: str) -> str:
+    """Line ends as \\n, control characters (and lone surrogates) dropped."""
+    return _sliced(lambda piece: _CONTROL.sub("", piece), text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _sliced(transform, text: str) -> str:
+    """``transform`` (which must work character by character) applied slice by slice: one
+    call over megabytes holds the interpreter lock for tens of milliseconds, and the window's
+    thread waits for it each time it needs the lock."""
+    if len(text) <= _SLICE:
+        return transform(text)
+    return "".join(transform(text[k : k + _SLICE]) for k in range(0, len(text), _SLICE))
+
+
+_HTML_SPACE_CHARS = " \t\r\n\f"  # what HTML collapses (not Python's wider \s)
+_HTML_SPACE = re.compile(f"[{_HTML_SPACE_CHARS}]+")
+_SLICE = 200_000
+
+
+def _collapse_space(paragraph: str) -> str:
+    """White space runs as one space. A long paragraph goes in slices cut at non-space
+    characters (so no run is split): one regular expression over megabytes holds the
+    interpreter lock for 50 ms and more."""
+    if len(paragraph) <= _SLICE:
+        return _HTML_SPACE.sub(" ", paragraph)
+    out, start = [], 0
+    while start < len(paragraph):
+        end = min(len(paragraph), start + _SLICE)
+        while end < len(paragraph) and paragraph[end] in _HTML_SPACE_CHARS:
+            end += 1
+        out.append(_HTML_SPACE.sub(" ", paragraph[start:end]))
+        start = end
+    return "".join(out)
 
 
 def _fallback(text: str, reason: str) -> Rendered:
@@ -117,7 +152,7 @@ def render_markdown(text: str) -> Rendered:
 
     Control characters (other than tab, newline, form feed, carriage return) are dropped
     first: no renderer shows them, and HTML parsers disagree about them."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _clean(text)
     reason = _too_hostile(text)
     if reason:
         return _fallback(text, reason)

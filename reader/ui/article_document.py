@@ -14,12 +14,11 @@ pane. Two more things keep the UI responsive whatever the article holds:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import html
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
@@ -29,6 +28,7 @@ from reader.library.model import Article
 from reader.render.article import RenderedArticle, header_html, sources_html
 from reader.render.html_chunks import CHUNK_CHARS, html_chunks
 from reader.render.themes import FONT_STACK, THEMES
+from reader.ui.article_parts import Parts
 from reader.ui.i18n import tr
 from reader.ui.text_mapping import TextMapping
 
@@ -148,18 +148,31 @@ class ArticleDocument:
     wrap_mode: QTextOption.WrapMode
     characters: int
     style: DocumentStyle
+    part: int = 0  # which part is shown, when the article is shown in parts
+    parts: Parts = field(default_factory=Parts)
 
 
-def build_document(article: Article, rendered: RenderedArticle, style: DocumentStyle, library: Path | None, base: Path | None) -> ArticleDocument:
-    """The finished document for ``article``; safe to call on any thread.
+def build_document(
+    article: Article, rendered: RenderedArticle, style: DocumentStyle, library: Path | None, base: Path | None, parts: Parts | None = None, part: int = 0
+) -> ArticleDocument:
+    """The finished document for ``article`` (for part ``part`` of ``parts``, if it is shown
+    in parts); safe to call on any thread.
 
     When called off the UI thread the document is handed over to the UI thread at the end
     (Qt objects belong to one thread)."""
+    parts = parts or Parts()
     header = header_html(article)
     for problem in article.problems:  # e.g. too large to open: say so where the text would be
         header += f'<p class="notice">{html.escape(problem)}</p>'
     if rendered.notice:
         header += f'<p class="notice">{rendered.notice}</p>'
+    body, tail, text, offset = rendered.body_html, sources_html(article), rendered.text, 0
+    if parts:
+        header += _part_links(part, len(parts), top=True)
+        shown = parts.parts[part]
+        body, offset = shown.html, shown.start
+        text = rendered.text[shown.start : shown.end]
+        tail = _part_links(part, len(parts), top=False) + (tail if part == len(parts) - 1 else "")
     header_doc = QTextDocument()
     header_doc.setDefaultFont(style.font())
     header_doc.setDefaultStyleSheet(style.css())
@@ -171,25 +184,39 @@ def build_document(article: Article, rendered: RenderedArticle, style: DocumentS
     doc.setDocumentMargin(12)
     doc.setDefaultFont(style.font())
     doc.setDefaultStyleSheet(style.css())
-    load_html(doc, header, rendered.body_html, sources_html(article))
+    load_html(doc, header, body, tail)
     body_start = doc.findBlockByNumber(body_block).position()
     split_long_blocks(doc, body_start)  # after the header, so body_start stays where it is
-    mapping = TextMapping(rendered.text, doc.toPlainText(), body_start)
+    mapping = TextMapping(text, doc.toPlainText(), body_start, offset)
     # Qt looks for a line break by scanning ahead to the next break opportunity: in a run of
     # thousands of characters with none (markup storms) that costs seconds, so such text
     # breaks anywhere. Other text keeps proper breaking (no 。 at the start of a line).
-    unbreakable = _UNBREAKABLE.search(rendered.text)
+    unbreakable = _UNBREAKABLE.search(text)
     wrap = QTextOption.WrapMode.WrapAnywhere if unbreakable else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
     app = QCoreApplication.instance()
     if app is not None and doc.thread() is not app.thread():
         doc.moveToThread(app.thread())
     release_freed_memory()
-    return ArticleDocument(doc, mapping, wrap, doc.characterCount(), style)
+    return ArticleDocument(doc, mapping, wrap, doc.characterCount(), style, part, parts)
+
+
+PART_LINK = "reader-part-"
+
+
+def _part_links(part: int, count: int, top: bool) -> str:
+    """"Part 2 of 14" with links to the neighbours (handled by the pane, never followed)."""
+    links = []
+    if part > 0:
+        links.append(f'<a href="#{PART_LINK}{part - 1}">‹ {html.escape(tr("Previous part"))}</a>')
+    links.append(html.escape(tr("Part {0} of {1}").format(part + 1, count)))
+    if part < count - 1:
+        links.append(f'<a href="#{PART_LINK}{part + 1}">{html.escape(tr("Next part"))} ›</a>')
+    return f'<p class="notice">{" · ".join(links)}</p>' if top or part < count - 1 else ""
 
 
 def _malloc_trim():
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    try:  # by its soname: ctypes.util.find_library runs ldconfig, 0.1 s at start-up
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc: its allocator returns memory by itself
         return None
 

@@ -177,6 +177,7 @@ class MainWindow(AnnotationActions, QMainWindow):
         panel.sort_changed.connect(self.set_sort)
         panel.tag_changed.connect(self.proxy.set_tag)
         self.pane.link_activated.connect(self.follow_link)
+        self.pane.part_requested.connect(self.show_part)
         self.pane.highlight_requested.connect(self.highlight_selection)
         self.pane.next_article_requested.connect(lambda: self.step_article(1))
         self.pane.previous_article_requested.connect(lambda: self.step_article(-1))
@@ -434,6 +435,11 @@ class MainWindow(AnnotationActions, QMainWindow):
     def find_in_article(self, text: str) -> None:
         if self.current is None:
             return
+        if self.pane.part_count:  # the whole article, not just the part shown
+            spans = find_all(self.current.rendered.text, text) if text.strip() else []
+            total = self.pane.set_matches(spans, "find")
+            self.find_bar.show_count(1 if total else 0, total)
+            return
         doc_text = self.pane.document().toPlainText()
         spans = find_all(doc_text, text) if text.strip() else []
         mapping = self.pane.mapping
@@ -496,11 +502,25 @@ class MainWindow(AnnotationActions, QMainWindow):
             if self.current is None or opened.path != self.current.path:
                 return  # another article was opened meanwhile
             self.current = opened
-            self.pane.show_document(opened.document, opened.rendered)
+            self.pane.show_document(opened.document, opened.rendered, same_article=True)
             self.refresh_annotations()
             QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(fraction))
 
         self.session.restyle(self.current, self.pane.document_style(), show)
+
+    def show_part(self, number: int) -> None:
+        """Another part of an article shown in parts (the pane asked for it)."""
+        if self.current is None:
+            return
+        path = self.current.path
+
+        def show(opened: OpenedArticle) -> None:
+            if self.current is None or opened.path != path:
+                return
+            self.current = opened
+            self.pane.show_document(opened.document, opened.rendered, same_article=True)
+
+        self.session.restyle(self.current, self.pane.document_style(), show, part=number)
 
     def show_preferences(self) -> None:
         dialogs.show_preferences(self)

@@ -28,6 +28,7 @@ from reader.render.article import RenderedArticle
 from reader.render.themes import THEMES
 from reader.ui.article_document import (
     BASE_FONT_PX,
+    PART_LINK,
     ArticleDocument,
     DocumentStyle,
     SandboxDocument,
@@ -55,21 +56,26 @@ class ReadingPane(QTextBrowser):
     selection_changed_in_body = Signal(bool)
 
     settled = Signal()  # the document is laid out: highlights, matches and jumps are shown
+    part_requested = Signal(int)  # an article shown in parts needs another part shown
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
-        self.anchorClicked.connect(self.link_activated)
+        self.anchorClicked.connect(self._link_clicked)
         self.built: ArticleDocument | None = None
         self.rendered: RenderedArticle | None = None
         self.theme = "light"
         self.zoom = 0
         self.colors: list[tuple[str, str, str]] = []  # (key, name, css colour)
+        self._highlight_ranges: list[tuple[int, int, str, str]] = []  # as given: the whole article
         self._highlights: list[QTextEdit.ExtraSelection] = []
         self._notes: list[tuple[int, str]] = []  # (qt position of the end, note)
-        self._matches: list[tuple[int, int]] = []
+        self._match_ranges: list[tuple[int, int]] = []  # as given: plain, or Qt positions
+        self._match_plain = True
+        self._matches: list[tuple[int, int, int]] = []  # (number, qt start, qt end) shown here
         self._current_match = -1
+        self._after_part: Callable[[], None] | None = None
         self._match_kind = ""
         self.is_settled = True
         self._pending: list[Callable[[], None]] = []  # what waits for the layout
@@ -89,11 +95,15 @@ class ReadingPane(QTextBrowser):
         doc = self.document()
         return doc.resource_log if isinstance(doc, SandboxDocument) else []
 
-    def show_document(self, built: ArticleDocument, rendered: RenderedArticle) -> None:
-        """Show a document built by :func:`build_document` (normally on the loader thread)."""
+    def show_document(self, built: ArticleDocument, rendered: RenderedArticle, same_article: bool = False) -> None:
+        """Show a document built by :func:`build_document` (normally on the loader thread).
+        ``same_article``: another part (or style) of the article shown; its marks stay."""
         old = self.document()
         self.rendered = rendered
-        self._highlights, self._notes, self._matches, self._current_match = [], [], [], -1
+        self._highlights, self._notes, self._matches = [], [], []
+        if not same_article:
+            self._highlight_ranges, self._match_ranges, self._current_match = [], [], -1
+            self._after_part = None
         self._pending.clear()
         if self.wordWrapMode() != built.wrap_mode:
             self.setWordWrapMode(built.wrap_mode)
@@ -110,6 +120,8 @@ class ReadingPane(QTextBrowser):
         if isinstance(old, SandboxDocument) and old is not built.document:
             old.deleteLater()
         self.setExtraSelections([])
+        self._place_marks()
+        self.is_settled = False
         if built.characters <= EAGER_LAYOUT_CHARS:
             self.document().documentLayout().documentSize()  # lays it all out now
             self._settle()
@@ -124,6 +136,9 @@ class ReadingPane(QTextBrowser):
             return  # laid out again after a resize: nothing waits
         self.is_settled = True
         self._apply_selections()
+        if self._after_part is not None:
+            self._pending.append(self._after_part)
+            self._after_part = None
         pending, self._pending = self._pending, []
         for action in pending:
             action()
@@ -136,9 +151,38 @@ class ReadingPane(QTextBrowser):
         else:
             self._pending.append(action)
 
+    # Parts ---------------------------------------------------------------------------------
+    @property
+    def part_count(self) -> int:
+        return len(self.built.parts) if self.built is not None else 0
+
+    def _shows(self, plain_start: int) -> bool:
+        """Whether the shown document (part) holds this offset of the article's text."""
+        if self.built is None or not self.built.parts:
+            return True
+        part = self.built.parts.parts[self.built.part]
+        return part.start <= plain_start < part.end or (plain_start == part.end == len(self.rendered.text))
+
+    def show_part(self, number: int, then: Callable[[], None] | None = None) -> None:
+        """Ask for part ``number``; ``then`` runs once it is shown and laid out."""
+        if self.built is None or not self.built.parts or number == self.built.part:
+            if then is not None:
+                self.when_settled(then)
+            return
+        self._after_part = then
+        self.part_requested.emit(number)
+
+    def _link_clicked(self, url: QUrl) -> None:
+        fragment = url.fragment()
+        if not url.scheme() and not url.path() and fragment.startswith(PART_LINK):
+            self.show_part(int(fragment[len(PART_LINK) :]), lambda: self.verticalScrollBar().setValue(0))
+            return
+        self.link_activated.emit(url)
+
     def clear_article(self) -> None:
         self.rendered = None
         self.built = None
+        self._highlight_ranges, self._match_ranges = [], []
         self._highlights, self._notes, self._matches = [], [], []
         self._pending.clear()
         if self._driver is not None:
@@ -179,11 +223,23 @@ class ReadingPane(QTextBrowser):
     # Highlights and matches ----------------------------------------------------------------
     def set_highlights(self, ranges: list[tuple[int, int, str, str]]) -> None:
         """(plain start, plain end, css colour, note) for each attached highlight."""
+        self._highlight_ranges = list(ranges)
+        self._place_highlights()
+        self._apply_selections()
+
+    def _place_marks(self) -> None:
+        """Highlights and matches in the shown document's positions."""
+        self._place_highlights()
+        self._place_matches()
+
+    def _place_highlights(self) -> None:
         self._highlights, self._notes = [], []
         if self.mapping is None:
             return
         text_color = QColor(THEMES[self.theme if self.theme in THEMES else "light"]["mark_text"])
-        for start, end, color, note in ranges:
+        for start, end, color, note in self._highlight_ranges:
+            if not self.mapping.covers(start, end):
+                continue  # in another part
             qs, qe = self.mapping.plain_range_to_qt(start, end)
             background = QColor(color)
             if self.theme == "dark":
@@ -191,7 +247,6 @@ class ReadingPane(QTextBrowser):
             self._highlights.append(self._selection(qs, qe, background, text_color, note))
             if note:
                 self._notes.append((qe, note))
-        self._apply_selections()
 
     def _selection(self, start: int, end: int, background: QColor, foreground: QColor, tooltip: str = "") -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
@@ -208,34 +263,47 @@ class ReadingPane(QTextBrowser):
         return selection
 
     def set_matches(self, ranges: list[tuple[int, int]], kind: str, plain: bool = True) -> int:
-        """Mark search ("search") or find ("find") matches; returns how many."""
+        """Mark search ("search") or find ("find") matches, given as plain-text ranges of the
+        article or (``plain`` False) as Qt positions in the shown document; returns how many."""
         self._match_kind = kind
-        if plain and self.mapping is not None:
-            self._matches = [self.mapping.plain_range_to_qt(s, e) for s, e in ranges]
-        else:
-            self._matches = list(ranges)
-        self._current_match = 0 if self._matches else -1
+        self._match_ranges, self._match_plain = list(ranges), plain
+        self._current_match = 0 if ranges else -1
+        self._place_matches()
         self._apply_selections()
-        if self._matches:
-            self.when_settled(self._scroll_to_match)
-        return len(self._matches)
+        if ranges:
+            self._go_to_match()
+        return len(ranges)
 
     def step_match(self, forward: bool = True) -> tuple[int, int]:
-        if not self._matches:
+        if not self._match_ranges:
             return 0, 0
-        self._current_match = (self._current_match + (1 if forward else -1)) % len(self._matches)
+        self._current_match = (self._current_match + (1 if forward else -1)) % len(self._match_ranges)
         self._apply_selections()
-        self.when_settled(self._scroll_to_match)
-        return self._current_match + 1, len(self._matches)
+        self._go_to_match()
+        return self.match_position
 
     @property
     def match_position(self) -> tuple[int, int]:
-        return (self._current_match + 1 if self._matches else 0), len(self._matches)
+        return (self._current_match + 1 if self._match_ranges else 0), len(self._match_ranges)
+
+    def _place_matches(self) -> None:
+        if not self._match_plain:
+            self._matches = [(n, s, e) for n, (s, e) in enumerate(self._match_ranges)]
+        elif self.mapping is not None:
+            self._matches = [(n, *self.mapping.plain_range_to_qt(s, e)) for n, (s, e) in enumerate(self._match_ranges) if self.mapping.covers(s, e)]
+
+    def _go_to_match(self) -> None:
+        start = self._match_ranges[self._current_match][0]
+        if self._match_plain and not self._shows(start):
+            self.show_part(self.built.parts.number_at(start), self._scroll_to_match)
+        else:
+            self.when_settled(self._scroll_to_match)
 
     def _scroll_to_match(self) -> None:
-        if not self._matches:
+        shown = [(s, e) for n, s, e in self._matches if n == self._current_match]
+        if not shown:
             return
-        start, end = self._matches[self._current_match]
+        start, end = shown[0]
         cursor = QTextCursor(self.document())
         cursor.setPosition(end)
         self.setTextCursor(cursor)
@@ -249,7 +317,7 @@ class ReadingPane(QTextBrowser):
         selections = list(self._highlights)
         base = SEARCH_COLOR if self._match_kind == "search" else FIND_COLOR
         black = QColor("#000000")
-        for number, (start, end) in enumerate(self._matches):
+        for number, start, end in self._matches:
             color = QColor(CURRENT_COLOR if number == self._current_match else base)
             selections.append(self._selection(start, end, color, black))
         self.setExtraSelections(selections)
@@ -267,6 +335,9 @@ class ReadingPane(QTextBrowser):
     def scroll_to_plain(self, start: int) -> None:
         if self.mapping is None:
             return
+        if not self._shows(start):
+            self.show_part(self.built.parts.number_at(start), lambda: self.scroll_to_plain(start))
+            return
         qs, _ = self.mapping.plain_range_to_qt(start, start + 1)
 
         def scroll() -> None:
@@ -278,19 +349,32 @@ class ReadingPane(QTextBrowser):
         self.when_settled(scroll)
 
     def scroll_to_anchor(self, name: str) -> None:
+        if self.built is not None and self.built.parts and name in self.built.parts.anchors:
+            self.show_part(self.built.parts.anchors[name], lambda: self.scrollToAnchor(name))
+            return
         self.when_settled(lambda: self.scrollToAnchor(name))
 
     # Reading position ------------------------------------------------------------------------
     def scroll_fraction(self) -> float:
+        """How far into the article the reader is, 0 to 1 (over all parts)."""
         bar = self.verticalScrollBar()
-        return bar.value() / bar.maximum() if bar.maximum() else 0.0
+        here = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        count = self.part_count
+        return (self.built.part + here) / count if count else here
 
     def set_scroll_fraction(self, fraction: float) -> None:
+        count = self.part_count
+        part = min(count - 1, int(fraction * count)) if count else 0
+        here = fraction * count - part if count else fraction
+
         def scroll() -> None:
             bar = self.verticalScrollBar()
-            bar.setValue(int(round(fraction * bar.maximum())))
+            bar.setValue(int(round(here * bar.maximum())))
 
-        self.when_settled(scroll)
+        if count:
+            self.show_part(part, scroll)
+        else:
+            self.when_settled(scroll)
 
     # Painting note markers -----------------------------------------------------------------
     def paintEvent(self, event) -> None:

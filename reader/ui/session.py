@@ -27,6 +27,7 @@ from reader.search.indexing_process import index_in_process, index_library
 from reader.search.searching import SearchResult, search
 from reader.ui.article_document import ArticleDocument, DocumentStyle, build_document
 from reader.ui.article_models import ArticleRow
+from reader.ui.article_parts import split_parts
 from reader.ui.i18n import tr
 from reader.ui.ui_state import ReadingState
 from reader.ui.workers import TaskRunner
@@ -188,21 +189,27 @@ class LibrarySession(QObject):
         def job():
             article, content_hash = library.load_with_hash(path)
             rendered = render_article(article)
-            document = build_document(article, rendered, style, library.root, library.file_path(path).parent)
+            article.body = ""  # rendered now; a large article's source need not stay in memory
+            parts = split_parts(rendered)
+            if parts:
+                rendered.body_html = ""  # the parts hold it, piece by piece
+            document = build_document(article, rendered, style, library.root, library.file_path(path).parent, parts)
             return OpenedArticle(path, article, rendered, content_hash, document)
 
         self.loader.run(job, self.article_loaded.emit, lambda error: self.message.emit(f"{path}: " + error.splitlines()[0]))
 
-    def restyle(self, opened: OpenedArticle, style: DocumentStyle, done: Callable[[OpenedArticle], None]) -> None:
-        """Build ``opened``'s document again in another style (theme, zoom); small articles at
-        once, large ones on the loader thread."""
+    def restyle(self, opened: OpenedArticle, style: DocumentStyle, done: Callable[[OpenedArticle], None], part: int | None = None) -> None:
+        """Build ``opened``'s document again in another style (theme, zoom) or for another of
+        its parts; small articles at once, large ones on the loader thread."""
         library = self.library
+        part = opened.document.part if part is None else part
 
         def job() -> OpenedArticle:
-            document = build_document(opened.article, opened.rendered, style, library.root, library.file_path(opened.path).parent)
+            built = opened.document
+            document = build_document(opened.article, opened.rendered, style, library.root, library.file_path(opened.path).parent, built.parts, part)
             return replace(opened, document=document)
 
-        if len(opened.rendered.text) <= EAGER_BUILD_CHARS:
+        if len(opened.rendered.text) <= EAGER_BUILD_CHARS and not opened.document.parts:
             done(job())
         else:
             self.loader.run(job, done, lambda error: self.message.emit(f"{opened.path}: " + error.splitlines()[0]))

@@ -40,10 +40,12 @@ def _common_prefix(a: str, i: int, b: str, j: int, limit: int) -> int:
 
 
 class TextMapping:
-    def __init__(self, plain: str, doc_text: str, body_start: int) -> None:
+    def __init__(self, plain: str, doc_text: str, body_start: int, offset: int = 0) -> None:
         """``doc_text``: QTextDocument.toPlainText(); ``body_start``: where the body begins in
-        it (code points)."""
+        it (code points). ``plain`` may be a part of the article's text that begins at
+        ``offset``: plain offsets given and returned are the article's."""
         self.plain = plain
+        self.offset = offset
         self.body_start = body_start
         self._astral = [m.start() for m in _ASTRAL.finditer(doc_text)]
         self._astral_qt = [k + number for number, k in enumerate(self._astral)]
@@ -100,9 +102,18 @@ class TextMapping:
     def from_qt(self, qt_position: int) -> int:
         return qt_position - bisect_left(self._astral_qt, qt_position) if self._astral else qt_position
 
+    @property
+    def aligned_end(self) -> int:
+        """Just after the last character of ``plain`` matched in the document (local)."""
+        return self._p[-1] + self._n[-1] if self._p else 0
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether any of [start, end) is in the shown text."""
+        return start < self.offset + len(self.plain) and end > self.offset
+
     def plain_range_to_qt(self, start: int, end: int) -> tuple[int, int]:
-        start = max(0, min(start, len(self.plain)))
-        end = max(start, min(end, len(self.plain)))
+        start = max(0, min(start - self.offset, len(self.plain)))
+        end = max(start, min(end - self.offset, len(self.plain)))
         last = self._to_doc(end - 1) + 1 if end > start else self._to_doc(start)
         return self.to_qt(self._to_doc(start)), self.to_qt(last)
 
@@ -129,4 +140,4 @@ class TextMapping:
             k -= 1
         if first is None or last is None:
             return None
-        return first, last + 1
+        return first + self.offset, last + 1 + self.offset

@@ -4,6 +4,34 @@
   <context>
     <name>Reader</name>
     <message>
+      <source>Select text in the article first.</source>
+      <translation>請先在文章中選取文字。</translation>
+    </message>
+    <message>
+      <source>Annotations are read-only (written by a newer Reader).</source>
+      <translation>標示為唯讀（由較新版本的 Reader 寫入）。</translation>
+    </message>
+    <message>
+      <source>Highlight deleted. Ctrl+Z to undo.</source>
+      <translation>已刪除標示。按 Ctrl+Z 可復原。</translation>
+    </message>
+    <message>
+      <source>Select the text to attach it to, then press the button.</source>
+      <translation>請選取要附加的文字，再按此按鈕。</translation>
+    </message>
+    <message>
+      <source>Highlight</source>
+      <translation>標示</translation>
+    </message>
+    <message>
+      <source>Could not be saved: </source>
+      <translation>無法儲存：</translation>
+    </message>
+    <message>
+      <source>Highlight the selection</source>
+      <translation>標示選取的文字</translation>
+    </message>
+    <message>
       <source>fuzzy</source>
       <translation>近似</translation>
     </message>
@@ -70,6 +98,22 @@
     <message>
       <source>Detached: the text changed. Select new text and press “Re-attach to selection”.</source>
       <translation>已脫離：原文已變更。請選取新的文字，再按「重新附加到選取的文字」。</translation>
+    </message>
+    <message>
+      <source>image not shown</source>
+      <translation>圖片未顯示</translation>
+    </message>
+    <message>
+      <source>Part {0} of {1}</source>
+      <translation>第 {0} 部分，共 {1} 部分</translation>
+    </message>
+    <message>
+      <source>Previous part</source>
+      <translation>上一部分</translation>
+    </message>
+    <message>
+      <source>Next part</source>
+      <translation>下一部分</translation>
     </message>
     <message>
       <source>Search the library (Ctrl+K)</source>
@@ -178,10 +222,6 @@
     <message>
       <source>Find in article</source>
       <translation>在文章中尋找</translation>
-    </message>
-    <message>
-      <source>Highlight the selection</source>
-      <translation>標示選取的文字</translation>
     </message>
     <message>
       <source>Undo deleting a highlight</source>
@@ -300,10 +340,6 @@
       <translation>復原刪除</translation>
     </message>
     <message>
-      <source>Highlight</source>
-      <translation>標示</translation>
-    </message>
-    <message>
       <source>&amp;Help</source>
       <translation>說明(&amp;H)</translation>
     </message>
@@ -332,32 +368,12 @@
       <translation>無法理解查詢語法，已改為搜尋其中的字詞。</translation>
     </message>
     <message>
-      <source>Select text in the article first.</source>
-      <translation>請先在文章中選取文字。</translation>
-    </message>
-    <message>
-      <source>Annotations are read-only (written by a newer Reader).</source>
-      <translation>標示為唯讀（由較新版本的 Reader 寫入）。</translation>
-    </message>
-    <message>
-      <source>Highlight deleted. Ctrl+Z to undo.</source>
-      <translation>已刪除標示。按 Ctrl+Z 可復原。</translation>
-    </message>
-    <message>
-      <source>Select the text to attach it to, then press the button.</source>
-      <translation>請選取要附加的文字，再按此按鈕。</translation>
-    </message>
-    <message>
       <source>This link is not opened: </source>
       <translation>此連結不會開啟：</translation>
     </message>
     <message>
       <source>This link points outside the library.</source>
       <translation>此連結指向文庫以外的位置。</translation>
-    </message>
-    <message>
-      <source>Could not be saved: </source>
-      <translation>無法儲存：</translation>
     </message>
     <message>
       <source>{n} with problems</source>
@@ -372,20 +388,16 @@
       <translation>（顯示最相關的 {n} 篇）</translation>
     </message>
     <message>
-      <source>image not shown</source>
-      <translation>圖片未顯示</translation>
-    </message>
-    <message>
-      <source>Annotations of renamed articles were kept.</source>
-      <translation>已保留改名文章的標示。</translation>
-    </message>
-    <message>
       <source>Indexing cancelled; search shows what was indexed so far.</source>
       <translation>已取消建立索引；搜尋結果僅涵蓋已建立索引的文章。</translation>
     </message>
     <message>
       <source>Another Reader is indexing this library; search uses the last finished index.</source>
       <translation>另一個 Reader 正在為此文庫建立索引；搜尋使用上次完成的索引。</translation>
+    </message>
+    <message>
+      <source>Annotations of renamed articles were kept.</source>
+      <translation>已保留改名文章的標示。</translation>
     </message>
     <message>
       <source>Indexing failed: </source>
