@@ -301,3 +301,23 @@ def test_find_steps_through_every_part(qtbot) -> None:
         if step < len(starts) - 1:
             pane.step_match()
     assert seen == set(range(len(parts)))
+
+
+def test_only_real_part_links_change_the_part(qtbot) -> None:
+    from PySide6.QtCore import QUrl
+
+    make_app()
+    article, rendered, parts = _parted("字" * 700_000)
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    asked: list[int] = []
+    pane.part_requested.connect(asked.append)
+    followed: list[str] = []
+    pane.link_activated.connect(lambda url: followed.append(url.toString()))
+    pane.show_document(build_document(article, rendered, pane.document_style(), None, None, parts, 0), rendered)
+    for link in ("#reader-part-abc", "#reader-part-999", "#reader-part--1", "#reader-part-"):
+        pane.anchorClicked.emit(QUrl(link))  # as a click on such a link in an article would
+    assert asked == [] and followed == []
+    pane.anchorClicked.emit(QUrl("#reader-part-1"))
+    pane.anchorClicked.emit(QUrl("#elsewhere"))
+    assert asked == [1] and followed == ["#elsewhere"]

@@ -126,7 +126,6 @@ class ReadingPane(QTextBrowser):
             self.document().documentLayout().documentSize()  # lays it all out now
             self._settle()
         else:
-            self.is_settled = False
             self._driver = LayoutDriver(built.document, self)
             self._driver.finished.connect(self._settle)
             self._driver.start()
@@ -175,7 +174,10 @@ class ReadingPane(QTextBrowser):
     def _link_clicked(self, url: QUrl) -> None:
         fragment = url.fragment()
         if not url.scheme() and not url.path() and fragment.startswith(PART_LINK):
-            self.show_part(int(fragment[len(PART_LINK) :]), lambda: self.verticalScrollBar().setValue(0))
+            # Our links between parts; an article may carry look-alikes: only a real part is shown.
+            number = fragment[len(PART_LINK) :]
+            if number.isdigit() and int(number) < self.part_count:
+                self.show_part(int(number), lambda: self.verticalScrollBar().setValue(0))
             return
         self.link_activated.emit(url)
 
