@@ -137,3 +137,23 @@ def test_several_words_are_all_required(corpus_index) -> None:
     expected = oracle(texts, "主管機關") & oracle(texts, "NIST")
     assert found(index, "主管機關 NIST") == expected
     assert found(index, '"主管機關"') == oracle(texts, "主管機關")
+
+
+def test_and_or_not_equal_the_set_algebra_of_their_parts(corpus_index) -> None:
+    """AND gives each next part only the documents still in the running (and stops at an
+    empty one); the answer must stay exactly the set algebra of the parts' oracles."""
+    index, texts = corpus_index
+    rng = random.Random(7)
+    leaves = _han_queries(texts, rng, 60) + ["NIST", "TEVV", "不存在的詞語"]
+    everything = set(texts)
+    for _ in range(60):
+        a, b, c = rng.sample(leaves, 3)
+        cases = {
+            f"{a} {b} {c}": oracle(texts, a) & oracle(texts, b) & oracle(texts, c),
+            f"{a} -{b}": oracle(texts, a) - oracle(texts, b),
+            f"({a} OR {b}) {c}": (oracle(texts, a) | oracle(texts, b)) & oracle(texts, c),
+            f"{a} NOT ({b} OR {c})": oracle(texts, a) - oracle(texts, b) - oracle(texts, c),
+            f"NOT {a}": everything - oracle(texts, a),
+        }
+        for query, expected in cases.items():
+            assert found(index, query) == expected, query

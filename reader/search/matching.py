@@ -35,6 +35,16 @@ class LeafPlan:
     parts: list[tuple[str, object]]  # otherwise: ("char" | "word" | "phrase", ...) all required
     positional: bool
     verify: bool  # the text must confirm (punctuation, a trailing single character)
+    check: Sequence | None = None  # the part of ``sequence`` whose positions decide it
+
+
+def covering(terms_at: Sequence) -> Sequence:
+    """Of a Han run's bigrams (at offsets 0, 1, 2, ...), those at even offsets and the last:
+    together they cover every character. A run occupies consecutive positions and two runs
+    never touch, so bigrams at p and p+2 of the same document imply the one at p+1: checking
+    positions for the others is work without effect."""
+    last = len(terms_at) - 1
+    return [item for k, item in enumerate(terms_at) if k % 2 == 0 or k == last]
 
 
 def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: bool) -> LeafPlan:
@@ -47,7 +57,8 @@ def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: boo
         if token.kind == "han" and len(token.text) == 1:
             return LeafPlan(field, [], [("char", token.text)], False, False)
         if token.kind == "han":
-            return LeafPlan(field, [(t, i) for i, t in enumerate(han_terms(token.text))], [], True, False)
+            run = [(t, i) for i, t in enumerate(han_terms(token.text))]
+            return LeafPlan(field, run, [], True, False, covering(run))
         if leaf.phrase or not token.text.isalpha():
             return LeafPlan(field, [(token.text, 0)], [], True, False)
         return LeafPlan(field, [], [("word", token.text)], False, False)
@@ -107,17 +118,23 @@ class LeafMatcher:
     def word_docs(self, field: str, word: str) -> set[int]:
         return self.term_docs(field, word) | self.term_docs(field, STEM_MARK + stem(word))
 
-    def phrase_docs(self, field: str, sequence: Sequence) -> set[int]:
+    def phrase_docs(self, field: str, sequence: Sequence, check: Sequence | None = None, within: set[int] | None = None) -> set[int]:
+        """Documents with the terms of ``sequence`` at its offsets; only the terms of
+        ``check`` (by default all) are read for positions, the others narrow the candidates."""
         if not sequence:
             return set()
         terms = list(dict.fromkeys(term for term, _ in sequence))
         sets = sorted((self.term_docs(field, t) for t in terms), key=len)
         candidates = set.intersection(*sets)
-        if len(sequence) == 1 or not candidates:
+        if within is not None:
+            candidates &= within
+        check = check or sequence
+        if len(check) == 1 or not candidates:
             return candidates
-        positions = {term: self._positions(field, term, candidates) for term in terms}
+        checked = list(dict.fromkeys(term for term, _ in check))
+        positions = {term: self._positions(field, term, candidates) for term in checked}
         # Check the rarest terms first: most candidates fail early.
-        order = sorted(sequence, key=lambda item: len(positions[item[0]]))
+        order = sorted(check, key=lambda item: len(positions[item[0]]))
         first_term, first_offset = order[0]
         found = set()
         for doc in candidates:
@@ -135,17 +152,17 @@ class LeafMatcher:
         decode = self.searcher.schema[field].format.decode_positions
         return {doc: decode(value) for doc, value in self.reader.postings(field, term).all_items() if doc in docs}
 
-    def plan_docs(self, plan: LeafPlan) -> set[int]:
+    def plan_docs(self, plan: LeafPlan, within: set[int] | None = None) -> set[int]:
         if plan.positional and plan.sequence:
-            return self.phrase_docs(plan.field, plan.sequence)
-        result: set[int] | None = None
+            return self.phrase_docs(plan.field, plan.sequence, plan.check, within)
+        result: set[int] | None = within
         for kind, text in plan.parts:
             if kind == "char":
                 docs = self.char_docs(plan.field, text)
             elif kind == "word":
                 docs = self.word_docs(plan.field, text)
             elif kind == "phrase":
-                docs = self.phrase_docs(plan.field, text)
+                docs = self.phrase_docs(plan.field, text, within=result)
             else:
                 raise ValueError(kind)
             result = docs if result is None else result & docs
@@ -153,22 +170,38 @@ class LeafMatcher:
                 return set()
         return result or set()
 
-    def leaf_docs(self, leaf: Leaf) -> set[int]:
+    def leaf_docs(self, leaf: Leaf, within: set[int] | None = None) -> set[int]:
+        """The documents ``leaf`` matches (only those in ``within``, when given: the
+        expensive checks then look at fewer documents)."""
         folded = fold(leaf.text.strip())
         tokens = query_tokens(folded)
         punctuation = has_punctuation(folded)
         if not tokens:
-            return self.verified(leaf, self.all_docs())
+            return self.verified(leaf, self.all_docs() if within is None else within)
         fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
         if leaf.field is None and len(tokens) == 1 and tokens[0].kind == "han" and len(tokens[0].text) == 1 and not punctuation:
-            return self.char_docs("*", tokens[0].text)
+            docs = self.char_docs("*", tokens[0].text)
+            return docs if within is None else docs & within
         docs: set[int] = set()
         verify = False
         for field in fields:
             plan = plan_leaf(leaf, field, tokens, punctuation)
             verify |= plan.verify
-            docs |= self.plan_docs(plan)
+            docs |= self.plan_docs(plan, within)
         return self.verified(leaf, docs) if verify else docs
+
+    def estimate(self, leaf: Leaf) -> int:
+        """About how many documents ``leaf`` can match: its rarest term's count (cheap)."""
+        fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
+
+        def count(token: QueryToken) -> int:
+            if token.kind == "han" and len(token.text) == 1:
+                return self.reader.doc_frequency("chars", token.text)
+            terms = han_terms(token.text) if token.kind == "han" else [token.text]
+            return min(sum(self.reader.doc_frequency(f, t) for f in fields) for t in terms)
+
+        tokens = query_tokens(fold(leaf.text.strip()))
+        return min((count(t) for t in tokens), default=self.reader.doc_count_all())
 
     def verified(self, leaf: Leaf, candidates: set[int]) -> set[int]:
         pattern = verify_pattern(leaf)

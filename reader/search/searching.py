@@ -46,6 +46,10 @@ def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
     """
     tokens = query_tokens(fold(leaf.text.strip()))
     fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
+    words = [t for t in tokens if t.kind == "word"]
+    if len(words) > 2:  # a phrase of words ranks by its two rarest, as a Han run by two bigrams
+        keep = sorted(words, key=lambda t: reader.doc_frequency("body", t.text))[:2]
+        tokens = [t for t in tokens if t.kind != "word" or t in keep]
     queries: list[wq.Query] = []
     for token in tokens:
         if token.kind == "han" and len(token.text) == 1:
@@ -77,18 +81,35 @@ class _Evaluator:
             query = wq.TermRange("date", node.start, node.end + "\uffff")
         return set(query.docs(self.searcher))
 
-    def exact_set(self, node: Node) -> set[int]:
+    def exact_set(self, node: Node, within: set[int] | None = None) -> set[int]:
+        """The documents ``node`` matches, among ``within`` when given.
+
+        AND takes its rarest leaf first and gives each next part only the documents still
+        in the running: position checks and text verification, the costly steps, then look
+        at hundreds of documents instead of thousands, and an empty part ends it."""
         if isinstance(node, DateRange):
-            return self.date_docs(node)
+            docs = self.date_docs(node)
+            return docs if within is None else docs & within
         if isinstance(node, Leaf):
-            return self.matcher.leaf_docs(node)
+            return self.matcher.leaf_docs(node, within)
         if node.kind == "not":
-            return self.matcher.all_docs() - self.exact_set(node.children[0])
-        sets = iter(self.exact_set(child) for child in node.children)
-        result = next(sets)
-        for docs in sets:
-            result = (result & docs) if node.kind == "and" else (result | docs)
-        return result
+            return (self.matcher.all_docs() if within is None else within) - self.exact_set(node.children[0], within)
+        if node.kind == "or":
+            result: set[int] = set()
+            for child in node.children:
+                result |= self.exact_set(child, within)
+            return result
+        result_and = within
+        for child in sorted(node.children, key=self._cost):
+            result_and = self.exact_set(child, result_and)
+            if not result_and:
+                return set()
+        return result_and if result_and is not None else set()
+
+    def _cost(self, node: Node) -> int:
+        if isinstance(node, Leaf):
+            return self.matcher.estimate(node)
+        return self.matcher.reader.doc_count_all() + (1 if isinstance(node, DateRange) else 2)
 
     def ranking_query(self, node: Node) -> wq.Query | None:
         """Positive parts only: NOT parts and dates do not score."""
@@ -118,17 +139,53 @@ def search(search_index, text: str, limit: int | None = 20, with_snippets: bool 
     results = None
     if allowed:
         ranking = evaluator.ranking_query(parsed.root) or wq.Every()
-        results = searcher.search(ranking, limit=limit or None, filter=allowed, terms=False)
+        results = _rank(searcher, ranking, allowed, limit)
     result.total = total
     if not results:
         return result
     leaves = positive_leaves(parsed.root)
-    for hit in results:
-        stored = hit.fields()
+    for score, docnum in results:
+        stored = searcher.stored_fields(docnum)
         texts = unpack_texts(stored["texts"])
         snippet = make_snippet(texts, leaves) if with_snippets else ""
-        result.hits.append(Hit(stored["path"], texts["title"], stored.get("date", ""), round(float(hit.score), 4), snippet))
+        result.hits.append(Hit(stored["path"], texts["title"], stored.get("date", ""), round(float(score), 4), snippet))
     return result
+
+
+#: Matching documents are scored one by one (the ranking terms' postings skipped to each)
+#: while they are fewer than the postings over this ratio; with more, Whoosh's collector,
+#: which reads the postings through, is faster (measured on 10,000 articles).
+DIRECT_RANKING_RATIO = 4
+
+
+def _rank(searcher, ranking: wq.Query, allowed: set[int], limit: int | None) -> list[tuple[float, int]]:
+    """(score, document number) of the ``allowed`` documents, best first, ``limit`` of them.
+
+    Whoosh's filter reads every posting of the ranking terms and drops the documents not
+    allowed: for 2 matches of a query with a common term that was 170 ms. With few matches
+    for their postings, the postings are skipped to each of them instead."""
+    postings = sum(searcher.doc_frequency(field, text) for field, text in ranking.iter_all_terms())
+    if len(allowed) * DIRECT_RANKING_RATIO > postings:
+        found = searcher.search(ranking, limit=limit or None, filter=allowed, terms=False)
+        scored = [(hit.score, hit.docnum) for hit in found]
+        # Documents the ranking terms miss still count (they match the query): score 0.
+        missing = allowed - {d for _, d in scored} if not limit or len(scored) < limit else set()
+        return scored + [(0.0, d) for d in sorted(missing)][: (limit - len(scored)) if limit else None]
+    scored = []
+    docs = sorted(allowed)
+    for sub, offset in searcher.leaf_searchers():
+        end = offset + sub.doc_count_all()
+        local = [d - offset for d in docs if offset <= d < end]
+        if not local:
+            continue
+        matcher = ranking.matcher(sub, sub.context(weighting=searcher.weighting))
+        for doc in local:
+            if matcher.is_active() and matcher.id() < doc:
+                matcher.skip_to(doc)
+            hit = matcher.is_active() and matcher.id() == doc
+            scored.append((matcher.score() if hit else 0.0, doc + offset))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return scored[:limit] if limit else scored
 
 
 
