@@ -42,10 +42,10 @@ MEASURE_CHARS = 40  # full-width characters per line at the default size
 SEARCH_COLOR = QColor("#ffb74d")
 FIND_COLOR = QColor("#ffd54f")
 CURRENT_COLOR = QColor("#f57c00")
-#: Documents up to this many characters are laid out at once (tens of milliseconds); larger
-#: ones are laid out by Qt in steps while the reader reads, and whatever needs positions
-#: (highlights, matches, jumps) waits until that is done.
-EAGER_LAYOUT_CHARS = 150_000
+#: Documents up to this many characters are laid out at once (at most tens of milliseconds,
+#: even densely formatted); larger ones in steps by the LayoutDriver while the reader reads,
+#: and whatever needs positions (highlights, matches, jumps) waits until that is done.
+EAGER_LAYOUT_CHARS = 60_000
 
 
 class ReadingPane(QTextBrowser):
