@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.library.reading import load_file
 from reader.render.article import header_html, render_article, sources_html
@@ -321,3 +323,39 @@ def test_only_real_part_links_change_the_part(qtbot) -> None:
     pane.anchorClicked.emit(QUrl("#reader-part-1"))
     pane.anchorClicked.emit(QUrl("#elsewhere"))
     assert asked == [1] and followed == ["#elsewhere"]
+
+
+BLOCKS = st.sampled_from(
+    [
+        "一般段落，含 **粗體**、*斜體*、`code` 與 [連結](http://example.org)。",
+        "AT&T 與 <符號> 與 &amp; 與 \\*跳脫\\*",
+        "## 標題",
+        "- 項目\n- 項目\n    - 巢狀",
+        "1. 第一\n2. 第二",
+        "> 引文\n>\n> 第二段",
+        "| 甲 | 乙 |\n|---|---|\n| 一 | 二 |",
+        "```\n程式 <b>不是粗體</b>\n```",
+        "<div>內嵌 HTML <em>強調</em></div>",
+        "長" * 900,
+        "短",
+        "---",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(blocks=st.lists(BLOCKS, min_size=2, max_size=40), size=st.sampled_from([60, 200, 900]))
+def test_any_article_built_in_pieces_equals_one_parse(blocks: list[str], size: int) -> None:
+    """Whatever the article holds, Qt builds the same document from the pieces as from the
+    whole HTML (the pieces only exist so that the window's thread gets its turns)."""
+    make_app()
+    from reader.library.model import Article
+
+    article = Article(path="x.md", title="標題", body="\n\n".join(blocks))
+    rendered = render_article(article)
+    doc = QTextDocument()
+    style = DocumentStyle()
+    doc.setDefaultFont(style.font())
+    doc.setDefaultStyleSheet(style.css())
+    load_html(doc, "", rendered.body_html, "", chunk_chars=size)
+    assert doc.toHtml() == _whole("", rendered.body_html, "").toHtml()

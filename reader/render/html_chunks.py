@@ -66,6 +66,7 @@ def html_chunks(body_html: str, size: int = CHUNK_CHARS) -> list[Chunk]:
         text_start = match.end()
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
         if name in _VOID or self_closing:
+            after_paragraph = False  # <p>…</p><hr><p>: not two paragraphs in a row
             continue
         if closing:
             depth = max(0, depth - 1)
