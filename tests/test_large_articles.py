@@ -359,3 +359,25 @@ def test_any_article_built_in_pieces_equals_one_parse(blocks: list[str], size: i
     doc.setDefaultStyleSheet(style.css())
     load_html(doc, "", rendered.body_html, "", chunk_chars=size)
     assert doc.toHtml() == _whole("", rendered.body_html, "").toHtml()
+
+
+def test_contents_jump_to_a_heading_in_another_part(qtbot, data_dir: Path, tmp_path: Path) -> None:
+    library = tmp_path / "chapters"
+    library.mkdir()
+    chapters = [f"## 第{k}章 風險管理\n\n" + f"第{k}章的內容：受測系統須持續監測並保存紀錄。" * 60 for k in range(300)]
+    (library / "chapters.md").write_text("---\ntitle: 分章的長文\n---\n\n" + "\n\n".join(chapters), encoding="utf-8")
+    harness = Harness(qtbot, data_dir, library, articles=1)
+    window = harness.start()
+    try:
+        pane = window.pane
+        harness.open("chapters.md")
+        qtbot.waitUntil(lambda: pane.is_settled, timeout=20000)
+        assert pane.part_count >= 3 and window.current.document.part == 0
+        [action] = [a for a in window.toc_menu.actions() if a.text().strip() == "第290章 風險管理"]
+        action.trigger()  # View › Contents › 第290章
+        qtbot.waitUntil(lambda: window.current.document.part == pane.part_count - 1 and pane.is_settled, timeout=20000)
+        heading = QTextCursor(pane.document())
+        heading.setPosition(pane.document().toPlainText().index("第290章 風險管理"))
+        qtbot.waitUntil(lambda: pane.viewport().rect().contains(pane.cursorRect(heading).center()), timeout=5000)
+    finally:
+        window.close()
