@@ -381,3 +381,20 @@ def test_contents_jump_to_a_heading_in_another_part(qtbot, data_dir: Path, tmp_p
         qtbot.waitUntil(lambda: pane.viewport().rect().contains(pane.cursorRect(heading).center()), timeout=5000)
     finally:
         window.close()
+
+
+def test_the_plain_text_notice_speaks_the_interface_language(qtbot) -> None:
+    from reader.library.model import Article
+    from reader.ui.i18n import install_translator
+
+    app = make_app()
+    article = Article(path="x.md", title="標題", body="字" * 250_000)  # one line too long to format
+    rendered = render_article(article)
+    english = build_document(article, rendered, DocumentStyle(), None, None).document.toPlainText()
+    assert "Shown as plain text: the article has a line too long to format." in english
+    translator = install_translator(app, "zh_TW")
+    try:
+        chinese = build_document(article, rendered, DocumentStyle(), None, None).document.toPlainText()
+    finally:
+        app.removeTranslator(translator)
+    assert "以純文字顯示：文章有一行太長，無法排版。" in chinese

@@ -165,7 +165,7 @@ def build_document(
     for problem in article.problems:  # e.g. too large to open: say so where the text would be
         header += f'<p class="notice">{html.escape(problem)}</p>'
     if rendered.notice:
-        header += f'<p class="notice">{rendered.notice}</p>'
+        header += f'<p class="notice">{html.escape(notice_text(rendered.notice))}</p>'
     body, tail, text, offset = rendered.body_html, sources_html(article), rendered.text, 0
     if parts:
         header += _part_links(part, len(parts), top=True)
@@ -198,6 +198,23 @@ def build_document(
         doc.moveToThread(app.thread())
     release_freed_memory()
     return ArticleDocument(doc, mapping, wrap, doc.characterCount(), style, part, parts)
+
+
+def notice_text(notice: str) -> str:
+    """The renderer's notice ("Shown as plain text: <reason>."), in the interface's language."""
+    reasons = {
+        "the article is too long to format": tr("the article is too long to format"),
+        "the article has a line too long to format": tr("the article has a line too long to format"),
+        "the article has too many nested brackets to format": tr("the article has too many nested brackets to format"),
+        "the article has a run of markup characters too long to format": tr("the article has a run of markup characters too long to format"),
+        "the article's HTML is nested too deeply to format": tr("the article's HTML is nested too deeply to format"),
+        "the article is nested too deeply to format": tr("the article is nested too deeply to format"),
+        "formatting took too long": tr("formatting took too long"),
+    }
+    prefix = "Shown as plain text: "
+    if notice.startswith(prefix) and notice.endswith(".") and notice[len(prefix) : -1] in reasons:
+        return tr("Shown as plain text: {0}.").format(reasons[notice[len(prefix) : -1]])
+    return notice
 
 
 PART_LINK = "reader-part-"

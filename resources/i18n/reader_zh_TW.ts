@@ -100,8 +100,40 @@
       <translation>已脫離：原文已變更。請選取新的文字，再按「重新附加到選取的文字」。</translation>
     </message>
     <message>
+      <source>the article is too long to format</source>
+      <translation>文章太長，無法排版</translation>
+    </message>
+    <message>
+      <source>the article has a line too long to format</source>
+      <translation>文章有一行太長，無法排版</translation>
+    </message>
+    <message>
+      <source>the article has too many nested brackets to format</source>
+      <translation>文章的巢狀括號太多，無法排版</translation>
+    </message>
+    <message>
+      <source>the article has a run of markup characters too long to format</source>
+      <translation>文章有一長串標記符號，無法排版</translation>
+    </message>
+    <message>
+      <source>the article's HTML is nested too deeply to format</source>
+      <translation>文章的 HTML 巢狀太深，無法排版</translation>
+    </message>
+    <message>
+      <source>the article is nested too deeply to format</source>
+      <translation>文章巢狀太深，無法排版</translation>
+    </message>
+    <message>
+      <source>formatting took too long</source>
+      <translation>排版耗時過久</translation>
+    </message>
+    <message>
       <source>image not shown</source>
       <translation>圖片未顯示</translation>
+    </message>
+    <message>
+      <source>Shown as plain text: {0}.</source>
+      <translation>以純文字顯示：{0}。</translation>
     </message>
     <message>
       <source>Part {0} of {1}</source>
