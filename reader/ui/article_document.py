@@ -1,8 +1,8 @@
 """The QTextDocument an article is read in, built off the UI thread.
 
 Parsing the HTML of a large article and aligning its text with ours takes Qt and Python
-hundreds of milliseconds, so the loader thread does it and hands the finished document to the
-pane. Two more things keep the UI responsive whatever the article holds:
+hundreds of milliseconds, so the loader thread does it (the HTML in pieces, see
+``html_chunks``) and hands the finished document to the pane. Also:
 
 * the sandbox lives in the document (``loadResource``), so a document reads nothing outside
   the library whichever thread or widget uses it;
