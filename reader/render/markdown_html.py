@@ -176,19 +176,33 @@ def render_markdown(text: str) -> Rendered:
 
 
 def _render(text: str) -> Rendered:
+    """Markdown to sanitized HTML; a large article section by section (see ``sections``)."""
     import markdown
 
-    reason = ""
-    if not reason:
+    from reader.render.sections import sections, unique
+
+    parts = sections(text)
+    html_parts, headings, used = [], [], set()
+    for part in parts:
         md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"slugify": _slugify}, "footnotes": EXTENSION_CONFIGS["footnotes"]})
         try:
-            raw = md.convert(text)
+            raw = md.convert(part)
         except (RecursionError, MemoryError):
-            reason = "the article is nested too deeply to format"
-        else:
-            headings = [(t["level"], html.unescape(t["name"]), t["id"]) for t in _flatten(md.toc_tokens)]
-            return Rendered(sanitize_html(raw), headings)
-    return _fallback(text, reason)
+            return _fallback(text, "the article is nested too deeply to format")
+        tokens = _flatten(md.toc_tokens)
+        if len(parts) > 1:  # ids unique across the article, as one conversion would make them
+            renamed = {t["id"]: unique(t["id"], used) for t in tokens}
+            raw = _HEADING_ID.sub(lambda m, r=renamed: m.group(1) + r.get(m.group(2), m.group(2)) + '"', raw)
+            tokens = [dict(t, id=renamed[t["id"]]) for t in tokens]
+        headings += [(t["level"], html.unescape(t["name"]), t["id"]) for t in tokens]
+        html_parts.append(sanitize_html(raw))
+    rendered = Rendered("\n".join(html_parts), headings)
+    if len(parts) > 1:  # the plain text too, a section at a time
+        rendered.text = "\n".join(t for t in (_plain_text(h) for h in html_parts if h.strip()) if t)
+    return rendered
+
+
+_HEADING_ID = re.compile(r'(<h[1-6][^>]*?\bid=")([^"]*)"')
 
 
 def _plain_text(html_text: str) -> str:
