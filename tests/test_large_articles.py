@@ -158,13 +158,19 @@ def large_library(tmp_path: Path) -> Path:
     return library
 
 
-def test_a_large_article_is_shown_in_parts_found_highlighted_and_read_on(qtbot, data_dir: Path, large_library: Path) -> None:
-    harness = Harness(qtbot, data_dir, large_library, articles=1)
+def _opened(qtbot, data_dir: Path, library: Path, path: str):
+    """A window on ``library`` with ``path`` open and laid out (the window closes at teardown)."""
+    harness = Harness(qtbot, data_dir, library, articles=1)
     window = harness.start()
+    harness.open(path)
+    qtbot.waitUntil(lambda: window.pane.is_settled, timeout=20000)
+    return harness, window
+
+
+def test_a_large_article_is_shown_in_parts_found_highlighted_and_read_on(qtbot, data_dir: Path, large_library: Path) -> None:
+    harness, window = _opened(qtbot, data_dir, large_library, "large.md")
     try:
         pane = window.pane
-        harness.open("large.md")
-        qtbot.waitUntil(lambda: pane.is_settled, timeout=20000)
         count = pane.part_count
         assert count >= 3
         assert f"Part 1 of {count}" in pane.toPlainText()
@@ -366,12 +372,9 @@ def test_contents_jump_to_a_heading_in_another_part(qtbot, data_dir: Path, tmp_p
     library.mkdir()
     chapters = [f"## 第{k}章 風險管理\n\n" + f"第{k}章的內容：受測系統須持續監測並保存紀錄。" * 60 for k in range(300)]
     (library / "chapters.md").write_text("---\ntitle: 分章的長文\n---\n\n" + "\n\n".join(chapters), encoding="utf-8")
-    harness = Harness(qtbot, data_dir, library, articles=1)
-    window = harness.start()
+    _harness, window = _opened(qtbot, data_dir, library, "chapters.md")
     try:
         pane = window.pane
-        harness.open("chapters.md")
-        qtbot.waitUntil(lambda: pane.is_settled, timeout=20000)
         assert pane.part_count >= 3 and window.current.document.part == 0
         [action] = [a for a in window.toc_menu.actions() if a.text().strip() == "第290章 風險管理"]
         action.trigger()  # View › Contents › 第290章
