@@ -345,3 +345,11 @@ def test_a_large_batch_is_indexed_in_a_separate_process(qtbot, monkeypatch, data
         qtbot.waitUntil(lambda: window.results_model.total == 2, timeout=5000)
     finally:
         window.close()
+
+
+def test_the_open_article_stays_marked_among_search_results(harness) -> None:
+    window, qtbot = harness.window, harness.qtbot
+    harness.open(MOU)
+    window.list_panel.search_box.setText("安全")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() == 2, timeout=5000)
+    assert window.list_panel.view.currentIndex().data(PathRole) == MOU

@@ -332,6 +332,8 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.results_model.set_rows(rows)
         self.list_panel.view.setModel(self.results_model)
         self.list_panel.set_search_mode(True)
+        if self.current is not None:  # the open article stays marked when it is among the hits
+            self._select_in_list(self.current.path)
         parts = []
         if result.message:
             parts.append(tr("Query not understood; searched as words."))
