@@ -65,3 +65,15 @@ def generate_library(corpus: Path, target: Path, count: int, seed: int = 7) -> l
         path.write_text(front + body + "\n", encoding="utf-8")
         written.append(path)
     return written
+
+
+def bench_library(corpus: Path, workdir: Path | None, count: int, prefix: str) -> tuple[Path, Path]:
+    """(library, data folder) for a benchmark: ``count`` generated articles in ``workdir``
+    (kept between runs; generated again only when the count differs) or in a new temp folder."""
+    import tempfile
+
+    work = workdir or Path(tempfile.mkdtemp(prefix=prefix))
+    library = (work / "library").resolve()
+    if not library.exists() or len(list(library.glob("*.md"))) != count:
+        generate_library(corpus, library, count)
+    return library, work / "data"

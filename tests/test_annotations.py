@@ -186,13 +186,19 @@ def test_backups_rotate_to_fourteen(store: AnnotationStore, data_dir: Path) -> N
     assert len(kept) == 14 and all(backups.integrity_ok(p) for p in kept)
 
 
-def test_highlight_survives_a_paragraph_inserted_in_the_article_file(sample_library: Path, data_dir: Path) -> None:
+def _highlighted(sample_library: Path, data_dir: Path, words: str, **fields):
+    """(library, open store) with one highlight of ``words`` in the MOU article."""
     paths = DataPaths(data_dir)
     library = Library(sample_library.resolve(), paths)
     store = AnnotationStore.open(paths)
     _, rendered, content_hash, _ = open_article(store, library, MOU)
-    quote, position = _selection(rendered.text, "布萊切利公園")
-    store.add_highlight(str(library.root), MOU, quote, position, note="會議地點", article_hash=content_hash)
+    quote, position = _selection(rendered.text, words)
+    store.add_highlight(str(library.root), MOU, quote, position, article_hash=content_hash, **fields)
+    return library, store
+
+
+def test_highlight_survives_a_paragraph_inserted_in_the_article_file(sample_library: Path, data_dir: Path) -> None:
+    _library, store = _highlighted(sample_library, data_dir, "布萊切利公園", note="會議地點")
     store.close()
 
     path = sample_library / MOU
@@ -211,12 +217,7 @@ def test_highlight_survives_a_paragraph_inserted_in_the_article_file(sample_libr
 
 
 def test_renamed_article_keeps_its_annotations(sample_library: Path, data_dir: Path) -> None:
-    paths = DataPaths(data_dir)
-    library = Library(sample_library.resolve(), paths)
-    store = AnnotationStore.open(paths)
-    _, rendered, content_hash, _ = open_article(store, library, MOU)
-    quote, position = _selection(rendered.text, "布萊切利公園")
-    store.add_highlight(str(library.root), MOU, quote, position, article_hash=content_hash)
+    library, store = _highlighted(sample_library, data_dir, "布萊切利公園")
     (sample_library / MOU).rename(sample_library / "renamed.md")
     catalog = library.catalog()
     catalog.rescan()
@@ -228,12 +229,7 @@ def test_renamed_article_keeps_its_annotations(sample_library: Path, data_dir: P
 
 
 def test_markdown_export_groups_by_article(sample_library: Path, data_dir: Path) -> None:
-    paths = DataPaths(data_dir)
-    library = Library(sample_library.resolve(), paths)
-    store = AnnotationStore.open(paths)
-    _, rendered, content_hash, _ = open_article(store, library, MOU)
-    quote, position = _selection(rendered.text, "聯合測試演習")
-    store.add_highlight(str(library.root), MOU, quote, position, color="pink", note="實務重點", article_hash=content_hash)
+    _library, store = _highlighted(sample_library, data_dir, "聯合測試演習", color="pink", note="實務重點")
     store.rename_color("pink", "義務")
     store.close()
     out = run_cli("annotations", "export", "--library", str(sample_library), "--format", "markdown", data_dir=data_dir).stdout

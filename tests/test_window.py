@@ -200,12 +200,18 @@ def test_highlight_by_selection_survives_restart_and_edit(harness, data_dir: Pat
     assert text[position["start"] : position["end"]] == "布萊切利公園" == selectors["TextQuoteSelector"]["exact"]
 
 
-def test_delete_and_undo_in_the_window(harness) -> None:
-    window, qtbot = harness.window, harness.qtbot
+def _highlight_tevv(harness, color: str) -> None:
+    """Open the NIST article, highlight "TEVV方法" and select that highlight in the panel."""
+    window = harness.window
     harness.open(NIST)
     _select(window, "TEVV方法")
-    window.highlight_selection("green")
+    window.highlight_selection(color)
     window.annotations.list.setCurrentRow(0)
+
+
+def test_delete_and_undo_in_the_window(harness) -> None:
+    window, qtbot = harness.window, harness.qtbot
+    _highlight_tevv(harness, "green")
     qtbot.mouseClick(window.annotations.delete_button, Qt.MouseButton.LeftButton)
     assert window.annotations.items == []
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -280,10 +286,7 @@ def test_screenshot_writes_a_png_of_the_requested_size(tmp_path: Path, data_dir:
 
 def test_notes_are_searchable_and_colour_names_renamed(harness) -> None:
     window, qtbot = harness.window, harness.qtbot
-    harness.open(NIST)
-    _select(window, "TEVV方法")
-    window.highlight_selection("pink")
-    window.annotations.list.setCurrentRow(0)
+    _highlight_tevv(harness, "pink")
     type_text(qtbot, window.annotations.note, "驗證程序筆記")
     qtbot.waitUntil(lambda: window.annotations.items and window.annotations.items[0].note == "驗證程序筆記", timeout=3000)
     window.session.store.rename_color("pink", "罰則")

@@ -20,8 +20,10 @@ import re
 from dataclasses import dataclass
 
 CHUNK_CHARS = 32_000
+#: Unbounded, unlike the guard's pattern in markdown_html: sanitized HTML may carry a long
+#: attribute, and a tag missed here would throw the nesting count off.
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
-_VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed", "param", "track"}
+VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed", "param", "track"}
 
 
 @dataclass
@@ -65,7 +67,7 @@ def html_chunks(body_html: str, size: int = CHUNK_CHARS) -> list[Chunk]:
         between = body_html[text_start : match.start()]
         text_start = match.end()
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _VOID or self_closing:
+        if name in VOID_ELEMENTS or self_closing:
             after_paragraph = False  # <p>…</p><hr><p>: not two paragraphs in a row
             continue
         if closing:

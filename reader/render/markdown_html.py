@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from reader.render.html_chunks import VOID_ELEMENTS
 from reader.render.sanitize import sanitize_html
 
 EXTENSIONS = ["tables", "footnotes", "sane_lists", "toc", "fenced_code"]
@@ -54,7 +55,6 @@ def _too_hostile(text: str) -> str:
 
 MAX_HTML_DEPTH = 100
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]{0,2000}?(/?)>")
-_VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed", "param", "track"}
 
 
 def _html_depth(text: str) -> int:
@@ -63,7 +63,7 @@ def _html_depth(text: str) -> int:
     depth = deepest = 0
     for match in _TAG.finditer(text):
         closing, name, selfclosing = match.groups()
-        if name.lower() in _VOID or selfclosing:
+        if name.lower() in VOID_ELEMENTS or selfclosing:
             continue
         depth = max(0, depth - 1) if closing else depth + 1
         deepest = max(deepest, depth)
@@ -84,15 +84,24 @@ def _bracket_depth(text: str) -> int:
 
 def plain_text_html(text: str) -> str:
     """Text shown as-is, paragraph by paragraph, escaped."""
-    text = _clean(text)
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip(_HTML_SPACE_CHARS)]
-    return "".join("<p>" + _sliced(_escape_lines, p) + "</p>" for p in paragraphs)
+    return _paragraphs_html(_paragraphs(_clean(text)))
 
 
 def plain_text_of(text: str) -> str:
     """What :func:`plain_text_html` shows, as plain text (the same as parsing that HTML)."""
-    paragraphs = (_collapse_space(p).strip(" ") for p in re.split(r"\n\s*\n", _clean(text)))
-    return "\n".join(p for p in paragraphs if p)
+    return _paragraphs_text(_paragraphs(_clean(text)))
+
+
+def _paragraphs(clean_text: str) -> list[str]:
+    return re.split(r"\n\s*\n", clean_text)
+
+
+def _paragraphs_html(paragraphs: list[str]) -> str:
+    return "".join("<p>" + _sliced(_escape_lines, p) + "</p>" for p in paragraphs if p.strip(_HTML_SPACE_CHARS))
+
+
+def _paragraphs_text(paragraphs: list[str]) -> str:
+    return "\n".join(p for p in (_collapse_space(p).strip(" ") for p in paragraphs) if p)
 
 
 def _escape_lines(text: str) -> str:
@@ -134,8 +143,10 @@ def _collapse_space(paragraph: str) -> str:
     return "".join(out)
 
 
-def _fallback(text: str, reason: str) -> Rendered:
-    return Rendered(plain_text_html(text), [], notice=f"Shown as plain text: {reason}.", text=plain_text_of(text))
+def _fallback(clean_text: str, reason: str) -> Rendered:
+    """``clean_text`` (already through :func:`_clean`) as plain text, split and cleaned once."""
+    paragraphs = _paragraphs(clean_text)
+    return Rendered(_paragraphs_html(paragraphs), [], notice=f"Shown as plain text: {reason}.", text=_paragraphs_text(paragraphs))
 
 
 #: Larger documents are formatted in a separate process that is stopped after the time limit.

@@ -45,15 +45,22 @@ def index_library(library: Library, notes: dict[str, str], rebuild: bool, progre
         index.close()
 
 
-def _child(root: str, data_dir: str, notes: dict[str, str], rebuild: bool, out, stop) -> None:
+def throttled(report: Callable[[int, int], None], every: float = PROGRESS_EVERY_S) -> Callable[[int, int], None]:
+    """``report`` at most once per ``every`` seconds, and always for the first and last step:
+    each report is work for whoever receives it (the window's thread, the queue)."""
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
         now = time.monotonic()
-        if done == 0 or done == total or now - last[0] >= PROGRESS_EVERY_S:
+        if done == 0 or done == total or now - last[0] >= every:
             last[0] = now
-            out.put(("progress", done, total))
+            report(done, total)
 
+    return progress
+
+
+def _child(root: str, data_dir: str, notes: dict[str, str], rebuild: bool, out, stop) -> None:
+    progress = throttled(lambda done, total: out.put(("progress", done, total)))
     try:
         outcome, reason = index_library(Library(Path(root), DataPaths(Path(data_dir))), notes, rebuild, progress, stop)
         out.put(("done", outcome, reason))

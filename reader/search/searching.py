@@ -168,9 +168,9 @@ def _rank(searcher, ranking: wq.Query, allowed: set[int], limit: int | None) -> 
     if len(allowed) * DIRECT_RANKING_RATIO > postings:
         found = searcher.search(ranking, limit=limit or None, filter=allowed, terms=False)
         scored = [(hit.score, hit.docnum) for hit in found]
-        # Documents the ranking terms miss still count (they match the query): score 0.
-        missing = allowed - {d for _, d in scored} if not limit or len(scored) < limit else set()
-        return scored + [(0.0, d) for d in sorted(missing)][: (limit - len(scored)) if limit else None]
+        if not limit or len(scored) < limit:  # documents the ranking terms miss still match
+            scored += [(0.0, d) for d in sorted(allowed - {d for _, d in scored})]
+        return scored[:limit] if limit else scored
     scored = []
     docs = sorted(allowed)
     for sub, offset in searcher.leaf_searchers():

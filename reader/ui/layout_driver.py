@@ -52,14 +52,13 @@ class LayoutDriver(QObject):
         self.position = min(end, self.position + self.step)
         # Asking where a block is makes Qt lay the document out up to that block.
         block = self.document.findBlock(max(0, self.position - 1))
-        self.layout.blockBoundingRect(block)
-        self.layout.documentSizeChanged.emit(self.layout.blockBoundingRect(block).size())  # scroll bars
+        laid_out = self.layout.blockBoundingRect(block)
+        self.layout.documentSizeChanged.emit(laid_out.size())  # the scroll bars follow
         spent = time.perf_counter() - started
         factor = min(1.5, max(0.25, STEP_BUDGET_S / max(spent, 1e-4)))
         self.step = max(2_000, min(MAX_STEP_CHARS, int(self.step * factor)))
         if self.position >= end:
             self.timer.stop()
-            self.layout.documentSizeChanged.emit(self.layout.blockBoundingRect(block).size())
             self.finished.emit()
 
     def detach(self) -> None:

@@ -40,7 +40,7 @@ from reader.ui.article_models import (
     PathRole,
     SearchResultsModel,
 )
-from reader.ui.find_bar import FindBar, find_all
+from reader.ui.find_bar import FindBar, FoldedText
 from reader.ui.i18n import articles_text, tr
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.session import LibrarySession, OpenedArticle
@@ -60,6 +60,7 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.window_state = JsonState(paths.state_file)
         self.theme_setting = theme or settings.get("theme")
         self.current: OpenedArticle | None = None
+        self._folded: FoldedText | None = None  # the text Ctrl+F searches, folded once
         self.pending_search_marks: str = ""
         self.undo_stack: list = []
         # Opening a web link hands it to the system browser; replaceable for tests.
@@ -437,16 +438,17 @@ class MainWindow(AnnotationActions, QMainWindow):
     def find_in_article(self, text: str) -> None:
         if self.current is None:
             return
-        if self.pane.part_count:  # the whole article, not just the part shown
-            spans = find_all(self.current.rendered.text, text) if text.strip() else []
-            total = self.pane.set_matches(spans, "find")
-            self.find_bar.show_count(1 if total else 0, total)
-            return
-        doc_text = self.pane.document().toPlainText()
-        spans = find_all(doc_text, text) if text.strip() else []
+        # The whole article when it is shown in parts, else the document as shown (header too).
+        parted = bool(self.pane.part_count)
+        source = self.current.rendered if parted else self.pane.built
+        if self._folded is None or self._folded.source is not source:
+            haystack = self.current.rendered.text if parted else self.pane.document().toPlainText()
+            self._folded = FoldedText(haystack, source)
+        spans = self._folded.find(text) if text.strip() else []
         mapping = self.pane.mapping
-        qt_spans = [(mapping.to_qt(s), mapping.to_qt(e)) for s, e in spans] if mapping else spans
-        total = self.pane.set_matches(qt_spans, "find", plain=False)
+        if not parted and mapping is not None:
+            spans = [(mapping.to_qt(s), mapping.to_qt(e)) for s, e in spans]
+        total = self.pane.set_matches(spans, "find", plain=parted)
         self.find_bar.show_count(1 if total else 0, total)
 
     def step_match(self, forward: bool) -> None:

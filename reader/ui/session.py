@@ -8,7 +8,6 @@ results on the UI thread.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from reader.library.model import Article
 from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
 from reader.search.index import SearchIndex
-from reader.search.indexing_process import index_in_process, index_library
+from reader.search.indexing_process import index_in_process, index_library, throttled
 from reader.search.searching import SearchResult, search
 from reader.ui.article_document import ArticleDocument, DocumentStyle, build_document
 from reader.ui.article_models import ArticleRow
@@ -134,14 +133,7 @@ class LibrarySession(QObject):
         notes = self.store.search_texts(self.root)
         in_process = rebuild or batch >= PROCESS_INDEX_MIN
 
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            # At most ten updates a second: each one is work for the UI thread.
-            now = time.monotonic()
-            if done == 0 or done == total or now - last[0] >= 0.1:
-                last[0] = now
-                self.index_progress.emit(done, total)  # queued to the UI thread
+        progress = throttled(self.index_progress.emit)  # queued to the UI thread
 
         def job():
             if in_process:

@@ -16,7 +16,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from reader.paths import DataPaths  # noqa: E402
 from reader.search.analysis import _HAN  # noqa: E402
 from reader.search.index import SearchIndex  # noqa: E402
 from reader.search.searching import search  # noqa: E402
-from tests.generate import generate_library  # noqa: E402
+from tests.generate import bench_library  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "tw-laws.jsonl.gz"
 
@@ -103,11 +102,7 @@ def main() -> None:
     if not CORPUS.exists():
         print(json.dumps({"skipped": f"the corpus is not at {CORPUS}"}))
         return
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="reader-bench-"))
-    lib_dir = (work / "library").resolve()
-    if not lib_dir.exists() or len(list(lib_dir.glob("*.md"))) != args.articles:
-        generate_library(CORPUS, lib_dir, args.articles)
-    data = work / "data"
+    lib_dir, data = bench_library(CORPUS, args.workdir, args.articles, "reader-bench-")
     library = Library(lib_dir, DataPaths(data))
     catalog = library.catalog()
     start = time.perf_counter()

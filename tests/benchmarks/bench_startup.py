@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -111,13 +110,9 @@ def main() -> None:
     from reader.commands import refresh_index
     from reader.library.library import Library
     from reader.paths import DataPaths
-    from tests.generate import generate_library
+    from tests.generate import bench_library
 
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="reader-startup-"))
-    library = (work / "library").resolve()
-    if not library.exists() or len(list(library.glob("*.md"))) != args.articles:
-        generate_library(CORPUS, library, args.articles)
-    data = work / "data"
+    library, data = bench_library(CORPUS, args.workdir, args.articles, "reader-startup-")
     index, _ = refresh_index(Library(library, DataPaths(data)), quiet=True, timeout=30)
     index.close()
     runs = []
