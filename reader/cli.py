@@ -8,16 +8,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
+import sqlite3
 import sys
 
 from reader import __version__
-from reader.library.library import Library, LibraryNotFound, resolve_library
+from reader.errors import ReaderError, describe_database_error, from_os_error
+from reader.library.library import Library, resolve_library
 from reader.paths import DataPaths, resolve_data_dir
 from reader.settings import Settings
-
-
-class UsageError(Exception):
-    pass
 
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -101,12 +100,58 @@ def main(argv: list[str] | None = None) -> int:
         from reader import commands
 
         handler = getattr(commands, f"cmd_{args.command}")
-        return handler(args, paths)
-    except (LibraryNotFound, UsageError) as exc:
-        print(f"reader: {exc}", file=sys.stderr)
-        return 2
+        code = handler(args, paths)
+        sys.stdout.flush()
+        return code
+    except ReaderError as exc:
+        return _fail(str(exc), exc.exit_code)
+    except BrokenPipeError:
+        return _closed_pipe()
+    except OSError as exc:
+        return _fail(str(from_os_error(exc)), 1)
+    except sqlite3.Error as exc:
+        return _fail(str(describe_database_error(exc, paths.root)), 1)
     except KeyboardInterrupt:
         return 130
+    except RecursionError:
+        return _fail("the input is nested too deeply to process", 1)
+    except MemoryError:
+        return _fail("not enough memory to finish", 1)
+    except Exception as exc:  # the last edge: a bug must still not print a traceback at a user
+        return _fail(_report_bug(exc, paths), 1)
+
+
+def _fail(message: str, code: int) -> int:
+    with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+        sys.stdout.flush()
+    with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+        print(f"reader: {message}", file=sys.stderr)
+    return code
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (``reader search … | head -1``): end quietly."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _report_bug(exc: BaseException, paths: DataPaths) -> str:
+    """Keep the traceback in the data folder for a bug report; tell the user where."""
+    import datetime as dt
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    message = f"unexpected error ({type(exc).__name__}: {exc})"
+    try:
+        folder = paths.root / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.txt"
+        log.write_text(text, encoding="utf-8")
+        return f"{message}; details were saved in {log}"
+    except OSError:
+        return message
 
 
 def open_library(args: argparse.Namespace, paths: DataPaths) -> Library:

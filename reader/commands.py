@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.cli import UsageError, open_library, print_json
+from reader.cli import open_library, print_json
+from reader.errors import UsageError
 from reader.library.catalog import print_problem
 from reader.library.importing import import_files
 from reader.paths import DataPaths

@@ -7,10 +7,12 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from reader.errors import ReaderError
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
-class DatabaseError(Exception):
+class DatabaseError(ReaderError):
     """A database could not be opened or used; the message names the file."""
 
 

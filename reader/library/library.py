@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.errors import UsageError
 from reader.library.catalog import Catalog
 from reader.library.model import Article
 from reader.library.reading import load_file
@@ -12,7 +13,7 @@ from reader.paths import DataPaths, sample_library
 from reader.settings import Settings
 
 
-class LibraryNotFound(Exception):
+class LibraryNotFound(UsageError):
     pass
 
 
