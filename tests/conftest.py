@@ -55,3 +55,58 @@ def run_cli(*args: str, data_dir: Path, cwd: Path | None = None, input: str | No
         input=input,
         timeout=120,
     )
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A folder on its own small file system (tmpfs), to fill up: ``small_disk(kib)`` gives it.
+
+    Root can write to any folder whatever its mode bits, so a real size limit needs a mount;
+    where mounting is not allowed the test is skipped with the reason.
+    """
+    mounted: list[Path] = []
+
+    def make(kib: int, name: str = "disk") -> Path:
+        target = tmp_path / name
+        target.mkdir()
+        if not _mount("-t", "tmpfs", "-o", f"size={kib}k,mode=0755", "tmpfs", str(target)):
+            pytest.skip("cannot mount a small tmpfs here (needs root); the disk-full case is not tested")
+        mounted.append(target)
+        return target
+
+    yield make
+    for target in reversed(mounted):
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path):
+    """``read_only_folder(path)`` makes an existing folder read-only for everyone, root included
+    (a read-only bind mount: mode bits do not stop root)."""
+    mounted: list[Path] = []
+
+    def make(folder: Path) -> Path:
+        if os.geteuid() != 0:
+            for path in [folder, *folder.rglob("*")]:
+                if path.is_dir():
+                    path.chmod(0o555)
+            mounted.append(folder)
+            return folder
+        if not (_mount("--bind", str(folder), str(folder)) and _mount("-o", "remount,ro,bind", str(folder))):
+            subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+            pytest.skip("cannot make a read-only bind mount here; the read-only case is not tested")
+        mounted.append(folder)
+        return folder
+
+    yield make
+    for folder in reversed(mounted):
+        if os.geteuid() != 0:
+            for path in [folder, *folder.rglob("*")]:
+                if path.is_dir():
+                    path.chmod(0o755)
+        else:
+            subprocess.run(["umount", "-l", str(folder)], capture_output=True)
