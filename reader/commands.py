@@ -205,44 +205,73 @@ def cmd_export(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
-    from reader.annotations.exchange import ImportError_, export_json, export_markdown, import_json
+    from reader.annotations.exchange import (
+        ImportError_,
+        export_json,
+        export_markdown,
+        import_json,
+        read_annotation_file,
+    )
+    from reader.annotations.service import (
+        attach_library,
+        current_annotations,
+        has_gone_libraries,
+        library_hashes,
+    )
     from reader.annotations.store import AnnotationStore
+    from reader.errors import DataFolderError
 
     library = open_library(args, paths)
     root = str(library.root)
     if args.action == "import":
         source = Path(args.file)
-        if not source.is_file():
-            raise UsageError(f"{args.file}: no such file")
-        store = AnnotationStore.open(paths)
-        for message in store.messages:
-            print(message, file=sys.stderr)
         try:
-            report = import_json(store, source.read_text(encoding="utf-8-sig"), root)
-        except (ImportError_, UnicodeDecodeError) as exc:
-            print(f"{source}: {exc}", file=sys.stderr)
-            return 1
+            text = read_annotation_file(source)
+        except ImportError_ as exc:
+            raise UsageError(exc.problem, source) from None
+        store = AnnotationStore.open(paths)
+        try:
+            for message in store.messages:
+                print(message, file=sys.stderr)
+            if store.read_only:
+                raise DataFolderError(f"nothing was imported: {store.read_only_reason}", source)
+            for message in attach_library(store, library, library_hashes(library)):
+                print(message, file=sys.stderr)
+            try:
+                report = import_json(store, text, root)
+            except ImportError_ as exc:
+                print(f"reader: {source}: {exc}; nothing was imported", file=sys.stderr)
+                return 1
         finally:
             store.close()
-        print(f"{source}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged", file=sys.stderr)
-        return 0
-    from reader.annotations.service import open_article
+        for line in report.rejected:
+            print(f"{source}: rejected {line}", file=sys.stderr)
+        for line in report.notices:
+            print(f"{source}: {line}", file=sys.stderr)
+        if report.failure:
+            print(f"reader: {report.failure}; {report.not_written} item(s) were not written", file=sys.stderr)
+        print(f"{source}: {report.summary()}", file=sys.stderr)
+        return 1 if report.failure or report.rejected else 0
 
-    store = AnnotationStore.open_for_reading(paths)
+    store = AnnotationStore.open_for_reading(paths)  # DamagedData when it cannot be read
     items = []
     colors = {}
     if store is not None:
-        store.close()
-        store = AnnotationStore.open(paths)  # re-anchoring to edited articles writes
+        if not store.read_only or has_gone_libraries(store, library):
+            store.close()
+            store = AnnotationStore.open(paths)  # a moved library is given its annotations
+            if not store.read_only:
+                for message in attach_library(store, library, library_hashes(library)):
+                    print(message, file=sys.stderr)
         for message in store.messages:
             print(message, file=sys.stderr)
-        # Re-attach to the articles as they are now, so positions point at today's text.
-        for path in sorted({i.article for i in store.all(root)}):
-            if library.file_path(path).is_file():
-                open_article(store, library, path)
-        items = store.all(root)
-        colors = {c.key: c.name for c in store.colors()}
-        store.close()
+        try:
+            # Positions point at today's text, computed without writing (an export running
+            # beside an import or the window never overwrites their changes).
+            items = current_annotations(store, library, store.all(root))
+            colors = {c.key: c.name for c in store.colors()}
+        finally:
+            store.close()
     if args.article:
         rel = _article_path(library, args.article)
         items = [i for i in items if i.article == rel]
@@ -251,13 +280,14 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
     else:
         articles = {}
         for path in {i.article for i in items}:
-            if library.file_path(path).exists():
+            if library.contains(path) and library.file_path(path).exists():
                 articles[path] = library.load(path)
         output = export_markdown(items, articles, colors)
     if args.output:
-        from reader.settings import write_atomically
+        from reader.output import write_output
 
-        write_atomically(Path(args.output), output.encode("utf-8"))
+        written = write_output(Path(args.output), output.encode("utf-8"), paths.root, args.force)
+        print(f"{written}: {len(items)} annotation{'s' if len(items) != 1 else ''} exported", file=sys.stderr)
     else:
         sys.stdout.write(output)
     return 0

@@ -67,11 +67,12 @@ def os_problem(exc: OSError) -> str:
     return _OS_PROBLEMS.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
 
 
-def from_os_error(exc: OSError, path: str | os.PathLike[str] | None = None, doing: str = "") -> ReaderError:
-    """A :class:`DataFolderError` naming the file and the problem of ``exc``."""
+def from_os_error(exc: OSError, path: str | os.PathLike[str] | None = None, outcome: str = "") -> ReaderError:
+    """A :class:`DataFolderError` naming the file and the problem of ``exc``, and what that
+    meant (``outcome``: "nothing was written")."""
     where = path if path is not None else exc.filename
     problem = os_problem(exc)
-    return DataFolderError(f"{doing}: {problem}" if doing else problem, where)
+    return DataFolderError(f"{problem}; {outcome}" if outcome else problem, where)
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -93,7 +93,7 @@ def test_store_keeps_everything_across_reopen(store: AnnotationStore, data_dir: 
 def test_delete_and_undo(store: AnnotationStore) -> None:
     quote, position = _selection(TEXT, "人工智慧安全")
     made = store.add_highlight("/lib", "a.md", quote, position)
-    removed = store.delete(made.id)
+    removed = store.delete("/lib", made.id)
     assert store.for_article("/lib", "a.md") == []
     store.put(removed)
     assert store.for_article("/lib", "a.md") == [made]
@@ -117,13 +117,13 @@ def test_export_import_round_trip_and_merge_by_modified(store: AnnotationStore, 
     assert import_json(other, exported, "/lib").unchanged == 2  # idempotent
     assert export_json(other.all("/lib"), names) == exported  # round-trips exactly
 
-    store.set_note(made.id, "較新的筆記")
+    store.set_note("/lib", made.id, "較新的筆記")
     newer = export_json(store.all("/lib"), names)
     older = export_json(other.all("/lib"), names)
     assert import_json(other, newer, "/lib").updated == 1
-    assert other.get(made.id).note == "較新的筆記"
+    assert other.get("/lib", made.id).note == "較新的筆記"
     assert import_json(other, older, "/lib").updated == 0  # an older export does not win
-    assert other.get(made.id).note == "較新的筆記"
+    assert other.get("/lib", made.id).note == "較新的筆記"
     other.close()
 
 

@@ -36,7 +36,7 @@ while True:
     item = store.add_highlight("/lib", f"a{n % 7}.md", TextQuote("人工智慧安全" * (1 + n % 5), "前", "後"), TextPosition(n, n + 6), note="筆記" * (n % 30))
     print(item.id, flush=True)
     if n % 3 == 0:
-        store.set_note(item.id, "修改後的筆記")
+        store.set_note("/lib", item.id, "修改後的筆記")
 """
 
 
@@ -168,7 +168,7 @@ def test_deleted_wal_loses_no_committed_annotation(data_dir: Path) -> None:
     store.close()
     Path(f"{paths.annotations_db}-wal").unlink(missing_ok=True)
     reopened = AnnotationStore.open(paths)
-    assert reopened.get(made.id).note == "留下"
+    assert reopened.get("/lib", made.id).note == "留下"
     reopened.close()
 
 

@@ -178,7 +178,7 @@ def test_highlight_by_selection_survives_restart_and_edit(harness, data_dir: Pat
     assert window.pane.highlight_colors_at() == ["#ffe066"]
     window.annotations.list.setCurrentRow(0)
     type_text(qtbot, window.annotations.note, "會議地點")
-    qtbot.waitUntil(lambda: window.session.store.get(item.id).note == "會議地點", timeout=3000)
+    qtbot.waitUntil(lambda: window.session.store.get(item.library, item.id).note == "會議地點", timeout=3000)
     type_text(qtbot, window.annotations.article_note, "整篇重點")
     qtbot.waitUntil(lambda: window.session.store.article_note(window.session.root, MOU) is not None, timeout=3000)
 

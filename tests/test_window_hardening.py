@@ -44,11 +44,11 @@ def test_a_full_disk_keeps_the_note_and_saves_it_when_space_returns(qtbot, data_
         qtbot.waitUntil(lambda: window.annotations.error.isVisible(), timeout=3000)
         assert "full" in window.annotations.error.text()
         assert window.annotations.note.toPlainText() == "很長的筆記" * 2000  # kept in the editor
-        assert store.get(item.id).note == ""  # no partial row
+        assert store.get(item.library, item.id).note == ""  # no partial row
 
         store.conn.execute("PRAGMA max_page_count = 1073741823")  # space is back
         type_text(qtbot, window.annotations.note, "。")
-        qtbot.waitUntil(lambda: store.get(item.id).note == "很長的筆記" * 2000 + "。", timeout=3000)
+        qtbot.waitUntil(lambda: store.get(item.library, item.id).note == "很長的筆記" * 2000 + "。", timeout=3000)
         assert not window.annotations.error.isVisible()
 
         # A read-only data folder fails the same way (SQLITE_READONLY; root ignores chmod, so
@@ -60,7 +60,7 @@ def test_a_full_disk_keeps_the_note_and_saves_it_when_space_returns(qtbot, data_
         assert window.annotations.note.toPlainText().endswith("。！")
         store.conn.execute("PRAGMA query_only = OFF")
         type_text(qtbot, window.annotations.note, "？")
-        qtbot.waitUntil(lambda: store.get(item.id).note.endswith("。！？"), timeout=3000)
+        qtbot.waitUntil(lambda: store.get(item.library, item.id).note.endswith("。！？"), timeout=3000)
     finally:
         window.close()
 

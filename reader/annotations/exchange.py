@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from pathlib import Path
 
-from reader.annotations.selectors import from_json
-from reader.annotations.store import ARTICLE_NOTE, HIGHLIGHT, Annotation, AnnotationStore
+from reader.annotations.store import (
+    ARTICLE_NOTE,
+    HIGHLIGHT,
+    Annotation,
+    AnnotationStore,
+    MergeReport,
+)
+from reader.annotations.validation import (
+    CONTEXT,
+    EPOCH,
+    MAX_FILE_BYTES,
+    READER_NS,
+    InvalidFile,
+    InvalidItem,
+    parse_file,
+    validate_item,
+)
+from reader.errors import os_problem
 from reader.library.model import Article
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-READER_NS = "reader:state"
-
-
-class ImportError_(ValueError):
-    """The file is not an annotation export we can read; the message says why."""
+ImportError_ = InvalidFile  # the file as a whole is not an annotation export we can read
 
 
 def to_w3c(item: Annotation, color_names: dict[str, str]) -> dict:
@@ -60,65 +71,76 @@ def export_json(items: list[Annotation], color_names: dict[str, str]) -> str:
     return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
 
 
-def from_w3c(data: dict, library: str, color_keys: dict[str, str]) -> Annotation:
-    if data.get("type") != "Annotation" or not data.get("id"):
-        raise ImportError_("an item is not a W3C Annotation with an id")
-    target = data.get("target") or {}
-    if isinstance(target, str):
-        target = {"source": target}
-    source = target.get("source")
-    if not source:
-        raise ImportError_(f"{data['id']}: the target has no source")
-    quote, position = from_json(target.get("selector") or [])
-    state = data.get(READER_NS) or {}
-    note = ""
-    color = state.get("color", "")
-    for body in data.get("body") or []:
-        if body.get("purpose") == "tagging":
-            color = color or color_keys.get(body.get("value", ""), "yellow")
-        elif body.get("type") == "TextualBody":
-            note = body.get("value", "")
-    kind = state.get("kind") or (HIGHLIGHT if quote is not None else ARTICLE_NOTE)
-    return Annotation(
-        id=data["id"], library=library, article=source, kind=kind, color=color if kind == HIGHLIGHT else "",
-        quote=quote, position=position, note=note, state=state.get("state", "exact"),
-        score=float(state.get("score", 100.0)), created=data.get("created", ""),
-        modified=data.get("modified", data.get("created", "")), article_hash=state.get("articleHash", ""),
-    )
+def read_annotation_file(path: Path) -> str:
+    """The text of an annotation file: a regular file, at most :data:`MAX_FILE_BYTES`, UTF-8
+    (a BOM is allowed). Raises :class:`ImportError_` naming the problem; a device or a FIFO
+    is never opened for reading."""
+    import stat
 
-
-@dataclass
-class ImportReport:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-def import_json(store: AnnotationStore, text: str, library: str) -> ImportReport:
-    """Merge by id: a newer ``modified`` wins; importing the same file twice changes nothing."""
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise ImportError_(f"not JSON ({exc.msg} at line {exc.lineno})") from exc
-    items = data.get("items") if isinstance(data, dict) and data.get("type") == "AnnotationCollection" else data
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        raise ImportError_("expected an AnnotationCollection or a list of Annotations")
-    color_keys = {c.name: c.key for c in store.colors()}
-    report = ImportReport()
-    incoming = [from_w3c(item, library, color_keys) for item in items]
-    for item in incoming:
-        existing = store.get(item.id)
-        if existing is None:
-            store.put(item)
-            report.added += 1
-        elif item.modified > existing.modified:
-            store.put(item)
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    return report
+        info = path.stat()
+    except FileNotFoundError:
+        raise ImportError_("no such file", path) from None
+    except OSError as exc:
+        raise ImportError_(f"cannot read: {os_problem(exc)}", path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportError_("is a folder, not an annotation file", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportError_("is a device or other special file, not an annotation file", path)
+    if info.st_size > MAX_FILE_BYTES:
+        raise ImportError_(f"too large ({info.st_size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)", path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportError_(f"cannot read: {os_problem(exc)}", path) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportError_(f"too large (the limit is {MAX_FILE_BYTES // 2**20} MB)", path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"not UTF-8 text (byte {exc.start}); annotation exports are UTF-8 JSON", path) from None
+
+
+def import_json(store: AnnotationStore, text: str, library: str) -> MergeReport:
+    """Merge an export into ``library``, item by item: every item is validated before anything
+    is written; good ones are merged by id (a newer ``modified``, compared as instants, wins;
+    importing the same file twice changes nothing); bad ones are named by index and id with
+    the reason. Raises :class:`ImportError_` only when the file as a whole is unreadable."""
+    import datetime as dt
+
+    items = parse_file(text)
+    colors = store.colors()
+    color_keys = {c.name: c.key for c in colors}
+    known = {c.key for c in colors}
+    report = MergeReport()
+    clock = dt.datetime.now(dt.timezone.utc)
+    root = Path(library)
+    accepted = {}
+    for number, data in enumerate(items, 1):
+        ident = data.get("id") if isinstance(data, dict) else None
+        label = f"item {number}" + (f" ({_shown(ident)})" if isinstance(ident, str) and ident else "")
+        try:
+            checked = validate_item(data, library, root, color_keys, known, clock)
+        except InvalidItem as exc:
+            report.rejected.append(f"{label}: {exc}")
+            continue
+        except RecursionError:
+            report.rejected.append(f"{label}: nested too deeply")
+            continue
+        report.notices += [f"{label}: {notice}" for notice in checked.notices]
+        key = checked.annotation.id
+        if key in accepted:
+            report.notices.append(f"{label}: the id appears more than once in the file; the newer item is used")
+            previous = accepted[key]
+            if (checked.modified_at or EPOCH) <= (previous.modified_at or EPOCH):
+                continue
+        accepted[key] = checked
+    return store.merge(list(accepted.values()), report)
+
+
+def _shown(ident: str) -> str:
+    return ident if len(ident) <= 80 else ident[:77] + "…"
 
 
 def export_markdown(items: list[Annotation], articles: dict[str, Article], color_names: dict[str, str]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.library.library import Library
 from reader.render.article import RenderedArticle, render_article
@@ -13,6 +15,52 @@ def open_article(store: AnnotationStore, library: Library, rel_path: str):
     rendered = render_article(article)
     items = store.update_anchors(str(library.root), rel_path, rendered.text, content_hash)
     return article, rendered, content_hash, items
+
+
+def library_hashes(library: Library) -> dict[str, str]:
+    """Article path -> content hash, from the catalog brought up to date."""
+    catalog = library.catalog()
+    try:
+        catalog.rescan()
+        return {e.article.path: e.content_hash for e in catalog.entries() if e.content_hash}
+    finally:
+        catalog.close()
+
+
+def has_gone_libraries(store: AnnotationStore, library: Library) -> bool:
+    """Whether the store keeps annotations of a library folder that no longer exists."""
+    root = str(library.root)
+    return any(lib != root and not Path(lib).is_dir() for lib in store.libraries())
+
+
+def attach_library(store: AnnotationStore, library: Library, present: dict[str, str]) -> list[str]:
+    """Give ``library`` the annotations that are its own: those of its former folder when it
+    was moved or renamed, and those of its renamed articles. Returns what to tell the user."""
+    told = []
+    adopted = store.adopt_moved_library(str(library.root), present)
+    if adopted:
+        told.append(adopted)
+    if store.follow_renames(str(library.root), present):
+        told.append("Annotations of renamed articles were kept.")
+    return told
+
+
+def current_annotations(store: AnnotationStore, library: Library, items: list[Annotation]) -> list[Annotation]:
+    """``items`` re-attached to their articles as they are now, computed without writing
+    (so an export can never overwrite an edit made meanwhile). An article outside the
+    library, or missing, is not opened; its annotations are given as stored."""
+    by_article: dict[str, list[Annotation]] = {}
+    for item in items:
+        by_article.setdefault(item.article, []).append(item)
+    out: list[Annotation] = []
+    for path, group in by_article.items():
+        highlights = [i for i in group if i.quote is not None]
+        if highlights and library.contains(path) and library.file_path(path).is_file():
+            article, content_hash = library.load_with_hash(path)
+            if content_hash:
+                highlights = store.current_anchors(highlights, render_article(article).text, content_hash)[0]
+        out += [i for i in group if i.quote is None] + highlights
+    return out
 
 
 def follow_library(store: AnnotationStore, library: Library, present: dict[str, str]) -> int:

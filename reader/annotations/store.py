@@ -10,21 +10,29 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reader import db
 from reader.annotations import backups
 from reader.annotations.anchoring import ORPHAN, anchor
 from reader.annotations.selectors import TextPosition, TextQuote
+from reader.annotations.validation import ARTICLE_NOTE, HIGHLIGHT
+from reader.errors import (
+    DamagedData,
+    DataFolderError,
+    describe_database_error,
+    from_os_error,
+    is_disk_full,
+    os_problem,
+)
 from reader.paths import DataPaths
 from reader.settings import DEFAULTS
-
-HIGHLIGHT, ARTICLE_NOTE = "highlight", "article_note"
 
 
 class ReadOnlyStore(db.DatabaseError):
@@ -69,7 +77,44 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    """Ids belong to a library, as annotations do: the key is (library, id), so importing an
+    export into a copy of a library copies its annotations instead of taking them away. A
+    revision per row lets re-anchoring write only rows nobody changed since it read them."""
+    conn.execute(
+        """CREATE TABLE annotations_v3 (
+            library TEXT NOT NULL,
+            id TEXT NOT NULL,
+            article TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('highlight', 'article_note')),
+            color TEXT NOT NULL DEFAULT 'yellow',
+            exact TEXT, prefix TEXT, suffix TEXT,
+            start INTEGER, end INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'exact',
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL,
+            score REAL NOT NULL DEFAULT 100,
+            article_hash TEXT NOT NULL DEFAULT '',
+            revision INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (library, id)
+        )"""
+    )
+    conn.execute(
+        """INSERT INTO annotations_v3 (library, id, article, kind, color, exact, prefix, suffix,
+               start, end, note, state, created, modified, score, article_hash)
+           SELECT library, id, article, kind, color, exact, prefix, suffix, start, end, note,
+               state, created, modified, score, article_hash FROM annotations"""
+    )
+    conn.execute("DROP TABLE annotations")
+    conn.execute("ALTER TABLE annotations_v3 RENAME TO annotations")
+    conn.execute("CREATE INDEX annotations_article ON annotations (library, article)")
+
+
+MIGRATIONS = [_v1, _v2, _v3]
+_COLUMNS = ("library", "id", "article", "kind", "color", "exact", "prefix", "suffix", "start", "end",
+            "note", "state", "created", "modified", "score", "article_hash")
+IMPORT_BATCH = 1000
 
 
 def now() -> str:
@@ -98,19 +143,58 @@ class Annotation:
     created: str
     modified: str
     article_hash: str = ""
+    revision: int = 0  # as read from the database; 0 for an annotation not read from it
 
     @property
     def orphan(self) -> bool:
         return self.state == ORPHAN
 
+    def values(self) -> tuple:
+        """The row's values in :data:`_COLUMNS` order."""
+        q, p = self.quote, self.position
+        return (
+            self.library, self.id, self.article, self.kind, self.color,
+            q.exact if q else None, q.prefix if q else None, q.suffix if q else None,
+            p.start if p else None, p.end if p else None, self.note, self.state,
+            self.created, self.modified, self.score, self.article_hash,
+        )
+
+    def same_content(self, other: Annotation) -> bool:
+        return self.values()[2:] == other.values()[2:]
+
 
 def _row(row: sqlite3.Row) -> Annotation:
     quote = TextQuote(row["exact"], row["prefix"] or "", row["suffix"] or "") if row["exact"] is not None else None
     position = TextPosition(row["start"], row["end"]) if row["start"] is not None else None
+    revision = row["revision"] if "revision" in row.keys() else 0  # noqa: SIM118 (Row: in tests values) schema-2, read-only
     return Annotation(
         row["id"], row["library"], row["article"], row["kind"], row["color"], quote, position,
         row["note"], row["state"], row["score"], row["created"], row["modified"], row["article_hash"],
+        revision,
     )
+
+
+def _sort_key(item: Annotation) -> tuple:
+    return (item.orphan, item.position.start if item.position else 0, item.created)
+
+
+@dataclass
+class MergeReport:
+    """What an import did: counts, and each rejected or adjusted item by index and id."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    not_written: int = 0  # valid items a failure (full disk) kept out
+    failure: str = ""
+
+    def summary(self) -> str:
+        line = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {len(self.rejected)} rejected"
+        if self.not_written:
+            line += f", {self.not_written} not written"
+        return line
 
 
 class AnnotationStore:
@@ -119,54 +203,100 @@ class AnnotationStore:
         self.path = path
         self.paths = paths
         self.read_only = read_only
+        self.read_only_reason = ""
         self.messages = messages  # what the user must be told (restored backup, read-only, ...)
         self.listeners: list[Callable[[str, str], None]] = []  # (library, article) changed
 
     # Opening -------------------------------------------------------------------------------
     @classmethod
     def open(cls, paths: DataPaths) -> AnnotationStore:
+        """Open for reading and writing: recover a damaged file from its newest good backup,
+        migrate an older schema, and fall back to read-only (saying why) when the data folder
+        cannot be written or a newer Reader wrote the file."""
         path = paths.annotations_db
         messages: list[str] = []
-        if path.exists() and not _healthy(path):
-            messages.append(_recover(path, paths.backups_dir))
+        if not _folder_writable(path.parent):
+            return cls._read_only(paths, messages, f"{path.parent}: the data folder is read-only; annotations are shown but cannot be changed.")
         try:
-            conn = db.connect(path, durable=True)
-            version = db.schema_version(conn)
-        except sqlite3.DatabaseError:
-            messages.append(_recover(path, paths.backups_dir))
-            conn = db.connect(path, durable=True)
-            version = db.schema_version(conn)
+            if path.exists() and not _healthy(path):
+                messages.append(_recover(path, paths.backups_dir))
+            try:
+                conn = db.connect(path, durable=True)
+                version = db.schema_version(conn)
+            except sqlite3.DatabaseError as exc:
+                if is_disk_full(exc) or not path.exists():
+                    raise
+                messages.append(_recover(path, paths.backups_dir))
+                conn = db.connect(path, durable=True)
+                version = db.schema_version(conn)
+        except (OSError, sqlite3.Error) as exc:
+            problem = describe_database_error(exc, path) if isinstance(exc, sqlite3.Error) else from_os_error(exc, path)
+            if path.exists() and _healthy(path):
+                return cls._read_only(paths, messages, f"{problem}; annotations are shown read-only.")
+            raise DataFolderError(f"cannot open the annotations database ({problem.problem})", path) from None
         if version > len(MIGRATIONS):
             conn.close()
-            conn = db.connect(path, read_only=True)
-            messages.append(
+            store = cls(db.connect(path, read_only=True), path, paths, True, messages)
+            store.read_only_reason = (
                 f"{path}: written by a newer version of Reader (schema {version}); "
                 "annotations are shown read-only until you update Reader."
             )
-            return cls(conn, path, paths, True, messages)
-        db.migrate(conn, MIGRATIONS, before=lambda v: backups.make_backup(conn, paths.backups_dir, f"before-v{v + 1}"))
+            messages.append(store.read_only_reason)
+            return store
+        try:
+            db.migrate(conn, MIGRATIONS, before=lambda v: backups.make_backup(conn, paths.backups_dir, f"before-v{v + 1}"))
+        except (OSError, sqlite3.Error) as exc:
+            conn.close()
+            problem = describe_database_error(exc, path) if isinstance(exc, sqlite3.Error) else from_os_error(exc, path)
+            return cls._read_only(paths, messages, f"{problem.problem}: the annotations could not be brought up to date; they are shown read-only.")
         store = cls(conn, path, paths, False, messages)
-        store.backup_if_due()
+        try:
+            store.backup_if_due()
+        except (OSError, sqlite3.Error) as exc:
+            messages.append(f"{paths.backups_dir}: today's backup could not be made ({os_problem(exc) if isinstance(exc, OSError) else exc}); your annotations are unchanged.")
+        return store
+
+    @classmethod
+    def _read_only(cls, paths: DataPaths, messages: list[str], reason: str) -> AnnotationStore:
+        path = paths.annotations_db
+        conn = _connect_read_only(path)
+        if conn is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            for migration in MIGRATIONS:
+                migration(conn)
+        store = cls(conn, path, paths, True, messages)
+        store.read_only_reason = reason
+        messages.append(reason)
         return store
 
     @classmethod
     def open_for_reading(cls, paths: DataPaths) -> AnnotationStore | None:
-        """For the indexer and the CLI: None when there is no usable database yet."""
+        """For the indexer and the reading commands: None only when there are no annotations
+        yet. A damaged file is restored from its backup (``messages`` says so); when it cannot
+        be, :class:`DamagedData` says why, so nobody takes an empty result for the truth."""
         path = paths.annotations_db
         if not path.exists():
             return None
-        try:
-            conn = db.connect(path, read_only=True)
-            version = db.schema_version(conn)
-            if version == 0 or version > len(MIGRATIONS):
+        if _healthy(path):
+            conn = _connect_read_only(path)
+            if conn is not None:
+                version = db.schema_version(conn)
+                if 0 < version <= len(MIGRATIONS) and (version == len(MIGRATIONS) or not _folder_writable(path.parent)):
+                    return cls(conn, path, paths, True, [])
                 conn.close()
-                return None
-            if version < len(MIGRATIONS):
-                conn.close()
-                return cls.open(paths)
-            return cls(conn, path, paths, True, [])
-        except sqlite3.DatabaseError:
-            return None
+                if version == 0:
+                    return None
+        if not _folder_writable(path.parent):
+            raise DamagedData("the annotations database cannot be read and the data folder is read-only, so it cannot be restored from a backup", path)
+        store = cls.open(paths)  # restores a damaged file, migrates an old one
+        damaged_without_backup = any("no backup exists" in m for m in store.messages)
+        if damaged_without_backup:
+            store.close()
+            raise DamagedData(
+                "the annotations database was damaged and no backup exists; it was kept aside "
+                "(see reader doctor) and nothing was read from it", path)
+        return store
 
     def close(self) -> None:
         self.conn.close()
@@ -177,14 +307,20 @@ class AnnotationStore:
         return backups.make_backup(self.conn, self.paths.backups_dir)
 
     # Writing -------------------------------------------------------------------------------
-    def _write(self, sql: str, params: tuple | list = (), many: bool = False) -> None:
+    def _check_writable(self) -> None:
         if self.read_only:
-            raise ReadOnlyStore(f"{self.path}: annotations are read-only")
+            raise ReadOnlyStore(self.read_only_reason or f"{self.path}: annotations are read-only")
+
+    def _write(self, sql: str, params: tuple | list = (), many: bool = False) -> int:
+        """Run one statement in its own transaction; the number of rows it changed."""
+        self._check_writable()
         with db.transaction(self.conn):
-            if many:
-                self.conn.executemany(sql, params)
-            else:
-                self.conn.execute(sql, params)
+            cursor = self.conn.executemany(sql, params) if many else self.conn.execute(sql, params)
+            changed = cursor.rowcount
+        self._checkpoint()
+        return changed
+
+    def _checkpoint(self) -> None:
         # Keep committed data in the main file, not only in the WAL (a lost -wal loses nothing).
         # Best effort: the change is already committed when this runs.
         with contextlib.suppress(sqlite3.Error):
@@ -201,67 +337,129 @@ class AnnotationStore:
         stamp = now()
         item = Annotation(f"urn:uuid:{uuid.uuid4()}", library, article, HIGHLIGHT, color, quote, position, note, "exact", 100.0, stamp, stamp, article_hash)
         self.put(item)
-        return item
+        return self.get(library, item.id) or item
 
     def put(self, item: Annotation) -> None:
-        """Insert or replace one annotation as given (import, undo of a delete)."""
-        q, p = item.quote, item.position
+        """Insert or replace one annotation as given (undo of a delete); a new revision."""
+        placeholders = ",".join("?" * len(_COLUMNS))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[2:])
         self._write(
-            """INSERT OR REPLACE INTO annotations
-               (id, library, article, kind, color, exact, prefix, suffix, start, end, note, state,
-                created, modified, score, article_hash)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (item.id, item.library, item.article, item.kind, item.color,
-             q.exact if q else None, q.prefix if q else None, q.suffix if q else None,
-             p.start if p else None, p.end if p else None, item.note, item.state,
-             item.created, item.modified, item.score, item.article_hash),
+            f"""INSERT INTO annotations ({", ".join(_COLUMNS)}) VALUES ({placeholders})
+                ON CONFLICT (library, id) DO UPDATE SET {updates}, revision = revision + 1""",
+            item.values(),
         )
         self._changed(item.library, item.article)
 
-    def get(self, annotation_id: str) -> Annotation | None:
-        row = self.conn.execute("SELECT * FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+    def get(self, library: str, annotation_id: str) -> Annotation | None:
+        row = self.conn.execute("SELECT * FROM annotations WHERE library = ? AND id = ?", (library, annotation_id)).fetchone()
         return _row(row) if row else None
 
-    def update(self, annotation_id: str, **changes) -> Annotation:
-        item = self.get(annotation_id)
+    def _update_fields(self, library: str, annotation_id: str, fields: dict[str, object]) -> Annotation:
+        """Change only ``fields`` of one row (never the others: a concurrent change to them
+        by another process survives), with a new ``modified`` and revision."""
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        changed = self._write(
+            f"UPDATE annotations SET {assignments}, modified = ?, revision = revision + 1 WHERE library = ? AND id = ?",
+            (*fields.values(), now(), library, annotation_id),
+        )
+        if not changed:
+            raise KeyError(annotation_id)
+        item = self.get(library, annotation_id)
         if item is None:
             raise KeyError(annotation_id)
-        updated = replace(item, modified=now(), **changes)
-        self.put(updated)
-        return updated
+        self._changed(library, item.article)
+        return item
 
-    def set_note(self, annotation_id: str, note: str) -> Annotation:
-        return self.update(annotation_id, note=note)
+    def set_note(self, library: str, annotation_id: str, note: str) -> Annotation:
+        return self._update_fields(library, annotation_id, {"note": note})
 
-    def set_color(self, annotation_id: str, color: str) -> Annotation:
-        return self.update(annotation_id, color=color)
+    def set_color(self, library: str, annotation_id: str, color: str) -> Annotation:
+        return self._update_fields(library, annotation_id, {"color": color})
 
-    def reattach(self, annotation_id: str, quote: TextQuote, position: TextPosition, article_hash: str) -> Annotation:
-        return self.update(annotation_id, quote=quote, position=position, state="exact", score=100.0, article_hash=article_hash)
+    def reattach(self, library: str, annotation_id: str, quote: TextQuote, position: TextPosition, article_hash: str) -> Annotation:
+        return self._update_fields(library, annotation_id, {
+            "exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix,
+            "start": position.start, "end": position.end, "state": "exact", "score": 100.0,
+            "article_hash": article_hash,
+        })
 
-    def delete(self, annotation_id: str) -> Annotation | None:
+    def delete(self, library: str, annotation_id: str) -> Annotation | None:
         """Delete and return the annotation (keep it to undo with :meth:`put`)."""
-        item = self.get(annotation_id)
+        item = self.get(library, annotation_id)
         if item is None:
             return None
-        self._write("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+        self._write("DELETE FROM annotations WHERE library = ? AND id = ?", (library, annotation_id))
         self._changed(item.library, item.article)
         return item
 
     def article_note(self, library: str, article: str) -> Annotation | None:
-        row = self.conn.execute(
+        """The article's note (the most recently changed one, should an import bring two)."""
+        rows = self.conn.execute(
             "SELECT * FROM annotations WHERE library = ? AND article = ? AND kind = 'article_note'", (library, article)
-        ).fetchone()
-        return _row(row) if row else None
+        ).fetchall()
+        if not rows:
+            return None
+        from reader.annotations.validation import instant_or_epoch
+
+        return max((_row(r) for r in rows), key=lambda a: instant_or_epoch(a.modified))
 
     def set_article_note(self, library: str, article: str, text: str) -> Annotation:
         existing = self.article_note(library, article)
         if existing is not None:
-            return self.set_note(existing.id, text)
+            return self.set_note(library, existing.id, text)
         stamp = now()
         item = Annotation(f"urn:uuid:{uuid.uuid4()}", library, article, ARTICLE_NOTE, "", None, None, text, "exact", 100.0, stamp, stamp)
         self.put(item)
-        return item
+        return self.get(library, item.id) or item
+
+    # Importing -----------------------------------------------------------------------------
+    def merge(self, checked: list, report: MergeReport, label: Callable[[int], str] | None = None) -> MergeReport:
+        """Merge validated items (:class:`reader.annotations.validation.Checked`) by id: a new
+        id is added, a strictly newer ``modified`` (compared as instants) replaces, anything
+        else changes nothing. Each batch is one transaction, decided against the rows as they
+        are inside it, so a concurrent edit is never overwritten by an older item."""
+        from reader.annotations.validation import instant_or_epoch
+
+        self._check_writable()
+        touched: set[tuple[str, str]] = set()
+        clock = dt.datetime.now(dt.timezone.utc)
+        for first in range(0, len(checked), IMPORT_BATCH):
+            batch = checked[first : first + IMPORT_BATCH]
+            added = updated = unchanged = 0
+            batch_touched: set[tuple[str, str]] = set()
+            try:
+                with db.transaction(self.conn):
+                    for entry in batch:
+                        item = entry.annotation
+                        row = self.conn.execute("SELECT * FROM annotations WHERE library = ? AND id = ?", (item.library, item.id)).fetchone()
+                        if row is None:
+                            self.conn.execute(
+                                f"INSERT INTO annotations ({', '.join(_COLUMNS)}) VALUES ({','.join('?' * len(_COLUMNS))})", item.values())
+                            added += 1
+                        else:
+                            existing = _row(row)
+                            if entry.modified_at is None or entry.modified_at <= instant_or_epoch(existing.modified, clock) or existing.same_content(item):
+                                unchanged += 1
+                                continue
+                            assignments = ", ".join(f"{c} = ?" for c in _COLUMNS[2:])
+                            self.conn.execute(
+                                f"UPDATE annotations SET {assignments}, revision = revision + 1 WHERE library = ? AND id = ?",
+                                (*item.values()[2:], item.library, item.id))
+                            updated += 1
+                            batch_touched.add((existing.library, existing.article))
+                        batch_touched.add((item.library, item.article))
+            except sqlite3.Error as exc:
+                report.not_written = len(checked) - first
+                report.failure = str(describe_database_error(exc, self.path))
+                break
+            report.added += added
+            report.updated += updated
+            report.unchanged += unchanged
+            touched |= batch_touched
+        self._checkpoint()
+        for library, article in sorted(touched):
+            self._changed(library, article)
+        return report
 
     # Reading -------------------------------------------------------------------------------
     def for_article(self, library: str, article: str) -> list[Annotation]:
@@ -269,8 +467,7 @@ class AnnotationStore:
         rows = self.conn.execute(
             "SELECT * FROM annotations WHERE library = ? AND article = ? AND kind = 'highlight'", (library, article)
         ).fetchall()
-        items = [_row(r) for r in rows]
-        return sorted(items, key=lambda a: (a.orphan, a.position.start if a.position else 0, a.created))
+        return sorted((_row(r) for r in rows), key=_sort_key)
 
     def all(self, library: str | None = None) -> list[Annotation]:
         if library is None:
@@ -278,6 +475,10 @@ class AnnotationStore:
         else:
             rows = self.conn.execute("SELECT * FROM annotations WHERE library = ? ORDER BY article, start", (library,)).fetchall()
         return [_row(r) for r in rows]
+
+    def libraries(self) -> dict[str, int]:
+        """Library path -> number of annotations kept for it."""
+        return dict(self.conn.execute("SELECT library, count(*) FROM annotations GROUP BY library").fetchall())
 
     def counts(self, library: str) -> dict[str, int]:
         rows = self.conn.execute(
@@ -304,11 +505,10 @@ class AnnotationStore:
         self._write("UPDATE colors SET name = ? WHERE key = ?", (name, key))
 
     # Following the articles ----------------------------------------------------------------
-    def update_anchors(self, library: str, article: str, text: str, article_hash: str) -> list[Annotation]:
-        """Re-attach the article's highlights to its current plain text if it changed."""
-        items = self.for_article(library, article)
-        changed = []
-        result = []
+    def current_anchors(self, items: list[Annotation], text: str, article_hash: str) -> tuple[list[Annotation], list[Annotation]]:
+        """(all items re-attached to ``text`` in reading order, the ones that moved), computed
+        without writing anything."""
+        changed, result = [], []
         for item in items:
             if item.article_hash == article_hash or item.quote is None:
                 result.append(item)
@@ -323,29 +523,139 @@ class AnnotationStore:
                 updated = replace(item, state=ORPHAN, score=0.0, article_hash=article_hash)
             changed.append(updated)
             result.append(updated)
-        if changed and not self.read_only:
-            for item in changed:
-                self.put(item)
-        return sorted(result, key=lambda a: (a.orphan, a.position.start if a.position else 0, a.created))
+        return sorted(result, key=_sort_key), changed
+
+    def update_anchors(self, library: str, article: str, text: str, article_hash: str, write: bool = True) -> list[Annotation]:
+        """The article's highlights re-attached to its current plain text. With ``write`` the
+        new anchors are saved: only the anchor fields, only for rows unchanged since they were
+        read (their revision), in one transaction, with one change notification. A row
+        someone changed meanwhile keeps that change and is re-attached next time."""
+        result, changed = self.current_anchors(self.for_article(library, article), text, article_hash)
+        if not changed or not write or self.read_only:
+            return result
+        written = 0
+        try:
+            with db.transaction(self.conn):
+                for item in changed:
+                    q, p = item.quote, item.position
+                    cursor = self.conn.execute(
+                        """UPDATE annotations SET prefix = ?, suffix = ?, start = ?, end = ?, state = ?,
+                               score = ?, article_hash = ?, revision = revision + 1
+                           WHERE library = ? AND id = ? AND revision = ?""",
+                        (q.prefix if q else None, q.suffix if q else None, p.start if p else None,
+                         p.end if p else None, item.state, item.score, item.article_hash,
+                         library, item.id, item.revision),
+                    )
+                    written += cursor.rowcount
+        except sqlite3.Error:
+            return result  # shown re-attached now, saved at a later opening (full disk, busy)
+        self._checkpoint()
+        if written != len(changed):
+            result = self.current_anchors(self.for_article(library, article), text, article_hash)[0]
+        self._changed(library, article)
+        return result
 
     def follow_renames(self, library: str, present: dict[str, str]) -> int:
         """Move annotations of articles that vanished to an article with the same content
         hash (a rename or move). ``present`` maps current paths to content hashes."""
         if self.read_only:
             return 0
-        by_hash = {}
+        by_hash: dict[str, str] = {}
         for path, content_hash in present.items():
             by_hash.setdefault(content_hash, path)
         rows = self.conn.execute("SELECT DISTINCT article, article_hash FROM annotations WHERE library = ?", (library,)).fetchall()
-        moved = 0
-        for article, content_hash in rows:
-            if article in present or not content_hash or content_hash not in by_hash:
-                continue
-            target = by_hash[content_hash]
-            self._write("UPDATE annotations SET article = ? WHERE library = ? AND article = ?", (target, library, article))
+        moves = [(by_hash[h], article) for article, h in rows if article not in present and h and h in by_hash]
+        if not moves:
+            return 0
+        self._write("UPDATE annotations SET article = ?, revision = revision + 1 WHERE library = ? AND article = ?",
+                    [(target, library, article) for target, article in moves], many=True)
+        for target in sorted({t for t, _ in moves}):
             self._changed(library, target)
-            moved += 1
+        return len(moves)
+
+    def adopt_moved_library(self, library: str, present: dict[str, str]) -> str:
+        """A library keeps its annotations when its folder is moved or renamed: annotations of
+        a library whose folder is gone, anchored to articles whose content hashes are here,
+        are re-attached to ``library``. Returns what to tell the user ("" when nothing moved).
+
+        A former library is taken as this one when at least half of its annotated articles
+        (by content hash) are present here, and at least one is.
+        """
+        if self.read_only or not present:
+            return ""
+        hashes = set(present.values())
+        told = []
+        for old, _count in self.libraries().items():
+            if old == library or _folder_exists(old):
+                continue
+            versions = self.conn.execute(
+                "SELECT DISTINCT article, article_hash FROM annotations WHERE library = ?", (old,)).fetchall()
+            known = [(a, h) for a, h in versions if h]
+            matched = sum(1 for a, h in known if h in hashes)
+            if not matched or matched * 2 < len(known):
+                continue
+            moved = self._move_library(old, library)
+            told.append(
+                f"The library {old} is gone and its articles are here: its {moved} annotation"
+                f"{'s were' if moved != 1 else ' was'} re-attached to {library}."
+            )
+        if told:
+            self.follow_renames(library, present)
+        return " ".join(told)
+
+    def _move_library(self, old: str, new: str) -> int:
+        """Re-key ``old``'s annotations to ``new``; where ``new`` already has the same id (an
+        export imported there), the newer of the two is kept."""
+        from reader.annotations.validation import instant_or_epoch
+
+        moved = 0
+        with db.transaction(self.conn):
+            for row in self.conn.execute("SELECT * FROM annotations WHERE library = ?", (old,)).fetchall():
+                item = _row(row)
+                there = self.conn.execute("SELECT modified FROM annotations WHERE library = ? AND id = ?", (new, item.id)).fetchone()
+                if there is None:
+                    self.conn.execute("UPDATE annotations SET library = ?, revision = revision + 1 WHERE library = ? AND id = ?", (new, old, item.id))
+                elif instant_or_epoch(item.modified) > instant_or_epoch(there[0]):
+                    self.conn.execute("DELETE FROM annotations WHERE library = ? AND id = ?", (new, item.id))
+                    self.conn.execute("UPDATE annotations SET library = ?, revision = revision + 1 WHERE library = ? AND id = ?", (new, old, item.id))
+                else:
+                    self.conn.execute("DELETE FROM annotations WHERE library = ? AND id = ?", (old, item.id))
+                moved += 1
+        self._checkpoint()
         return moved
+
+
+def _folder_exists(path: str) -> bool:
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _folder_writable(folder: Path) -> bool:
+    """Whether files can be created in ``folder`` (or, when it does not exist yet, in the
+    nearest existing parent). ``os.access`` answers EROFS for read-only mounts, root too."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return os.access(probe, os.W_OK | os.X_OK)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection that needs no -shm file (``immutable``: in a read-only folder
+    nobody else can write either), or None when there is no readable database."""
+    if not path.exists():
+        return None
+    writable = _folder_writable(path.parent)
+    try:
+        uri = f"file:{path}?mode=ro" + ("" if writable else "&immutable=1")
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error:
+        return None
 
 
 def _healthy(path: Path) -> bool:

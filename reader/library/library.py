@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.errors import UsageError
+import re
+
+from reader.errors import OutsideLibrary, UsageError
 from reader.library.catalog import Catalog
 from reader.library.model import Article
 from reader.library.reading import load_file
@@ -30,7 +32,16 @@ class Library:
         return self.paths.index_dir(self.root)
 
     def file_path(self, rel_path: str) -> Path:
-        return self.root / rel_path
+        """The file of an article; raises :class:`OutsideLibrary` for a path that leaves the
+        library (``..``, absolute, a symlink out): such a file is never opened."""
+        return self.root / confine(self.root, rel_path)
+
+    def contains(self, rel_path: str) -> bool:
+        try:
+            confine(self.root, rel_path)
+        except OutsideLibrary:
+            return False
+        return True
 
     def load(self, rel_path: str) -> Article:
         """Read one article fully (body included). Problems are recorded on the article."""
@@ -40,6 +51,48 @@ class Library:
         """The article and the SHA-256 of its file (the version annotations are anchored to)."""
         loaded = load_file(self.file_path(rel_path), rel_path)
         return loaded.article, loaded.content_hash
+
+
+MAX_PATH_CHARS = 4096
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:", re.IGNORECASE)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def normalize_rel_path(rel_path: object) -> str:
+    """``rel_path`` as a library-relative POSIX path (``a/./b//c`` -> ``a/b/c``), or
+    :class:`OutsideLibrary` naming why it is not one: absolute, ``..``, a URL, a drive,
+    control characters. Nothing on disk is consulted."""
+    if not isinstance(rel_path, str) or not rel_path.strip():
+        raise OutsideLibrary("an article path must be a non-empty text")
+    shown = ascii(rel_path)[1:-1] if len(rel_path) <= 200 else ascii(rel_path[:200])[1:-1] + "…"
+    if len(rel_path) > MAX_PATH_CHARS:
+        raise OutsideLibrary(f"the path is longer than {MAX_PATH_CHARS} characters", shown)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in rel_path) or any(0xD800 <= ord(ch) <= 0xDFFF for ch in rel_path):
+        raise OutsideLibrary("the path contains control characters", shown)
+    if _SCHEME.match(rel_path):
+        raise OutsideLibrary("a URL, not a path inside the library", shown)
+    if rel_path.startswith(("/", "\\")) or _DRIVE.match(rel_path):
+        raise OutsideLibrary("an absolute path, not a path inside the library", shown)
+    parts = [part for part in rel_path.split("/") if part not in ("", ".")]
+    if any(part == ".." for part in parts):
+        raise OutsideLibrary("the path leaves the library (..)", shown)
+    if not parts:
+        raise OutsideLibrary("the path names the library folder itself, not an article", shown)
+    return "/".join(parts)
+
+
+def confine(root: Path, rel_path: object) -> str:
+    """:func:`normalize_rel_path`, and the file (when it exists) or its nearest existing folder
+    must resolve inside ``root`` after following symlinks."""
+    normal = normalize_rel_path(rel_path)
+    base = root.resolve()
+    try:
+        resolved = (base / normal).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        raise OutsideLibrary("the path cannot be resolved (symlink loop)", normal) from None
+    if resolved != base and base not in resolved.parents:
+        raise OutsideLibrary("a symlink leads outside the library", normal)
+    return normal
 
 
 def resolve_library(paths: DataPaths, requested: str | None, settings: Settings | None = None) -> Library:

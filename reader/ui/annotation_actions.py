@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton
 from reader import APP_NAME
 from reader.annotations.selectors import describe
 from reader.annotations.service import highlight_ranges
-from reader.db import DatabaseError
+from reader.errors import ReaderError
 from reader.ui.annotations_panel import color_icon
 from reader.ui.i18n import tr
 from reader.ui.session import OpenedArticle
@@ -68,7 +68,11 @@ class AnnotationActions:
         what the user typed in its editor, to be saved with the next change."""
         try:
             result = method(*args)
-        except (sqlite3.Error, DatabaseError) as exc:
+        except KeyError:
+            message = tr("This annotation was deleted in another window or by an import.")
+            self.statusBar().showMessage(message, 15000)
+            return None
+        except (sqlite3.Error, ReaderError) as exc:
             message = tr("Could not be saved: ") + str(exc)
             self.statusBar().showMessage(message, 15000)
             self.annotations.show_save_error(message)
@@ -90,12 +94,13 @@ class AnnotationActions:
 
     def _writable(self) -> bool:
         if self.session.store.read_only:
-            QMessageBox.warning(self, APP_NAME, tr("Annotations are read-only (written by a newer Reader)."))
+            reason = self.session.store.read_only_reason or tr("Annotations are read-only (written by a newer Reader).")
+            QMessageBox.warning(self, APP_NAME, reason)
             return False
         return True
 
     def delete_annotation(self, annotation_id: str) -> None:
-        removed = self.store_call(self.session.store.delete, annotation_id)
+        removed = self.store_call(self.session.store.delete, self.session.root, annotation_id)
         if removed is not None:
             self.undo_stack.append(removed)
             self.statusBar().showMessage(tr("Highlight deleted. Ctrl+Z to undo."), 6000)
@@ -103,7 +108,7 @@ class AnnotationActions:
     def undo_delete(self) -> None:
         if self.undo_stack and self.session is not None:
             item = self.undo_stack.pop()
-            if self.store_call(self.session.store.put, item) is None and self.session.store.get(item.id) is None:
+            if self.store_call(self.session.store.put, item) is None and self.session.store.get(item.library, item.id) is None:
                 self.undo_stack.append(item)
 
     def reattach_annotation(self, annotation_id: str) -> None:
@@ -112,13 +117,13 @@ class AnnotationActions:
             self.statusBar().showMessage(tr("Select the text to attach it to, then press the button."), 6000)
             return
         quote, position = describe(self.current.rendered.text, *selection)
-        self.store_call(self.session.store.reattach, annotation_id, quote, position, self.current.content_hash)
+        self.store_call(self.session.store.reattach, self.session.root, annotation_id, quote, position, self.current.content_hash)
 
     def save_note(self, annotation_id: str, text: str) -> None:
         # The store tells the panel about the change before set_note returns: the draft must
         # be gone by then, or the panel would show it instead of what was saved.
         self.annotations.drafts.pop(annotation_id, None)
-        if self.store_call(self.session.store.set_note, annotation_id, text) is None:
+        if self.store_call(self.session.store.set_note, self.session.root, annotation_id, text) is None:
             self.annotations.drafts[annotation_id] = text  # kept until a save succeeds
 
     def save_article_note(self, text: str) -> None:
@@ -126,7 +131,7 @@ class AnnotationActions:
             self.store_call(self.session.store.set_article_note, self.session.root, self.current.path, text)
 
     def scroll_to_annotation(self, annotation_id: str) -> None:
-        item = self.session.store.get(annotation_id)
+        item = self.session.store.get(self.session.root, annotation_id)
         if item is not None and item.position is not None and not item.orphan:
             self.pane.scroll_to_plain(item.position.start)
 

@@ -189,7 +189,7 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.find_bar.closed.connect(self.close_find)
         self.annotations.open_requested.connect(self.scroll_to_annotation)
         self.annotations.note_edited.connect(self.save_note)
-        self.annotations.color_change_requested.connect(lambda id_, key: self.store_call(self.session.store.set_color, id_, key))
+        self.annotations.color_change_requested.connect(lambda id_, key: self.store_call(self.session.store.set_color, self.session.root, id_, key))
         self.annotations.delete_requested.connect(self.delete_annotation)
         self.annotations.reattach_requested.connect(self.reattach_annotation)
         self.annotations.article_note_edited.connect(self.save_article_note)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from reader.annotations.service import follow_library
+from reader.annotations.service import follow_library, has_gone_libraries
 from reader.annotations.store import AnnotationStore
 from reader.library.catalog import ListRow
 from reader.library.library import Library
@@ -97,12 +97,14 @@ class LibrarySession(QObject):
     def refresh(self, only: set[str] | None = None, index: bool = True) -> None:
         """Rescan the folder (or some files) in the background, then update the index."""
         library, _paths = self.library, self.paths
+        moved_library = has_gone_libraries(self.store, library) and only is None
 
         def job():
             catalog = library.catalog()
             try:
                 report = catalog.rescan(only=only)
-                present = {e.article.path: e.content_hash for e in catalog.entries()} if report.removed else {}
+                wanted = report.removed or moved_library
+                present = {e.article.path: e.content_hash for e in catalog.entries()} if wanted else {}
                 rows = _make_rows(catalog.list_rows()) if report.touched else None
                 return report, present, rows
             finally:
@@ -111,9 +113,14 @@ class LibrarySession(QObject):
         def done(result) -> None:
             report, present, rows = result
             self.problems = report.problems
-            if report.removed and follow_library(self.store, self.library, present):
-                self.message.emit(tr("Annotations of renamed articles were kept."))
-                rows = None
+            if present and not self.store.read_only:
+                adopted = self.store.adopt_moved_library(self.root, present)
+                if adopted:
+                    self.message.emit(tr("This library was moved or renamed: its annotations were re-attached."))
+                if adopted or follow_library(self.store, self.library, present):
+                    if not adopted:
+                        self.message.emit(tr("Annotations of renamed articles were kept."))
+                    rows = None
             if rows is not None or not self.entries:
                 self.catalog_changed.emit(self.finish_rows(rows) if rows is not None else self.rows())
             if index:

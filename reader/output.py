@@ -1,0 +1,68 @@
+"""Writing a command's output to a file the user named, without destroying anything.
+
+``-o FILE`` refuses folders, devices and other special files, anything inside Reader's data
+folder (the annotations database, its backups), and an existing file unless ``force`` is
+given; the file is written atomically (a crash leaves the old file or the new one) with the
+permissions a new file of the user's gets, or the replaced file's own.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from reader.errors import RefusedOutput, from_os_error
+
+
+def check_output_path(target: Path, data_dir: Path, force: bool = False) -> Path:
+    """The resolved path to write, or :class:`RefusedOutput` naming why not."""
+    shown = str(target)
+    try:
+        resolved = target.expanduser().resolve()
+    except (OSError, RuntimeError):
+        raise RefusedOutput("cannot resolve the output path (a symlink loop?)", shown) from None
+    data = data_dir.resolve()
+    if resolved == data or data in resolved.parents:
+        raise RefusedOutput("is inside Reader's data folder (the annotations database and its backups live there); choose another file", shown)
+    try:
+        info = os.stat(resolved)
+    except FileNotFoundError:
+        if not resolved.parent.is_dir():
+            raise RefusedOutput("the folder to write into does not exist", shown) from None
+        return resolved
+    except OSError as exc:
+        raise from_os_error(exc, shown) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise RefusedOutput("is a folder; give a file name", shown)
+    if not stat.S_ISREG(info.st_mode):
+        raise RefusedOutput("is a device or other special file, not a regular file; nothing was written", shown)
+    if not force:
+        raise RefusedOutput("already exists; add --force to replace it", shown)
+    return resolved
+
+
+def write_output(target: Path, data: bytes, data_dir: Path, force: bool = False) -> Path:
+    """Check ``target`` (see :func:`check_output_path`) and write ``data`` to it atomically."""
+    path = check_output_path(target, data_dir, force)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise from_os_error(exc, target, "nothing was written") from None
+    return path
