@@ -31,7 +31,9 @@ class UsageError(ReaderError):
     exit_code = 2
 
 
-class OutsideLibrary(ReaderError):
+
+
+class OutsideLibrary(UsageError):
     """A path that is not inside the library (``..``, absolute, or a symlink leading out)."""
 
 

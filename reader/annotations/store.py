@@ -659,16 +659,17 @@ def _connect_read_only(path: Path) -> sqlite3.Connection | None:
 
 
 def _healthy(path: Path) -> bool:
+    conn = _connect_read_only(path)
+    if conn is None:
+        return False
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            conn.execute("PRAGMA user_version").fetchone()
-            return result == "ok"
-        finally:
-            conn.close()
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        conn.execute("PRAGMA user_version").fetchone()
+        return result == "ok"
     except sqlite3.DatabaseError:
         return False
+    finally:
+        conn.close()
 
 
 def _recover(path: Path, backup_dir: Path) -> str:
