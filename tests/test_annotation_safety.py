@@ -85,7 +85,7 @@ def test_a_target_outside_the_library_is_rejected_and_never_read(sample_library:
     assert result.returncode == 1  # some items were rejected
     assert "Traceback" not in result.stderr
     assert "1 added, 0 updated, 0 unchanged, 6 rejected" in result.stderr
-    for n, source in enumerate(hostile):
+    for n in range(len(hostile)):
         [line] = [line for line in result.stderr.splitlines() if f"(urn:x:{n})" in line]
         assert f"item {n + 1} (urn:x:{n})" in line and "target.source" in line
     assert "leaves the library" in result.stderr and "absolute path" in result.stderr and "symlink leads outside" in result.stderr
