@@ -402,3 +402,22 @@ def test_cli_export_racing_cli_import_keeps_every_imported_note(sample_library: 
         assert exporter.wait(timeout=300) == 0
     [item] = _export(sample_library, data_dir)["items"]
     assert item["body"][0]["value"] == "匯入第8版"
+
+
+# In the window -----------------------------------------------------------------------------
+def test_the_window_on_a_moved_library_shows_its_annotations_and_says_so(qtbot, sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("PySide6")
+    from tests.test_window import Harness
+
+    _one_highlight(sample_library, data_dir, "搬家前")
+    moved = tmp_path / "搬過的文庫"
+    sample_library.rename(moved)
+    harness = Harness(qtbot, data_dir, moved)
+    window = harness.start()
+    try:
+        qtbot.waitUntil(lambda: "re-attached" in window.statusBar().currentMessage() or "重新附加" in window.statusBar().currentMessage(), timeout=10000)
+        qtbot.waitUntil(lambda: window.library_model.rows[window.library_model.row_of(MOU)].highlights == 1, timeout=5000)
+        harness.open(MOU)
+        assert [a.note for a in window.annotations.items] == ["搬家前"]
+    finally:
+        window.close()
