@@ -421,3 +421,30 @@ def test_the_window_on_a_moved_library_shows_its_annotations_and_says_so(qtbot, 
         assert [a.note for a in window.annotations.items] == ["搬家前"]
     finally:
         window.close()
+
+
+def test_annotations_made_after_the_last_backup_are_recovered_from_a_damaged_file(data_dir: Path) -> None:
+    from reader.annotations import backups
+    from reader.annotations.selectors import TextPosition, TextQuote
+
+    paths = DataPaths(data_dir)
+    store = AnnotationStore.open(paths)
+    for n in range(5):
+        store.add_highlight("/lib", "a.md", TextQuote(f"備份前{n}"), TextPosition(n, n + 4), note="舊")
+    backups.make_backup(store.conn, paths.backups_dir)
+    for n in range(5):
+        store.add_highlight("/lib", "a.md", TextQuote(f"備份後{n}"), TextPosition(n, n + 4), note="新")
+    index_page = store.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'annotations_article'").fetchone()[0]
+    page_size = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    store.close()
+    with open(paths.annotations_db, "r+b") as handle:  # damage the index: quick_check fails
+        handle.seek((index_page - 1) * page_size)
+        handle.write(b"\x00\xff" * (page_size // 2))
+
+    reopened = AnnotationStore.open(paths)
+    try:
+        assert any("restored the backup" in m for m in reopened.messages)
+        assert any("5 annotations that could still be read" in m for m in reopened.messages), reopened.messages
+        assert sorted(a.quote.exact for a in reopened.all("/lib")) == sorted([f"備份前{n}" for n in range(5)] + [f"備份後{n}" for n in range(5)])
+    finally:
+        reopened.close()

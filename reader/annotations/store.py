@@ -215,18 +215,19 @@ class AnnotationStore:
         cannot be written or a newer Reader wrote the file."""
         path = paths.annotations_db
         messages: list[str] = []
+        damaged: list[Path] = []
         if not _folder_writable(path.parent):
             return cls._read_only(paths, messages, f"{path.parent}: the data folder is read-only; annotations are shown but cannot be changed.")
         try:
             if path.exists() and not _healthy(path):
-                messages.append(_recover(path, paths.backups_dir))
+                messages.append(_recover(path, paths.backups_dir, damaged))
             try:
                 conn = db.connect(path, durable=True)
                 version = db.schema_version(conn)
             except sqlite3.DatabaseError as exc:
                 if is_disk_full(exc) or not path.exists():
                     raise
-                messages.append(_recover(path, paths.backups_dir))
+                messages.append(_recover(path, paths.backups_dir, damaged))
                 conn = db.connect(path, durable=True)
                 version = db.schema_version(conn)
         except (OSError, sqlite3.Error) as exc:
@@ -250,6 +251,10 @@ class AnnotationStore:
             problem = describe_database_error(exc, path) if isinstance(exc, sqlite3.Error) else from_os_error(exc, path)
             return cls._read_only(paths, messages, f"{problem.problem}: the annotations could not be brought up to date; they are shown read-only.")
         store = cls(conn, path, paths, False, messages)
+        for aside in damaged:
+            recovered = store._salvage(aside)
+            if recovered:
+                messages.append(f"{recovered} annotation{'s' if recovered != 1 else ''} that could still be read from the damaged file (newer than the backup, or not in it) were recovered.")
         try:
             store.backup_if_due()
         except (OSError, sqlite3.Error) as exc:
@@ -287,19 +292,39 @@ class AnnotationStore:
                 conn.close()
                 if version == 0:
                     return None
+        healthy = _healthy(path)
+        if not healthy and backups.newest_good_backup(paths.backups_dir) is None:
+            raise DamagedData(
+                "the annotations database is damaged and no backup exists; nothing was read. "
+                "`reader doctor --repair` (or opening the window) keeps the damaged file aside and "
+                "starts a new database with what can still be read of it", path)
         if not _folder_writable(path.parent):
             raise DamagedData("the annotations database cannot be read and the data folder is read-only, so it cannot be restored from a backup", path)
-        store = cls.open(paths)  # restores a damaged file, migrates an old one
-        damaged_without_backup = any("no backup exists" in m for m in store.messages)
-        if damaged_without_backup:
-            store.close()
-            raise DamagedData(
-                "the annotations database was damaged and no backup exists; it was kept aside "
-                "(see reader doctor) and nothing was read from it", path)
-        return store
+        return cls.open(paths)  # restores a damaged file from its backup, migrates an old one
 
     def close(self) -> None:
         self.conn.close()
+
+    def _salvage(self, damaged: Path) -> int:
+        """Merge the rows that can still be read from a damaged file: those missing here, or
+        newer than here (made after the backup that was restored). Returns how many."""
+        from reader.annotations.validation import instant_or_epoch
+
+        rows = _readable_rows(damaged)
+        recovered = 0
+        try:
+            with db.transaction(self.conn):
+                for item in rows:
+                    there = self.conn.execute("SELECT modified FROM annotations WHERE library = ? AND id = ?", (item.library, item.id)).fetchone()
+                    if there is not None and instant_or_epoch(item.modified) <= instant_or_epoch(there[0]):
+                        continue
+                    placeholders = ",".join("?" * len(_COLUMNS))
+                    self.conn.execute(f"INSERT OR REPLACE INTO annotations ({', '.join(_COLUMNS)}) VALUES ({placeholders})", item.values())
+                    recovered += 1
+        except sqlite3.Error:
+            return 0
+        self._checkpoint()
+        return recovered
 
     def backup_if_due(self) -> Path | None:
         if self.read_only or not backups.due(self.paths.backups_dir):
@@ -672,17 +697,43 @@ def _healthy(path: Path) -> bool:
         conn.close()
 
 
-def _recover(path: Path, backup_dir: Path) -> str:
-    """Move the damaged database aside and restore the newest good backup; say what happened."""
+def _readable_rows(damaged: Path) -> list[Annotation]:
+    """What can still be read of a damaged database's annotations: scanned forwards and
+    backwards by rowid, so rows on both sides of a damaged page are found."""
+    found: dict[tuple[str, str], Annotation] = {}
+    try:
+        conn = sqlite3.connect(f"file:{damaged}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return []
+    conn.row_factory = sqlite3.Row
+    try:
+        for order in ("ASC", "DESC"):
+            try:
+                for row in conn.execute(f"SELECT * FROM annotations ORDER BY rowid {order}"):
+                    with contextlib.suppress(IndexError, KeyError, TypeError, ValueError):
+                        item = _row(row)
+                        if isinstance(item.id, str) and isinstance(item.library, str) and isinstance(item.article, str) and item.kind in (HIGHLIGHT, ARTICLE_NOTE):
+                            found.setdefault((item.library, item.id), item)
+            except sqlite3.Error:
+                continue
+    finally:
+        conn.close()
+    return list(found.values())
+
+
+def _recover(path: Path, backup_dir: Path, damaged: list[Path]) -> str:
+    """Move the damaged database aside (its path is added to ``damaged``, for salvaging) and
+    restore the newest good backup; say what happened."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")
         if source.exists():
             source.replace(Path(f"{aside}{suffix}"))
+    damaged.append(aside)
     good = backups.newest_good_backup(backup_dir)
     if good is None:
-        return f"{path}: the annotations database was damaged and no backup exists; it was moved to {aside.name} and a new one started."
+        return f"{path}: the annotations database was damaged and no backup exists; it was moved to {aside.name} and a new one started with what could still be read of it."
     shutil.copyfile(good, path)
     when = backups.backup_time(good).strftime("%Y-%m-%d %H:%M")
     return f"{path}: the annotations database was damaged; restored the backup of {when} (the damaged file was kept as {aside.name})."
