@@ -9,7 +9,7 @@ from pathlib import Path
 from reader.cli import open_library, print_json
 from reader.errors import UsageError
 from reader.library.catalog import print_problem
-from reader.library.importing import import_files
+from reader.library.importing import FAILED, record_path, run_import
 from reader.paths import DataPaths
 from reader.settings import Settings
 
@@ -35,6 +35,13 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_import(args: argparse.Namespace, paths: DataPaths) -> int:
+    """Import files and folders (see reader.library.importing: import never overwrites).
+    One line per source on stdout (``imported: SRC -> TARGET``), each failure as ``SRC:
+    problem`` on stderr, then a summary on stderr; exit 1 if any source failed."""
+    import codecs
+    import os
+    import re
+
     target = getattr(args, "library", None)
     if not target:
         last = Settings(paths.settings_file).get("library")
@@ -43,20 +50,41 @@ def cmd_import(args: argparse.Namespace, paths: DataPaths) -> int:
         target = last
     library = Path(target).expanduser().resolve()
     inputs = [Path(p) for p in args.inputs]
-    missing = [str(p) for p in inputs if not p.exists()]
+    missing = [str(p) for p in inputs if not os.path.lexists(p)]
     if missing:
         raise UsageError(f"{missing[0]}: no such file or folder")
-    failed = 0
-    for result in import_files(inputs, library, args.encoding):
-        if result.status == "failed":
-            failed += 1
-            print(f"{result.source}: {result.problem}", file=sys.stderr)
-            continue
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise UsageError(f"--encoding {args.encoding}: unknown encoding (try cp950, big5, gb18030, utf-8)") from None
+
+    def shown(path: Path | None) -> str:
+        # A file name may hold a newline or bytes that are not UTF-8: one line per file, always.
+        text = str(path)
+        text = re.sub(r"[\x00-\x1f\x7f]", lambda m: ascii(m.group())[1:-1], text)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+    def tell(result) -> None:
+        if result.status == FAILED:
+            print(f"{shown(result.source)}: {result.problem}", file=sys.stderr, flush=True)
+            return
         note = ""
         if result.uncertain_encoding:
             note = f"  (encoding uncertain: read as {result.uncertain_encoding}; re-import with --encoding NAME)"
-        print(f"{result.status}: {result.source} -> {result.target}{note}")
-    return 1 if failed else 0
+        elif result.remembered_encoding and result.status != "unchanged":
+            note = f"  (read as {result.remembered_encoding}, the --encoding of its earlier import)"
+        print(f"{result.status}: {shown(result.source)} -> {shown(result.target)}{note}", flush=True)
+
+    report = run_import(inputs, library, args.encoding, record_path(paths, library), on_result=tell)
+    for notice in report.notices:
+        print(notice, file=sys.stderr)
+    summary = report.summary()
+    if report.disk_full is not None:
+        summary += (f"; {shown(report.disk_full)}: the disk is full: the files listed as imported or updated were"
+                    " written, the failed ones were not")
+    print(summary, file=sys.stderr)
+    return 0 if report.ok else 1
 
 
 def _progress_printer(label: str):
@@ -258,8 +286,10 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
     colors = {}
     if store is not None:
         if not store.read_only or has_gone_libraries(store, library):
+            told = store.messages
             store.close()
             store = AnnotationStore.open(paths)  # a moved library is given its annotations
+            store.messages[:0] = told
             if not store.read_only:
                 for message in attach_library(store, library, library_hashes(library)):
                     print(message, file=sys.stderr)
