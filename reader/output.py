@@ -9,8 +9,8 @@ permissions a new file of the user's gets, or the replaced file's own.
 from __future__ import annotations
 
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 from reader.errors import RefusedOutput, from_os_error
@@ -47,22 +47,30 @@ def write_output(target: Path, data: bytes, data_dir: Path, force: bool = False)
     """Check ``target`` (see :func:`check_output_path`) and write ``data`` to it atomically."""
     path = check_output_path(target, data_dir, force)
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        old_mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        old_mode = None
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        for _ in range(100):
+            candidate = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+            try:  # mode 0666: the umask applies, as to any file the user makes
+                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                continue
+            tmp = candidate
+            break
+        else:
+            raise FileExistsError(17, "no free temporary name", str(path.parent))
         with os.fdopen(fd, "wb") as handle:
+            if old_mode is not None:
+                os.fchmod(handle.fileno(), old_mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         raise from_os_error(exc, target, "nothing was written") from None
     return path

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import re
 
 from reader.errors import OutsideLibrary, UsageError
 from reader.library.catalog import Catalog

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME, __version__
-from reader.library.importing import import_files
+from reader.errors import ReaderError
+from reader.library.importing import FAILED, record_path, run_import
 from reader.library.library import Library
 from reader.library.model import ARTICLE_SUFFIXES
 from reader.paths import DataPaths
@@ -269,12 +270,16 @@ class MainWindow(AnnotationActions, QMainWindow):
     def import_paths(self, files: list[Path]) -> None:
         if self.session is None:
             return
-        results = import_files(files, self.session.library.root)
-        failed = [f"{r.source.name}: {r.problem}" for r in results if r.status == "failed"]
-        done = [r for r in results if r.status != "failed"]
-        text = tr("Imported {n} file(s).").replace("{n}", str(len(done)))
-        if failed:
-            QMessageBox.warning(self, APP_NAME, text + "\n\n" + "\n".join(failed))
+        root = self.session.library.root
+        try:
+            report = run_import(files, root, record=record_path(self.paths, root))
+        except ReaderError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        failed = [f"{r.source.name}: {r.problem}" for r in report.results if r.status == FAILED]
+        text = report.summary()
+        if failed or report.notices:
+            QMessageBox.warning(self, APP_NAME, text + "\n\n" + "\n".join(failed + report.notices))
         self.statusBar().showMessage(text, 6000)
         self.session.refresh()
 
