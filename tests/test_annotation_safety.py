@@ -448,3 +448,21 @@ def test_annotations_made_after_the_last_backup_are_recovered_from_a_damaged_fil
         assert sorted(a.quote.exact for a in reopened.all("/lib")) == sorted([f"備份前{n}" for n in range(5)] + [f"備份後{n}" for n in range(5)])
     finally:
         reopened.close()
+
+
+def test_a_full_data_disk_still_exports_every_annotation(sample_library: Path, tmp_path: Path, small_disk) -> None:
+    data = small_disk(800)
+    _one_highlight(sample_library, data, "滿了也要匯出")
+    filler = data / "filler"
+    with open(filler, "wb") as handle:  # fill the disk to the last byte
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    result = run_cli("annotations", "export", "--library", str(sample_library), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    [item] = json.loads(result.stdout)["items"]
+    assert item["body"][0]["value"] == "滿了也要匯出"
+    assert "Traceback" not in result.stderr

@@ -219,7 +219,7 @@ class AnnotationStore:
         if not _folder_writable(path.parent):
             return cls._read_only(paths, messages, f"{path.parent}: the data folder is read-only; annotations are shown but cannot be changed.")
         try:
-            if path.exists() and not _healthy(path):
+            if _damaged(path):
                 messages.append(_recover(path, paths.backups_dir, damaged))
             try:
                 conn = db.connect(path, durable=True)
@@ -232,7 +232,7 @@ class AnnotationStore:
                 version = db.schema_version(conn)
         except (OSError, sqlite3.Error) as exc:
             problem = describe_database_error(exc, path) if isinstance(exc, sqlite3.Error) else from_os_error(exc, path)
-            if path.exists() and _healthy(path):
+            if path.exists() and not _damaged(path) and _connect_read_only(path) is not None:
                 return cls._read_only(paths, messages, f"{problem}; annotations are shown read-only.")
             raise DataFolderError(f"cannot open the annotations database ({problem.problem})", path) from None
         if version > len(MIGRATIONS):
@@ -283,17 +283,18 @@ class AnnotationStore:
         path = paths.annotations_db
         if not path.exists():
             return None
-        if _healthy(path):
+        damaged = _damaged(path)
+        if not damaged:
             conn = _connect_read_only(path)
-            if conn is not None:
-                version = db.schema_version(conn)
-                if 0 < version <= len(MIGRATIONS) and (version == len(MIGRATIONS) or not _folder_writable(path.parent)):
-                    return cls(conn, path, paths, True, [])
-                conn.close()
-                if version == 0:
-                    return None
-        healthy = _healthy(path)
-        if not healthy and backups.newest_good_backup(paths.backups_dir) is None:
+            if conn is None:
+                raise DataFolderError("cannot open the annotations database (is the data folder readable?); nothing was read", path)
+            version = db.schema_version(conn)
+            if 0 < version <= len(MIGRATIONS) and (version == len(MIGRATIONS) or not _folder_writable(path.parent)):
+                return cls(conn, path, paths, True, [])
+            conn.close()
+            if version == 0:
+                return None
+        if damaged and backups.newest_good_backup(paths.backups_dir) is None:
             raise DamagedData(
                 "the annotations database is damaged and no backup exists; nothing was read. "
                 "`reader doctor --repair` (or opening the window) keeps the damaged file aside and "
@@ -667,32 +668,58 @@ def _folder_writable(folder: Path) -> bool:
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection | None:
-    """A read-only connection that needs no -shm file (``immutable``: in a read-only folder
-    nobody else can write either), or None when there is no readable database."""
+    """A read-only connection, or None when the file cannot be opened. Where SQLite cannot
+    make the -shm file it needs for a WAL database (a read-only folder, a full disk) the file
+    is opened ``immutable``: nothing writes it then (every write of ours is checkpointed
+    into the main file, so nothing is missed)."""
     if not path.exists():
         return None
-    writable = _folder_writable(path.parent)
-    try:
-        uri = f"file:{path}?mode=ro" + ("" if writable else "&immutable=1")
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    options = ["mode=ro", "mode=ro&immutable=1"] if _folder_writable(path.parent) else ["mode=ro&immutable=1"]
+    for option in options:
+        try:
+            conn = sqlite3.connect(f"file:{path}?{option}", uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            continue
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.Error:
-        return None
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            conn.close()
+            if _is_damage(exc):
+                return None
+    return None
 
 
-def _healthy(path: Path) -> bool:
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def _damaged(path: Path) -> bool:
+    """True only when SQLite itself says the file is damaged (it fails its quick check or is
+    not a database): a file that merely cannot be opened now (full disk, read-only folder,
+    permissions) is never treated as damaged, so it is never moved aside."""
+    if not path.exists():
+        return False
     conn = _connect_read_only(path)
     if conn is None:
+        try:
+            probe = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            try:
+                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                probe.close()
+        except sqlite3.Error as exc:
+            return _is_damage(exc)
         return False
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         conn.execute("PRAGMA user_version").fetchone()
-        return result == "ok"
-    except sqlite3.DatabaseError:
-        return False
+        return result != "ok"
+    except sqlite3.Error as exc:
+        return _is_damage(exc)
     finally:
         conn.close()
 
