@@ -15,6 +15,8 @@ from reader.settings import Settings
 
 
 def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
+    from reader.library.catalog import print_notices
+
     library = open_library(args, paths)
     catalog = library.catalog()
     try:
@@ -22,6 +24,7 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
         entries = catalog.entries()
     finally:
         catalog.close()
+    print_notices(Settings(paths.settings_file).notices, catalog.notices)
     entries.sort(key=lambda e: (e.article.date or "", e.article.path), reverse=True)
     if args.json:
         print_json({"library": str(library.root), "articles": [e.article.meta_dict() for e in entries]})
@@ -99,13 +102,17 @@ def _progress_printer(label: str):
 
 
 def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: float = 0.0):
-    """Rescan the catalog and bring the index up to date; returns (SearchIndex, report)."""
+    """Rescan the catalog and bring the index up to date; returns (SearchIndex, report).
+
+    ``report.notices`` holds what the caller should say: a rebuilt catalog, a catalog or
+    index kept in memory, changes a read-only data folder kept out of the index. A full
+    disk raises :class:`reader.search.index.IndexWriteFailed` (what was committed stays)."""
     from reader.search.index import SearchIndex
 
     catalog = library.catalog()
+    index = SearchIndex(library.index_dir)
     try:
         catalog.rescan(on_problem=None if quiet else print_problem)
-        index = SearchIndex(library.index_dir)
         index.open()
         if rebuild:
             index.rebuild(timeout)
@@ -118,8 +125,12 @@ def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: 
             progress=None if quiet else _progress_printer("indexing"),
             timeout=timeout,
         )
+    except BaseException:
+        index.close()
+        raise
     finally:
         catalog.close()
+    report.notices[:0] = catalog.notices
     return index, report
 
 
@@ -138,31 +149,51 @@ def _notes_provider(library):
 
 
 def cmd_index(args: argparse.Namespace, paths: DataPaths) -> int:
+    from reader.errors import DataFolderError
+    from reader.library.catalog import print_notices
     from reader.search.index import IndexBusy
 
     library = open_library(args, paths)
+    print_notices(Settings(paths.settings_file).notices)
+    read_only = paths.read_only_problem()
+    if read_only:
+        raise DataFolderError(f"{read_only}; the search index cannot be updated (reader list and reader search still"
+                              " work on what is there)", paths.root)
     try:
         index, report = refresh_index(library, rebuild=args.rebuild, timeout=5.0)
     except IndexBusy as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return 1
+    print_notices(report.notices)
     count = index.doc_count()
     index.close()
+    if report.not_written:
+        print(f"reader: {library.index_dir}: {report.not_written} changed article(s) could not be indexed", file=sys.stderr)
+        return 1
     print(f"{library.root}: {count} articles indexed ({report.added} added, {report.updated} updated, {report.removed} removed)", file=sys.stderr)
     return 0
 
 
 def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
+    from reader.errors import DataFolderError
+    from reader.library.catalog import print_notices
     from reader.search.index import IndexBusy, SearchIndex
     from reader.search.searching import search
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
     library = open_library(args, paths)
+    print_notices(Settings(paths.settings_file).notices)
     try:
-        index, _ = refresh_index(library, quiet=True, timeout=2.0)
+        index, report = refresh_index(library, quiet=True, timeout=2.0)
+        print_notices(report.notices)
     except IndexBusy:
         # Someone else is indexing: search what was last committed.
+        index = SearchIndex(library.index_dir)
+    except DataFolderError as exc:
+        # A full disk: the index could not be brought up to date; search its last commit.
+        print(f"reader: {exc}", file=sys.stderr)
+        print(f"reader: searching what the index held before ({library.index_dir})", file=sys.stderr)
         index = SearchIndex(library.index_dir)
     result = search(index, args.query, limit=args.limit or None)
     index.close()
@@ -325,21 +356,27 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_doctor(args: argparse.Namespace, paths: DataPaths) -> int:
     from reader.doctor import check, repair
-    from reader.search.index import IndexBusy
+    from reader.errors import DataFolderError
 
     library = open_library(args, paths)
-    try:
+    report = check(paths, library)
+    failed: list[str] = []
+    if args.repair and report.problems:
+        for line in report.lines:
+            print(line)
+        read_only = paths.read_only_problem()
+        if read_only:
+            sys.stdout.flush()
+            raise DataFolderError(f"{read_only}; nothing was repaired (the problems above are left as they are)", paths.root)
+        done, failed = repair(paths, library)
+        for line in done:
+            print(f"repaired {line}")
+        for line in failed:
+            print(f"reader: could not repair: {line}", file=sys.stderr)
         report = check(paths, library)
-        if args.repair and report.problems:
-            for line in report.lines:
-                print(line)
-            for done in repair(paths, library):
-                print(f"repaired {done}")
-            report = check(paths, library)
-    except IndexBusy as exc:
-        print(f"reader: {exc}", file=sys.stderr)
-        return 1
     for line in report.lines:
         print(line)
     print("healthy" if not report.problems else f"{report.problems} problem(s)" + ("" if args.repair else "; run reader doctor --repair"))
-    return 0 if not report.problems else 1
+    return 0 if not report.problems and not failed else 1
+
+

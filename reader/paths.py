@@ -48,8 +48,30 @@ def resources_dir() -> Path:
 
 
 def library_key(library: Path) -> str:
-    """A stable, filesystem-safe key for a library, from its absolute path."""
-    return hashlib.sha1(str(library).encode("utf-8")).hexdigest()[:16]
+    """A stable, filesystem-safe key for a library, from its absolute path (the path's bytes:
+    a folder name that is not valid UTF-8 has a key too)."""
+    return hashlib.sha1(os.fsencode(str(library))).hexdigest()[:16]
+
+
+READ_ONLY = "the data folder is read-only"
+
+
+def read_only_problem(folder: Path) -> str:
+    """Why nothing can be written in ``folder`` (or where it would be created), or "".
+
+    Asks the file system (``access``, which also sees a read-only mount for root) and never
+    writes a probe file."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    try:
+        if os.statvfs(existing).f_flag & os.ST_RDONLY:
+            return READ_ONLY
+    except OSError:
+        pass
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{READ_ONLY} (no permission to write)"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +109,10 @@ class DataPaths:
 
     def index_dir(self, library: Path) -> Path:
         return self.library_state(library) / "index"
+
+    def read_only_problem(self) -> str:
+        """"" when the data folder can be written, else why not ("the data folder is read-only")."""
+        return read_only_problem(self.root)
 
     def ensure(self) -> DataPaths:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,11 @@
-"""Preferences with a schema: typed defaults, and only values that differ are written."""
+"""Preferences with a schema: typed defaults, and only values that differ are written.
+
+Every value read from ``settings.json`` is checked against :data:`DEFAULTS`: it must have the
+type of its default (a whole number for ``zoom``, text for ``theme``, a list of folder paths for
+``recent_libraries``, a list of ``{key, name, color}`` for ``highlight_colors``). A value of the
+wrong type is dropped (its default is used) and :attr:`Settings.notices` says which; the other
+values are kept. A damaged file falls back to every default, also with a notice.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from reader.errors import from_os_error, os_problem
 
 DEFAULTS: dict[str, Any] = {
     "library": "",  # absolute path of the last library; empty means the bundled samples
@@ -24,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     ],
 }
 
+#: Whole-number settings and the values they may take (the window's zoom steps).
+RANGES: dict[str, tuple[int, int]] = {"zoom": (-6, 16)}
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and ``os.replace`` so a crash leaves old or new."""
@@ -40,6 +52,79 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+# Checking values against the schema -------------------------------------------------------
+def shown_value(value: Any, limit: int = 40) -> str:
+    """A value as JSON on one short line, for a notice."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _describe(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, str):
+        return "text"
+    if isinstance(default, list):
+        if default and isinstance(default[0], dict):
+            return "a list of {" + ", ".join(default[0]) + "} with text values"
+        return "a list of texts"
+    if isinstance(default, dict):
+        return "an object"
+    return type(default).__name__
+
+
+def _fits(value: Any, default: Any) -> bool:
+    """Whether ``value`` has the shape of ``default`` (items of lists included)."""
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return is_int(value)
+    if isinstance(default, float):
+        return is_number(value)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            return False
+        if default and isinstance(default[0], dict):
+            keys = set(default[0])
+            return all(isinstance(item, dict) and set(item) == keys and all(isinstance(v, str) for v in item.values()) for item in value)
+        return all(isinstance(item, str) for item in value)  # lists of texts (paths)
+    if isinstance(default, dict):
+        return isinstance(value, dict)
+    return value is None
+
+
+def schema_problem(key: str, value: Any, default: Any) -> str:
+    """Why ``value`` cannot stand for ``default`` ("" when it can)."""
+    if not _fits(value, default):
+        return f"{key} (expected {_describe(default)}, found {shown_value(value)})"
+    if key in RANGES:
+        low, high = RANGES[key]
+        if not low <= value <= high:
+            return f"{key} (expected {low} to {high}, found {shown_value(value)})"
+    return ""
+
+
+def ignored_notice(path: Path, problems: list[str]) -> str:
+    return f"{path}: values of the wrong type were ignored and their defaults used: " + "; ".join(problems)
+
+
 class Settings:
     """A JSON file of the values that differ from :data:`DEFAULTS`."""
 
@@ -47,8 +132,14 @@ class Settings:
         self.path = path
         self.defaults = defaults if defaults is not None else DEFAULTS
         self._values: dict[str, Any] = {}
-        self.problem: str | None = None
+        self.notices: list[str] = []  # what was wrong with the file, in the user's words
+        self.save_problem: str = ""  # why the last save failed ("" when it did not)
         self._load()
+
+    @property
+    def problem(self) -> str | None:
+        """All notices on one line (None when the file was fine)."""
+        return "\n".join(self.notices) or None
 
     def _load(self) -> None:
         try:
@@ -57,10 +148,23 @@ class Settings:
             return
         except (OSError, ValueError) as exc:
             # A damaged settings file must not stop the app; fall back to defaults and say so.
-            self.problem = f"{self.path}: unreadable settings ({exc}); using defaults"
+            self.notices.append(f"{self.path}: unreadable settings ({_reason(exc)}); using the defaults")
             return
-        if isinstance(raw, dict):
-            self._values = {k: v for k, v in raw.items() if k in self.defaults or k.startswith("x-")}
+        if not isinstance(raw, dict):
+            self.notices.append(f"{self.path}: the settings are not a JSON object (found {shown_value(raw)}); using the defaults")
+            return
+        problems = []
+        for key, value in raw.items():
+            if key.startswith("x-"):
+                self._values[key] = value
+            elif key in self.defaults:
+                problem = schema_problem(key, value, self.defaults[key])
+                if problem:
+                    problems.append(problem)
+                else:
+                    self._values[key] = value
+        if problems:
+            self.notices.append(ignored_notice(self.path, problems))
 
     def get(self, key: str) -> Any:
         if key in self._values:
@@ -69,14 +173,30 @@ class Settings:
         return json.loads(json.dumps(value))  # a copy, so callers cannot mutate defaults
 
     def set(self, key: str, value: Any) -> None:
+        """Change a value and save. When the file cannot be written (read-only data folder,
+        full disk) the value is kept for this session and :attr:`save_problem` says why it
+        was not saved: a preference is never worth stopping the window for."""
         if key not in self.defaults:
             raise KeyError(key)
         if value == self.defaults[key]:
             self._values.pop(key, None)
         else:
             self._values[key] = value
-        self.save()
+        try:
+            self.save()
+            self.save_problem = ""
+        except OSError as exc:
+            self.save_problem = str(from_os_error(exc, self.path, "the preference is used until Reader closes, but not saved"))
 
     def save(self) -> None:
         data = json.dumps(self._values, ensure_ascii=False, indent=2, sort_keys=True)
         write_atomically(self.path, data.encode("utf-8"))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return os_problem(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return str(exc)
+

@@ -1,11 +1,15 @@
 """The catalog: article metadata cached in SQLite, so opening a big library parses nothing.
 
 A rescan stats every file and re-reads only those whose size or mtime changed. The catalog
-is a cache: if it is damaged it is deleted and rebuilt from the files.
+is a cache: if it is damaged (not a database, tables of another shape) it is deleted and
+rebuilt from the files, and :attr:`Catalog.notices` says so. When it cannot be written (a
+read-only data folder, a full disk) it is kept in memory for this run, copied from the file
+when the file can still be read: reading commands work, nothing is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import sys
@@ -14,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader import db
+from reader.errors import describe_database_error, from_os_error, is_disk_full
 from reader.library.model import Article, Source
 from reader.library.reading import load_file
-from reader.library.scanning import Found, scan_library
+from reader.library.scanning import NOT_UTF8_NAME, Found, scan_library
+from reader.paths import read_only_problem
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -46,6 +52,81 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS = [_v1, _v2]
+
+#: The tables and columns of the current schema: a catalog of another shape is rebuilt.
+SHAPE = {
+    "articles": ["path", "title", "date", "authors", "tags", "sources", "lang", "size", "mtime_ns", "hash", "encoding", "problems", "source_label"],
+    "meta": ["key", "value"],
+}
+TEXT_COLUMNS = ("path", "title", "date", "lang", "hash", "encoding", "source_label")
+INTEGER_COLUMNS = ("size", "mtime_ns")
+LIST_COLUMNS = ("authors", "tags", "problems")
+
+
+def shape_problem(conn: sqlite3.Connection) -> str:
+    """What is wrong with the tables of a catalog ("" when they are as this Reader makes them)."""
+    for table, columns in SHAPE.items():
+        found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        if not found:
+            return f"the table {table} is missing"
+        if found != columns:
+            return f"the table {table} has other columns ({', '.join(found)})"
+    return ""
+
+
+def _text_list_is_bad(column: str) -> str:
+    return (f"(CASE WHEN typeof({column}) = 'text' AND json_valid({column}) AND json_type({column}) = 'array'"
+            f" THEN EXISTS (SELECT 1 FROM json_each({column}) WHERE type != 'text') ELSE 1 END)")
+
+
+_SOURCES_ARE_BAD = (
+    "(CASE WHEN typeof(sources) = 'text' AND json_valid(sources) AND json_type(sources) = 'array'"
+    " THEN EXISTS (SELECT 1 FROM json_each(sources) AS s WHERE s.type != 'object'"
+    " OR json_type(s.value, '$.title') IS NOT 'text' OR coalesce(json_type(s.value, '$.url'), 'text') != 'text'"
+    " OR EXISTS (SELECT 1 FROM json_each(s.value) WHERE key NOT IN ('title', 'url'))) ELSE 1 END)"
+)
+#: Rows whose values this Reader could not have written (checked by ``reader doctor``: one
+#: pass of SQLite over every row, too slow to run at every start).
+BAD_ROWS = "SELECT path FROM articles WHERE " + " OR ".join(
+    [f"typeof({c}) != 'text'" for c in TEXT_COLUMNS]
+    + [f"typeof({c}) != 'integer'" for c in INTEGER_COLUMNS]
+    + [_text_list_is_bad(c) for c in LIST_COLUMNS]
+    + [_SOURCES_ARE_BAD]
+)
+
+
+class _Damaged(Exception):
+    pass
+
+
+def _texts(value: object) -> list[str] | None:
+    """A JSON list of texts from the catalog, or None when the value is of another shape."""
+    if value == "[]":
+        return []
+    try:
+        items = json.loads(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if type(items) is list and all(type(item) is str for item in items):
+        return items
+    return None
+
+
+def _sources(value: object) -> list[Source] | None:
+    if value == "[]":
+        return []
+    try:
+        items = json.loads(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if type(items) is not list:
+        return None
+    out = []
+    for item in items:
+        if type(item) is not dict or not set(item) <= {"title", "url"} or type(item.get("title")) is not str or type(item.get("url", "")) is not str:
+            return None
+        out.append(Source(**item))
+    return out
 
 
 @dataclass
@@ -82,57 +163,157 @@ class ScanReport:
         return bool(self.added or self.changed or self.removed)
 
 
-def _row_to_entry(row: sqlite3.Row) -> CatalogEntry:
+def _row_to_entry(row: sqlite3.Row, bad: set[str]) -> CatalogEntry:
+    """The entry of a row; a value of the wrong shape is replaced by its empty value and the
+    row's path added to ``bad`` (the file is then read again at the next rescan)."""
+    authors, tags, sources, problems = _texts(row["authors"]), _texts(row["tags"]), _sources(row["sources"]), _texts(row["problems"])
+    texts = [row[c] for c in ("path", "title", "date", "lang", "hash", "encoding")]
+    numbers = (row["size"], row["mtime_ns"])
+    if None in (authors, tags, sources, problems) or any(type(t) is not str for t in texts) or any(type(n) is not int for n in numbers):
+        bad.add(str(row["path"]))
+        texts = [t if type(t) is str else "" for t in texts]
+        numbers = tuple(n if type(n) is int else -1 for n in numbers)
+    path, title, date, lang, digest, encoding = texts
     article = Article(
-        path=row["path"],
-        title=row["title"],
-        date=row["date"],
-        authors=json.loads(row["authors"]),
-        tags=json.loads(row["tags"]),
-        sources=[Source(**s) for s in json.loads(row["sources"])],
-        lang=row["lang"],
-        problems=json.loads(row["problems"]),
+        path=path,
+        title=title,
+        date=date,
+        authors=authors or [],
+        tags=tags or [],
+        sources=sources or [],
+        lang=lang,
+        problems=problems or [],
     )
-    return CatalogEntry(article, row["size"], row["mtime_ns"], row["hash"], row["encoding"])
+    return CatalogEntry(article, numbers[0], numbers[1], digest, encoding)
 
 
 class Catalog:
-    def __init__(self, db_path: Path, library: Path) -> None:
+    def __init__(self, db_path: Path, library: Path, in_memory: bool = False) -> None:
+        """``in_memory``: work on a copy in memory (``reader doctor`` checks change nothing)."""
         self.db_path = db_path
         self.library = library
-        self.conn = self._open()
+        self.notices: list[str] = []  # what happened to the file (rebuilt, kept in memory)
+        self.in_memory = False  # True when nothing is written to db_path in this run
+        if in_memory:
+            self.conn = self._memory(_read_only_connection(db_path, checked=True))
+        else:
+            self.conn = self._open()
 
+    # Opening -------------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
+        problem = read_only_problem(self.db_path.parent)
+        if problem:
+            return self._memory_copy(problem)
+        conn = None
         try:
             conn = db.connect(self.db_path)
             db.migrate(conn, MIGRATIONS)
-            conn.execute("SELECT count(*) FROM articles").fetchone()
+            shape = shape_problem(conn)
+            if shape:
+                raise _Damaged(shape)
             return conn
-        except (sqlite3.DatabaseError, db.DatabaseError):
-            # A cache: rebuild rather than fail.
+        except (_Damaged, sqlite3.DatabaseError, db.DatabaseError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.DatabaseError) and _cannot_write(exc):
+                return self._memory_copy(_write_problem(exc, self.db_path))
+            if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+                raise describe_database_error(exc, self.db_path) from None
+            return self._rebuild(_why_damaged(exc))
+        except OSError as exc:
+            if conn is not None:
+                conn.close()
+            return self._memory_copy(_write_problem(exc, self.db_path))
+
+    def _rebuild(self, why: str) -> sqlite3.Connection:
+        """A cache: delete the damaged file and start again (the rescan fills it)."""
+        try:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
             conn = db.connect(self.db_path)
             db.migrate(conn, MIGRATIONS)
-            return conn
+        except (OSError, sqlite3.DatabaseError) as exc:
+            problem = _write_problem(exc, self.db_path)
+            self.notices.append(f"{self.db_path}: the catalog was damaged ({why}) and cannot be rebuilt on disk ({problem}); it is rebuilt in memory for now")
+            return self._memory(None)
+        self.notices.append(f"{self.db_path}: the catalog was damaged ({why}); it was rebuilt from the files")
+        return conn
+
+    def _memory_copy(self, reason: str) -> sqlite3.Connection:
+        """This run's catalog in memory: a copy of the file when it can be read, else empty."""
+        conn = self._memory(_read_only_connection(self.db_path, checked=True))
+        self.notices.append(f"{self.db_path}: {reason}; the catalog is kept in memory for this run (nothing is written)")
+        return conn
+
+    def _memory(self, source: sqlite3.Connection | None) -> sqlite3.Connection:
+        self.in_memory = True
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        if source is not None:
+            try:
+                source.backup(conn)
+            except sqlite3.DatabaseError:
+                conn.close()
+                conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+            finally:
+                source.close()
+        if db.schema_version(conn) != len(MIGRATIONS) or shape_problem(conn):
+            conn.close()
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            db.migrate(conn, MIGRATIONS)
+        return conn
+
+    def _spill_to_memory(self, exc: BaseException) -> None:
+        """Writing failed (full disk, read-only): go on in memory with what the file holds."""
+        problem = _write_problem(exc, self.db_path)
+        old = self.conn
+        self.conn = self._memory(old)
+        self.notices.append(f"{self.db_path}: {problem}; the catalog is kept in memory for this run (nothing is written)")
 
     def close(self) -> None:
         self.conn.close()
 
+    # Reading -------------------------------------------------------------------------------
     def entries(self) -> list[CatalogEntry]:
         rows = self.conn.execute("SELECT * FROM articles ORDER BY path").fetchall()
-        return [_row_to_entry(row) for row in rows]
+        bad: set[str] = set()
+        out = [_row_to_entry(row, bad) for row in rows]
+        self._forget(bad)
+        return out
 
     def list_rows(self) -> list[ListRow]:
         rows = self.conn.execute("SELECT path, title, date, tags, source_label, problems FROM articles").fetchall()
-        return [
-            ListRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] != "[]" else [], r[4], json.loads(r[5]) if r[5] != "[]" else [])
-            for r in rows
-        ]
+        out = []
+        bad: set[str] = set()
+        for r in rows:
+            tags = _texts(r[3])
+            problems = _texts(r[5])
+            if tags is None or problems is None or type(r[0]) is not str or type(r[1]) is not str or type(r[2]) is not str or type(r[4]) is not str:
+                bad.add(str(r[0]))
+                out.append(ListRow(str(r[0]), r[1] if type(r[1]) is str else "", r[2] if type(r[2]) is str else "", tags or [], r[4] if type(r[4]) is str else "", problems or []))
+                continue
+            out.append(ListRow(r[0], r[1], r[2], tags, r[4], problems))
+        self._forget(bad)
+        return out
 
     def get(self, rel_path: str) -> CatalogEntry | None:
         row = self.conn.execute("SELECT * FROM articles WHERE path = ?", (rel_path,)).fetchone()
-        return _row_to_entry(row) if row else None
+        if not row:
+            return None
+        bad: set[str] = set()
+        entry = _row_to_entry(row, bad)
+        self._forget(bad)
+        return entry
+
+    def _forget(self, bad: set[str]) -> None:
+        """Rows with values of the wrong shape: read their files again at the next rescan."""
+        if not bad:
+            return
+        self.notices.append(f"{self.db_path}: {len(bad)} damaged catalog row(s); their files are read again")
+        with contextlib.suppress(sqlite3.Error):  # the next rescan of a writable catalog tries again
+            self.conn.executemany("UPDATE articles SET mtime_ns = -1, hash = '' WHERE path = ?", [(p,) for p in sorted(bad)])
 
     def __len__(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
@@ -148,20 +329,25 @@ class Catalog:
         ``only`` re-checks just those paths (a watcher said they changed)."""
         report = ScanReport()
         known = {
-            row["path"]: (row["size"], row["mtime_ns"], row["hash"], row["problems"])
+            row["path"]: (row["size"], row["mtime_ns"], row["hash"], _texts(row["problems"]))
             for row in self.conn.execute("SELECT path, size, mtime_ns, hash, problems FROM articles")
         }
         seen: set[str] = set()
         pending: list[tuple] = []
         if only is not None:
             found_files = [Found(self.library / p, p) for p in sorted(only) if (self.library / p).exists() or (self.library / p).is_symlink()]
-            known = {p: v for p, v in known.items() if p in only}
+            # A name that is not UTF-8 is stored under its shown form, which no file has.
+            known = {p: v for p, v in known.items() if p in only and NOT_UTF8_NAME not in (v[3] or [])}
         else:
             found_files = scan_library(self.library)
         for found in found_files:
             seen.add(found.rel_path)
             old = known.get(found.rel_path)
             if found.problem:
+                if old and not force and old[3] == [found.problem] and old[2] == "":
+                    report.unchanged += 1
+                    report.problems.append((found.rel_path, found.problem))
+                    continue
                 article = Article(path=found.rel_path, title=Path(found.rel_path).stem, problems=[found.problem])
                 size = mtime = 0
                 digest = encoding = ""
@@ -171,9 +357,9 @@ class Catalog:
                     stat_key = (info.st_size, info.st_mtime_ns)
                 except OSError:
                     stat_key = (-1, -1)
-                if old and not force and (old[0], old[1]) == stat_key:
+                if old and not force and old[3] is not None and (old[0], old[1]) == stat_key:
                     report.unchanged += 1
-                    for problem in json.loads(old[3]):
+                    for problem in old[3]:
                         report.problems.append((found.rel_path, problem))
                     continue
                 loaded = load_file(found.path, found.rel_path)
@@ -189,13 +375,108 @@ class Catalog:
                 report.problems.append((found.rel_path, problem))
             pending.append(_row(article, size, mtime, digest, encoding))
         report.removed = sorted(set(known) - seen)
-        with db.transaction(self.conn):
-            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
-            self.conn.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in report.removed])
+        if pending or report.removed:
+            try:
+                self._store(pending, report.removed)
+            except sqlite3.Error as exc:
+                if not _cannot_write(exc):
+                    raise describe_database_error(exc, self.db_path) from None
+                self._spill_to_memory(exc)
+                self._store(pending, report.removed)
         if on_problem:
             for rel_path, problem in report.problems:
                 on_problem(rel_path, problem)
         return report
+
+    def _store(self, pending: list[tuple], removed: list[str]) -> None:
+        with db.transaction(self.conn):
+            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
+            self.conn.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in removed])
+
+
+def _read_only_connection(path: Path, checked: bool = False) -> sqlite3.Connection | None:
+    """The catalog file opened for reading only (``immutable`` where SQLite cannot make the
+    -shm file of a WAL database: a read-only folder), or None. ``checked``: None too when
+    its tables are not of this Reader's shape."""
+    if not path.exists():
+        return None
+    for uri in (f"file:{path}?mode=ro", f"file:{path}?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        except sqlite3.DatabaseError:
+            continue
+        try:
+            version = db.schema_version(conn)
+        except sqlite3.DatabaseError:
+            conn.close()
+            continue
+        if checked and (version != len(MIGRATIONS) or shape_problem(conn)):
+            conn.close()
+            return None
+        return conn
+    return None
+
+
+def file_problem(path: Path) -> str:
+    """What is wrong with a catalog file ("" when nothing is, or there is none yet): not a
+    database, damaged pages, tables of another shape, values this Reader would not write."""
+    if not path.exists():
+        return ""
+    conn = _read_only_connection(path)
+    if conn is None:
+        try:
+            probe = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            try:
+                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            return _why_damaged(exc)
+        return "cannot be opened"
+    try:
+        version = db.schema_version(conn)
+        if version > len(MIGRATIONS):
+            return "written by a newer Reader"
+        if version < len(MIGRATIONS):
+            return ""  # brought up to date when it is next opened
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            return f"damaged ({check})"
+        shape = shape_problem(conn)
+        if shape:
+            return shape
+        bad = conn.execute(f"SELECT count(*) FROM ({BAD_ROWS})").fetchone()[0]
+        if bad:
+            return f"{bad} row(s) hold values of the wrong type"
+        return ""
+    except sqlite3.DatabaseError as exc:
+        return _why_damaged(exc)
+    finally:
+        conn.close()
+
+
+def _cannot_write(exc: BaseException) -> bool:
+    """A full disk or a read-only file: the catalog goes on in memory."""
+    text = str(exc).lower()
+    return is_disk_full(exc) or "readonly" in text or "read-only" in text or "attempt to write" in text or "unable to open" in text
+
+
+def _write_problem(exc: BaseException, path: Path) -> str:
+    """"the disk is full", "the data folder is read-only", … for an OS or SQLite error."""
+    if isinstance(exc, OSError):
+        return from_os_error(exc).problem.replace("the file system is read-only", "the data folder is read-only")
+    return describe_database_error(exc, path).problem.removesuffix("; nothing was changed")
+
+
+def _why_damaged(exc: BaseException) -> str:
+    if isinstance(exc, _Damaged):
+        return str(exc)
+    if isinstance(exc, db.NewerSchemaError):
+        return "written by a newer Reader"
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return "not a valid database"
+    return text
 
 
 def _row(article: Article, size: int, mtime: int, digest: str, encoding: str) -> tuple:
@@ -223,3 +504,13 @@ def printable_path(rel_path: str) -> str:
 
 def print_problem(rel_path: str, problem: str) -> None:
     print(f"{printable_path(rel_path)}: {problem}", file=sys.stderr)
+
+
+def print_notices(*groups: list[str]) -> None:
+    """Notices (a state file's wrong values, a rebuilt cache) on stderr, each once."""
+    shown: set[str] = set()
+    for notices in groups:
+        for notice in notices:
+            if notice not in shown:
+                shown.add(notice)
+                print(notice, file=sys.stderr)

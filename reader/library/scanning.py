@@ -9,12 +9,26 @@ from pathlib import Path
 
 from reader.library.model import ARTICLE_SUFFIXES
 
+NOT_UTF8_NAME = "file name is not valid UTF-8"
+
 
 @dataclass
 class Found:
     path: Path  # absolute
     rel_path: str  # POSIX, relative to the library root: the article's identity
-    problem: str = ""  # set for entries that can't be read at all (broken symlink, loop)
+    problem: str = ""  # set for entries that can't be read at all (broken symlink, loop, name)
+
+
+def has_undecodable_bytes(name: str) -> bool:
+    """Whether a name from the OS held bytes that are not UTF-8 (Python keeps them as lone
+    surrogates, which SQLite, JSON and the terminal all refuse)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in name)
+
+
+def shown_name(name: str) -> str:
+    """A name with bytes that are not UTF-8 written as ``\\xb7``: text that can be stored,
+    printed and compared (the article's identity), never mistaken for the file's real name."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def is_article_name(name: str) -> bool:
@@ -62,6 +76,11 @@ def scan_library(root: Path) -> Iterator[Found]:
             if not is_article_name(entry.name):
                 continue
             problem = ""
+            if has_undecodable_bytes(rel):
+                # Common in zip archives made on Big5 systems. The file cannot have a text
+                # identity: it is listed with its problem, the rest of the library goes on.
+                yield Found(path, shown_name(rel), NOT_UTF8_NAME)
+                continue
             if entry.is_symlink():
                 try:
                     path.stat()

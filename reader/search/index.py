@@ -4,10 +4,16 @@ The index is a cache of the articles. It carries a format file; an index of anot
 or one that fails to open, is deleted and rebuilt from the articles. Only one process or
 thread writes at a time: Whoosh's lock is taken with a timeout and a busy index is reported
 as :class:`IndexBusy`, never as a raw ``LockError``.
+
+When the data folder is read-only the index is opened for reading only and never changed;
+one that cannot be opened is then built in memory for this run. When writing fails (a full
+disk) the files of the unfinished commit are removed, the index stays as it was at its last
+commit, and :class:`IndexWriteFailed` says how far the run got.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,10 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import scoring
+from whoosh.multiproc import MpWriter, SubWriterTask
 
+from reader.errors import DataFolderError, from_os_error, is_disk_full
 from reader.library.catalog import Catalog
 from reader.library.library import Library
 from reader.library.reading import DISAPPEARED
+from reader.library.scanning import NOT_UTF8_NAME
+from reader.paths import read_only_problem
 from reader.search.documents import field_texts, pack_texts
 from reader.search.schema import INDEX_FORMAT, make_schema
 
@@ -41,6 +51,18 @@ class Cancelled(Exception):
     pass
 
 
+class IndexWriteFailed(DataFolderError):
+    """Writing the index failed (full disk, I/O error); the text says what was committed."""
+
+
+class _HelperFailed(Exception):
+    """A writer process of a bulk update stopped; ``disk_full`` when that was the reason."""
+
+    def __init__(self, disk_full: bool) -> None:
+        super().__init__("the disk is full" if disk_full else "a writer process stopped")
+        self.disk_full = disk_full
+
+
 @dataclass
 class UpdateReport:
     added: int = 0
@@ -48,6 +70,8 @@ class UpdateReport:
     removed: int = 0
     rebuilt_reason: str = ""
     problems: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    not_written: int = 0  # changes that could not be indexed (read-only data folder)
 
     @property
     def changed(self) -> bool:
@@ -60,7 +84,7 @@ def _version_key(content_hash: str, notes: str) -> str:
     return content_hash + ":" + hashlib.sha1(notes.encode("utf-8")).hexdigest()[:12]
 
 
-def _try_open(folder: Path):
+def _try_open(folder: Path, read_only: str = ""):
     """(index, None) or (None, the error's name). Whoosh leaves the TOC file open when it
     fails to parse it; the warning that file raises when collected is expected here."""
     import gc
@@ -71,7 +95,7 @@ def _try_open(folder: Path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         try:
-            ix = windex.open_dir(str(folder))
+            ix = windex.open_dir(str(folder), readonly=bool(read_only))
             with ix.searcher() as probe:  # touches the TOC and every segment
                 probe.doc_count()
                 for name in ("path", "chars"):
@@ -89,6 +113,9 @@ class SearchIndex:
     def __init__(self, index_dir: Path) -> None:
         self.dir = index_dir
         self.rebuilt_reason = ""
+        self.notices: list[str] = []  # a damaged manifest, an index kept in memory
+        self.read_only = ""  # why the index on disk must not be changed ("" when it may)
+        self.in_memory = False  # built in memory for this run (read-only and unusable on disk)
         self._ix = None
         self._searcher = None
         self._lock = threading.RLock()
@@ -100,37 +127,59 @@ class SearchIndex:
         with self._lock:
             if self._ix is not None:
                 return self._ix
+            self.read_only = read_only_problem(self.dir)
             reason = self._check_format()
             if not reason:
-                ix, failure = _try_open(self.dir)
+                ix, failure = _try_open(self.dir, self.read_only)
                 if ix is not None:
                     self._ix = ix
                     return ix
                 reason = f"the index could not be opened ({failure}); rebuilding"
-            self._create(reason)
+            if self.read_only:
+                self._create_in_memory(reason)
+            else:
+                self._create(reason)
             return self._ix
 
     def _check_format(self) -> str:
         marker = self.dir / FORMAT_FILE
-        if not self.dir.exists() or not any(self.dir.iterdir()):
-            return "new"
         try:
-            fmt = json.loads(marker.read_text(encoding="utf-8")).get("format")
+            if not self.dir.is_dir() or not any(self.dir.iterdir()):
+                return "new"
+            fmt = json.loads(marker.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return "the index has no format marker; rebuilding"
-        if fmt != INDEX_FORMAT:
-            return f"the index was written in format {fmt}, this Reader uses {INDEX_FORMAT}; rebuilding"
+        if not isinstance(fmt, dict) or "format" not in fmt:
+            return "the index's format marker is damaged; rebuilding"
+        if fmt["format"] != INDEX_FORMAT:
+            return f"the index was written in format {str(fmt['format'])[:20]}, this Reader uses {INDEX_FORMAT}; rebuilding"
         return ""
 
     def _create(self, reason: str) -> None:
         from whoosh import index as windex
 
-        if self.dir.exists():
-            shutil.rmtree(self.dir, ignore_errors=True)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._ix = windex.create_in(str(self.dir), make_schema())
-        (self.dir / FORMAT_FILE).write_text(json.dumps({"format": INDEX_FORMAT}), encoding="utf-8")
+        try:
+            if self.dir.exists():
+                shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._ix = windex.create_in(str(self.dir), make_schema())
+            (self.dir / FORMAT_FILE).write_text(json.dumps({"format": INDEX_FORMAT}), encoding="utf-8")
+        except OSError as exc:
+            # Half a new index has no format marker: the next run starts it again.
+            self._ix = None
+            with contextlib.suppress(OSError):
+                (self.dir / FORMAT_FILE).unlink(missing_ok=True)
+            raise from_os_error(exc, self.dir, "the index could not be created; nothing was indexed") from None
         self.rebuilt_reason = "" if reason == "new" else reason
+
+    def _create_in_memory(self, reason: str) -> None:
+        """The data folder is read-only and its index unusable: build one for this run."""
+        from whoosh.filedb.filestore import RamStorage
+
+        self._ix = RamStorage().create_index(make_schema())
+        self.in_memory = True
+        why = "there is no index" if reason == "new" else reason.removesuffix("; rebuilding")
+        self.notices.append(f"{self.dir}: {self.read_only} and {why}; an index is built in memory for this run (nothing is written)")
 
     def rebuild(self, timeout: float = 0.0) -> None:
         """Empty the index under the writer lock (another writer makes this IndexBusy)."""
@@ -164,27 +213,84 @@ class SearchIndex:
 
     def indexed_versions(self) -> dict[str, str]:
         """Path -> indexed version. Read from a manifest written after each commit when it
-        matches the index generation; otherwise from the stored fields (slow, always right)."""
+        matches the index generation; otherwise from the stored fields (slow, always right).
+        A manifest of the wrong shape is said in :attr:`notices` and written again."""
         ix = self.open()
         generation = ix.latest_generation()
-        try:
-            manifest = json.loads((self.dir / VERSIONS_FILE).read_text(encoding="utf-8"))
-            if manifest.get("generation") == generation:
-                return manifest["versions"]
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass
+        manifest = self.manifest_problem(generation)
+        if isinstance(manifest, dict):
+            return manifest
         out = {}
         reader = self.searcher().reader()
         for docnum in reader.all_doc_ids():
             stored = reader.stored_fields(docnum)
             out[stored["path"]] = stored.get("hash", "")
+        if manifest:
+            self.notices.append(f"{self.dir / VERSIONS_FILE}: {manifest}; the versions were read from the index itself")
+            if not self.read_only and not self.in_memory:
+                self._write_manifest_quietly(out)
         return out
+
+    def diagnose(self) -> tuple[str, dict[str, str] | None]:
+        """For ``reader doctor``, changing nothing: what is wrong with the index on disk ("" when
+        nothing is), and its path -> version map when it can be read."""
+        reason = self._check_format()
+        if reason == "new":
+            return "", {}
+        if reason:
+            return reason.removesuffix("; rebuilding"), None
+        ix, failure = _try_open(self.dir, "read only")
+        if ix is None:
+            return f"the index could not be opened ({failure})", None
+        try:
+            manifest = self.manifest_problem(ix.latest_generation())
+            if isinstance(manifest, dict):
+                return "", manifest
+            with ix.searcher() as searcher:
+                reader = searcher.reader()
+                versions = {reader.stored_fields(n)["path"]: reader.stored_fields(n).get("hash", "") for n in reader.all_doc_ids()}
+            return manifest, versions
+        finally:
+            ix.close()
+
+    def manifest_problem(self, generation: int | None = None) -> dict[str, str] | str:
+        """The manifest's versions when it is usable; else what is wrong with it ("" when it
+        is only missing or of an older generation, which is normal after a crash)."""
+        if self.in_memory:
+            return ""
+        if generation is None:
+            generation = self.open().latest_generation()
+        try:
+            manifest = json.loads((self.dir / VERSIONS_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return ""
+        except (OSError, ValueError):
+            return "the list of indexed versions is damaged (not JSON)"
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("generation"), int) or not isinstance(manifest.get("versions"), dict):
+            return "the list of indexed versions has the wrong shape"
+        versions = manifest["versions"]
+        if not all(isinstance(v, str) for v in versions.values()):
+            return "the list of indexed versions holds values of the wrong type"
+        if manifest["generation"] != generation:
+            return ""
+        return versions
 
     def _write_manifest(self, versions: dict[str, str]) -> None:
         from reader.settings import write_atomically
 
+        if self.in_memory:
+            return
         data = {"generation": self.open().latest_generation(), "versions": versions}
         write_atomically(self.dir / VERSIONS_FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def _write_manifest_quietly(self, versions: dict[str, str]) -> None:
+        """The manifest only saves time: when it cannot be written (full disk) the stale one
+        is removed, and the next run reads the versions from the index."""
+        try:
+            self._write_manifest(versions)
+        except OSError:
+            with contextlib.suppress(OSError):
+                (self.dir / VERSIONS_FILE).unlink(missing_ok=True)
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
@@ -195,17 +301,66 @@ class SearchIndex:
         from whoosh.index import LockError
 
         ix = self.open()
+        if self.read_only and not self.in_memory:
+            raise DataFolderError(f"{self.read_only}; the index cannot be changed", self.dir)
         try:
-            if bulk and (os.cpu_count() or 1) > 1:
-                from whoosh.multiproc import MpWriter
-
-                return MpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1, compound=False)
+            if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
+                return _CheckedMpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1, compound=False)
             # compound=False: Whoosh copies every sub-file of a compound segment into memory
             # when it opens it (hundreds of MB at 10,000 articles); plain files are read lazily.
             # A small pool: Whoosh sorts it holding the GIL, which would stall the window.
             return ix.writer(limitmb=24, timeout=timeout, delay=0.1, compound=False)
         except LockError as exc:
             raise IndexBusy(f"{self.dir}: another Reader is updating this index; try again when it has finished") from exc
+        except OSError as exc:
+            raise from_os_error(exc, self.dir, "the index was not changed") from None
+
+    def _abandon(self, writer) -> None:
+        """Give up an unfinished commit: stop its helper processes, remove its files (a full
+        disk needs the space back) and release the lock. The last commit stays as it was."""
+        for task in getattr(writer, "tasks", []):
+            if isinstance(task, SubWriterTask):
+                with contextlib.suppress(Exception):
+                    task.terminate()
+                    task.join(5)
+        try:
+            writer.cancel()
+        except Exception:  # closing the half-written segment can fail again on a full disk
+            with contextlib.suppress(Exception):
+                writer.temp_storage().destroy()
+            with contextlib.suppress(Exception):
+                if writer.writelock:
+                    writer.writelock.release()
+        if not self.in_memory:
+            self._remove_leftovers()
+
+    def _remove_leftovers(self) -> None:
+        """Files no commit refers to (an unfinished segment, a temporary TOC, the writer's
+        temporary folder), removed under the writer lock so no other writer is at work."""
+        from whoosh.index import TOC, clean_files
+
+        ix = self._ix
+        if ix is None:
+            return
+        storage, name = ix.storage, ix.indexname
+        try:
+            lock = storage.lock(name + "_WRITELOCK")
+            if not lock.acquire(False):
+                return  # another writer started: its first commit cleans up
+        except OSError:
+            return
+        try:
+            generation = ix.latest_generation()
+            segments = TOC.read(storage, name, generation).segments if generation >= 0 else []
+            clean_files(storage, name, generation, segments)
+            for leftover in self.dir.glob(f"_{name}_*.toc.*"):
+                leftover.unlink(missing_ok=True)
+            shutil.rmtree(self.dir / f"{name}.tmp", ignore_errors=True)
+        except Exception:  # the index itself is fine; leftovers go at the next commit
+            pass
+        finally:
+            with contextlib.suppress(Exception):
+                lock.release()
 
     def update(
         self,
@@ -228,6 +383,8 @@ class SearchIndex:
         self.rebuilt_reason = ""
         notes_for = notes_for or (lambda _path: "")
         indexed = self.indexed_versions()
+        report.notices += self.notices
+        self.notices = []
         entries = {e.article.path: e for e in catalog.entries()}
         todo = []
         for path, entry in entries.items():
@@ -239,6 +396,11 @@ class SearchIndex:
                 todo.append((path, entry, notes, version))
         stale = [p for p in indexed if p not in entries and (only is None or p in only)]
         total = len(todo) + len(stale)
+        if total and self.read_only and not self.in_memory:
+            # Searching what was indexed before is all a read-only data folder allows.
+            report.not_written = total
+            report.notices.append(f"{self.dir}: {self.read_only}; {total} changed article(s) could not be indexed, searching what was indexed before")
+            return report
         if progress:
             progress(0, total)
         if not total:
@@ -246,17 +408,21 @@ class SearchIndex:
         if bulk is None:
             bulk = len(todo) >= BULK_THRESHOLD
         writer = self.writer(timeout, bulk=bulk)
-        done = 0
+        committing = None
+        done = committed = 0
         try:
             for path in stale:
                 writer.delete_by_term("path", path)
                 indexed.pop(path, None)
                 report.removed += 1
                 done += 1
-            for path, _entry, notes, version in todo:
+            for path, entry, notes, version in todo:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                article = library.load(path)
+                if NOT_UTF8_NAME in entry.article.problems:
+                    article = entry.article  # no text identity to open it by: its name only
+                else:
+                    article = library.load(path)
                 if DISAPPEARED in article.problems:
                     # Deleted since the catalog saw it: not indexed; the next rescan drops it.
                     writer.delete_by_term("path", path)
@@ -282,12 +448,104 @@ class SearchIndex:
                 if progress:
                     progress(done, total)
                 if done % COMMIT_EVERY == 0 and done < total:
-                    writer.commit()
-                    self._write_manifest(indexed)
+                    committing, writer = writer, None
+                    _commit(committing)
+                    committed = done
+                    self._write_manifest_quietly(indexed)
                     writer = self.writer(timeout=30, bulk=bulk)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
+            committing, writer = writer, None
+            _commit(committing)
+            committed = done
+        except BaseException as exc:
+            failed = writer if writer is not None else committing
+            if failed is not None and not getattr(failed, "is_closed", False):
+                self._abandon(failed)
+            if isinstance(exc, (OSError, _HelperFailed)) or is_disk_full(exc):
+                raise self._write_failure(exc, committed, total) from None
             raise
-        self._write_manifest(indexed)
+        self._write_manifest_quietly(indexed)
         return report
+
+    def _write_failure(self, exc: BaseException, committed: int, total: int) -> IndexWriteFailed:
+        """What a user needs to know when writing stopped: why, and what is searchable."""
+        if isinstance(exc, _HelperFailed):
+            problem = "the disk is full" if exc.disk_full else "a writer process stopped"
+        elif isinstance(exc, OSError):
+            problem = from_os_error(exc).problem
+        else:
+            problem = "the disk is full"
+        try:
+            self.close()
+            searchable = f"search works on the {self.doc_count()} article(s) of the index's last commit"
+        except Exception:  # the index is rebuilt at the next run
+            searchable = "the index is rebuilt at the next run"
+        if committed:
+            done = f"{committed} of the {total} changed article(s) were committed and are searchable, {total - committed} were not written"
+        else:
+            done = f"none of the {total} changed article(s) were written"
+        again = "Free some space and run reader index again" if "full" in problem or "quota" in problem else "Run reader index again"
+        return IndexWriteFailed(f"{problem}; indexing stopped: {done}; {searchable}. {again}", self.dir)
+
+
+def _commit(writer) -> None:
+    writer.commit()
+
+
+class _QuietSubWriter(SubWriterTask):
+    """A bulk writer's helper process that ends with an exit code instead of printing a
+    traceback: 28 when the disk is full, 1 for anything else."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except BaseException as exc:
+            raise SystemExit(28 if is_disk_full(exc) else 1) from None
+
+
+class _CheckedMpWriter(MpWriter):
+    """Whoosh's MpWriter commits without the segment of a helper process that died, and the
+    articles it held would silently be missing. This one refuses to commit then."""
+
+    def _new_task(self):
+        task = _QuietSubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def _enqueue(self):
+        """Whoosh's, with a put that notices dead helpers (a blocking put on the full job
+        queue of dead helpers would wait for ever)."""
+        import pickle
+        import queue
+
+        from whoosh.util import random_name
+
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as handle:
+            for item in self.docbuffer:
+                pickle.dump(item, handle, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        job = (filename, len(self.docbuffer))
+        while True:
+            self._check_tasks(alive_only=True)
+            try:
+                self.jobqueue.put(job, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        self.docbuffer = []
+
+    def commit(self, *args, **kwargs):
+        self._check_tasks(alive_only=True)
+        super().commit(*args, **kwargs)
+
+    def _commit_toc(self, segments):
+        self._check_tasks(alive_only=False)
+        super()._commit_toc(segments)
+
+    def _check_tasks(self, alive_only: bool) -> None:
+        for task in self.tasks:
+            code = task.exitcode
+            if code is not None and (code != 0 or alive_only):
+                raise _HelperFailed(disk_full=code == 28)

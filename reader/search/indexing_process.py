@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.errors import ReaderError
 from reader.library.library import Library
 from reader.paths import DataPaths
 from reader.search.index import Cancelled, IndexBusy, SearchIndex
@@ -25,21 +26,26 @@ PROGRESS_EVERY_S = 0.1
 
 
 def index_library(library: Library, notes: dict[str, str], rebuild: bool, progress: Callable[[int, int], None], cancel) -> tuple[str, str]:
-    """Bring ``library``'s index up to date here: (outcome, rebuilt reason), the outcome being
-    "ok", "cancelled" or "busy" (another process holds the index)."""
+    """Bring ``library``'s index up to date here: (outcome, message), the outcome being "ok",
+    "cancelled" or "busy" (another process holds the index). The message says why the index
+    was rebuilt, or why it could not be (fully) updated: a read-only data folder, a full disk
+    (then the index stays as it was at its last commit, and searching goes on with it)."""
     index = SearchIndex(library.index_dir)
     catalog = library.catalog()
     try:
         index.open()
         reason = index.rebuilt_reason
-        if rebuild:
+        if rebuild and not index.read_only:
             index.rebuild()
         report = index.update(library, catalog, notes_for=lambda p: notes.get(p, ""), progress=progress, cancel=cancel, timeout=5.0, bulk=False)
-        return "ok", reason or report.rebuilt_reason
+        told = [reason or report.rebuilt_reason, *report.notices]
+        return "ok", "\n".join(t for t in told if t)
     except Cancelled:
         return "cancelled", ""
     except IndexBusy:
         return "busy", ""
+    except ReaderError as exc:  # a full disk, a read-only data folder: said, not raised
+        return "ok", str(exc)
     finally:
         catalog.close()
         index.close()

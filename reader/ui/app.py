@@ -86,11 +86,32 @@ def run_gui(args, paths: DataPaths) -> int:
         return take_screenshot(app, window, args)
     server = listen(paths, window)
     window.show()
-    if settings.problem:
-        window.statusBar().showMessage(settings.problem, 10000)
+    show_startup_notices(window, settings)
     code = app.exec()
     server.close()
     return code
+
+
+def startup_notices(window, settings: Settings) -> list[str]:
+    """What went wrong with the files read at start that the user should know: values of the
+    wrong type dropped from the preferences, window or reading state, a catalog rebuilt or
+    kept in memory, a preference that could not be saved (read-only data folder)."""
+    found = [*settings.notices]
+    if settings.save_problem:
+        found.append(settings.save_problem)
+    found += window.window_state.notices
+    session = window.session
+    if session is not None:
+        found += session.reading.notices + session.catalog.notices
+    return list(dict.fromkeys(found))
+
+
+def show_startup_notices(window, settings: Settings) -> None:
+    """One non-modal message with every start-up notice (the store's own messages are shown
+    by the window when it opens the library)."""
+    notices = startup_notices(window, settings)
+    if notices:
+        window.notify("\n\n".join(notices))
 
 
 def take_screenshot(app: QApplication, window, args) -> int:
