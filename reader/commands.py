@@ -227,9 +227,12 @@ def _article_path(library, path: str) -> str:
             return candidate.resolve().relative_to(library.root).as_posix()
         except ValueError:
             raise UsageError(f"{path}: not an article of the library {library.root}") from None
-    if not (library.root / path).is_file():
+    from reader.library.library import confine
+
+    rel = confine(library.root, path)  # OutsideLibrary (exit 2) for .., absolute, symlinks out
+    if not (library.root / rel).is_file():
         raise UsageError(f"{path}: no such article in {library.root}")
-    return Path(path).as_posix()
+    return rel
 
 
 def cmd_export(args: argparse.Namespace, paths: DataPaths) -> int:

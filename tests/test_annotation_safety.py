@@ -100,6 +100,25 @@ def test_export_of_an_article_path_outside_the_library_is_refused(sample_library
     assert result.returncode == 2 and "秘密" not in result.stdout and "Traceback" not in result.stderr
 
 
+def test_symlinks_leading_out_of_the_library_are_listed_not_read(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "creds.md").write_text("# 密碼\n\nPASSWORD=hunter2", encoding="utf-8")
+    (sample_library / "link.md").symlink_to(secret / "creds.md")
+    (sample_library / "linked-folder").symlink_to(secret)
+    (sample_library / "inside.md").symlink_to(sample_library / MOU)  # inside: still read
+    listed = run_cli("list", "--library", str(sample_library), "--json", data_dir=data_dir)
+    problems = {a["path"]: a["problems"] for a in json.loads(listed.stdout)["articles"]}
+    assert problems["link.md"] == ["a symlink to a file outside the library: not read"]
+    assert problems["linked-folder"] == ["a symlink to a folder outside the library: not read"]
+    assert problems["inside.md"] == [] and "linked-folder/creds.md" not in problems
+    assert "link.md: a symlink to a file outside the library" in listed.stderr
+    found = run_cli("search", "hunter2", "--library", str(sample_library), "--json", data_dir=data_dir)
+    assert found.returncode == 0 and json.loads(found.stdout)["total"] == 0
+    exported = run_cli("export", "link.md", "--library", str(sample_library), "--format", "text", data_dir=data_dir)
+    assert exported.returncode == 2 and "hunter2" not in exported.stdout and "outside the library" in exported.stderr
+
+
 # Item by item ------------------------------------------------------------------------------
 MALFORMED = [
     ("not an object", 42),

@@ -9,7 +9,8 @@ from pathlib import Path
 from reader.errors import OutsideLibrary, UsageError
 from reader.library.catalog import Catalog
 from reader.library.model import Article
-from reader.library.reading import load_file
+from reader.library.reading import LoadedFile, load_file
+from reader.library.scanning import NOT_UTF8_NAME, has_undecodable_bytes
 from reader.paths import DataPaths, sample_library
 from reader.settings import Settings
 
@@ -44,12 +45,21 @@ class Library:
 
     def load(self, rel_path: str) -> Article:
         """Read one article fully (body included). Problems are recorded on the article."""
-        return load_file(self.file_path(rel_path), rel_path).article
+        return self._load(rel_path).article
 
     def load_with_hash(self, rel_path: str) -> tuple[Article, str]:
         """The article and the SHA-256 of its file (the version annotations are anchored to)."""
-        loaded = load_file(self.file_path(rel_path), rel_path)
+        loaded = self._load(rel_path)
         return loaded.article, loaded.content_hash
+
+    def _load(self, rel_path: str) -> LoadedFile:
+        try:
+            path = self.file_path(rel_path)
+        except OutsideLibrary as exc:  # never opened: only its name is known
+            return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[exc.problem]), "", 0, 0)
+        if has_undecodable_bytes(str(path)) or (not path.exists() and "\\x" in rel_path):
+            return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[NOT_UTF8_NAME]), "", 0, 0)
+        return load_file(path, rel_path)
 
 
 MAX_PATH_CHARS = 4096

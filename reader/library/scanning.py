@@ -10,6 +10,8 @@ from pathlib import Path
 from reader.library.model import ARTICLE_SUFFIXES
 
 NOT_UTF8_NAME = "file name is not valid UTF-8"
+OUTSIDE_FILE = "a symlink to a file outside the library: not read"
+OUTSIDE_FOLDER = "a symlink to a folder outside the library: not read"
 
 
 @dataclass
@@ -31,6 +33,16 @@ def shown_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
+def _leads_inside(base: Path, link: Path) -> bool:
+    """Whether a symlink's target (resolved) is inside the library; a broken link counts as
+    inside, so it is listed as broken."""
+    try:
+        target = link.resolve()
+    except (OSError, RuntimeError):
+        return True
+    return target == base or base in target.parents
+
+
 def is_article_name(name: str) -> bool:
     return not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
 
@@ -46,6 +58,7 @@ def scan_library(root: Path) -> Iterator[Found]:
         seen.add((info.st_dev, info.st_ino))
     except OSError:
         return
+    base = root.resolve()
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -62,6 +75,10 @@ def scan_library(root: Path) -> Iterator[Found]:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 is_dir = False
+            if entry.is_symlink() and (is_dir or is_article_name(entry.name)) and not _leads_inside(base, path):
+                # Nothing outside the library is ever read: the link is listed, not followed.
+                yield Found(path, shown_name(rel), OUTSIDE_FOLDER if is_dir else OUTSIDE_FILE)
+                continue
             if is_dir:
                 try:
                     target = path.stat()
