@@ -3,12 +3,30 @@
 
 A malformed query raises :class:`QuerySyntaxError`; :func:`parse_query` then falls back to
 searching the plain words and says so.
+
+A query beyond the limits below (longer than :data:`MAX_QUERY_CHARS`, with more than
+:data:`MAX_QUERY_PARTS` words, or nested deeper than :data:`MAX_QUERY_DEPTH`) raises
+:class:`QueryTooComplex`; :func:`parse_query` then searches nothing and says why. It is not
+searched as plain words: that drops the operators, and a query of NOTs would return exactly
+the articles it excludes (``NOT NOT NOT a`` means "without a", its words mean "with a"), an
+answer that looks complete and is the opposite. No person types such a query (they come from
+pastes and scripts); the limits also bound the time a search can take and keep every walk
+over the parsed query far from Python's recursion limit.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from reader.errors import UsageError
+
+#: About a page of Chinese text; a longer passage is found by searching a part of it.
+MAX_QUERY_CHARS = 2_000
+#: Words, phrases, fields and dates in one query (a phrase in quotes is one).
+MAX_QUERY_PARTS = 200
+#: Parentheses and NOTs inside each other.
+MAX_QUERY_DEPTH = 50
 
 FIELD_ALIASES = {
     "title": "title", "tag": "tags", "tags": "tags", "author": "authors", "authors": "authors",
@@ -20,6 +38,13 @@ _DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:\.\.(\d{4}(?:-\d{2}(?:-\d{
 
 class QuerySyntaxError(ValueError):
     pass
+
+
+class QueryTooComplex(UsageError):
+    """A query Reader does not search: too long, too many parts, or nested too deeply."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"Query not searched: {problem}.")
 
 
 @dataclass
@@ -49,6 +74,7 @@ class ParsedQuery:
     root: Node | None
     fallback: bool = False  # the query was not understood and was searched as plain words
     message: str = ""
+    rejected: bool = False  # beyond the limits: nothing was searched (``message`` says why)
 
 
 def _lex(text: str) -> list[tuple[str, str]]:
@@ -70,6 +96,13 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # parentheses and NOTs open around the current token
+        self.parts = 0  # leaves made so far
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise QueryTooComplex(f"parentheses and NOT are nested more than {MAX_QUERY_DEPTH} deep")
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -111,7 +144,10 @@ class _Parser:
             raise QuerySyntaxError("an operator has nothing after it")
         if token == ("word", "NOT"):
             self.take()
-            return Op("not", [self.unary()])
+            self.enter()
+            node = Op("not", [self.unary()])
+            self.depth -= 1
+            return node
         if token[0] == "word" and token[1].startswith("-") and len(token[1]) > 1:
             self.take()
             self.tokens.insert(self.i, ("word", token[1][1:]))
@@ -123,10 +159,12 @@ class _Parser:
         if kind == "lp":
             if self.peek() is None or self.peek()[0] == "rp":
                 raise QuerySyntaxError("empty parentheses")
+            self.enter()
             node = self.or_expr()
             if self.peek() is None or self.peek()[0] != "rp":
                 raise QuerySyntaxError("a parenthesis is not closed")
             self.take()
+            self.depth -= 1
             return node
         if kind == "rp":
             raise QuerySyntaxError("unexpected ')'")
@@ -150,41 +188,66 @@ class _Parser:
                 start, end = match.group(1), match.group(2) or match.group(1)
                 if end < start:
                     raise QuerySyntaxError("the date range ends before it starts")
+                self._count()
                 return DateRange(start, end)
             return self._leaf(rest, target, False)
         return self._leaf(value, None, False)
 
-    @staticmethod
-    def _leaf(text: str, field_name: str | None, phrase: bool) -> Leaf:
+    def _count(self) -> None:
+        self.parts += 1
+        if self.parts > MAX_QUERY_PARTS:
+            raise QueryTooComplex(_too_many_parts())
+
+    def _leaf(self, text: str, field_name: str | None, phrase: bool) -> Leaf:
         if not text.strip():
             raise QuerySyntaxError("an empty phrase")
+        self._count()
         return Leaf(text, field_name, phrase)
 
 
+def _too_many_parts() -> str:
+    return f"it has more than {MAX_QUERY_PARTS} words; to find a passage, put it in quotes"
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooComplex(f"it is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,} (search for a part of the passage)")
+
+
 def parse_strict(text: str) -> Node | None:
+    """The query's tree; :class:`QuerySyntaxError` when it is malformed,
+    :class:`QueryTooComplex` when it is beyond the limits."""
+    _check_length(text)
     return _Parser(_lex(text)).parse()
 
 
 def parse_query(text: str) -> ParsedQuery:
     try:
         return ParsedQuery(parse_strict(text))
+    except QueryTooComplex as exc:
+        return ParsedQuery(None, message=str(exc), rejected=True)
     except QuerySyntaxError as exc:
         words = [w for w in re.split(r'[\s()"]+', text) if w and w not in ("AND", "OR", "NOT")]
         words = [w.lstrip("-") or w for w in words]
+        if len(words) > MAX_QUERY_PARTS:
+            return ParsedQuery(None, message=str(QueryTooComplex(_too_many_parts())), rejected=True)
         leaves: list[Node] = [Leaf(w) for w in words]
         root = None if not leaves else leaves[0] if len(leaves) == 1 else Op("and", leaves)
         return ParsedQuery(root, fallback=True, message=f"Query not understood ({exc}); searched as words.")
 
 
-def positive_leaves(node: Node | None, negated: bool = False) -> list[Leaf]:
-    """Leaves whose matches should be marked (not those under NOT)."""
-    if node is None:
-        return []
-    if isinstance(node, Leaf):
-        return [] if negated else [node]
-    if isinstance(node, Op):
-        out = []
-        for child in node.children:
-            out.extend(positive_leaves(child, negated ^ (node.kind == "not")))
-        return out
-    return []
+def positive_leaves(node: Node | None) -> list[Leaf]:
+    """Leaves whose matches should be marked (not those under NOT), in query order.
+
+    Walks the tree with a stack of its own, not by recursion."""
+    out: list[Leaf] = []
+    stack: list[tuple[Node, bool]] = [] if node is None else [(node, False)]
+    while stack:
+        current, negated = stack.pop()
+        if isinstance(current, Leaf):
+            if not negated:
+                out.append(current)
+        elif isinstance(current, Op):
+            inner = negated ^ (current.kind == "not")
+            stack.extend((child, inner) for child in reversed(current.children))
+    return out

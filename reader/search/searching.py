@@ -36,6 +36,7 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     fallback: bool = False
     message: str = ""
+    rejected: bool = False  # the query is beyond the limits and nothing was searched (see query)
 
 
 def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
@@ -69,6 +70,26 @@ def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
+def _distinct(children: list[Node]) -> list[Node]:
+    """``children`` without repeated leaves and dates: ``a a`` is ``a``, and ``a OR a`` too, so
+    a repeated word is looked up once (ranking still counts it as often as it is written)."""
+    seen: set[tuple] = set()
+    out = []
+    for child in children:
+        if isinstance(child, Leaf):
+            key: tuple | None = ("leaf", child.text, child.field, child.phrase)
+        elif isinstance(child, DateRange):
+            key = ("date", child.start, child.end)
+        else:
+            key = None
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(child)
+    return out
+
+
 class _Evaluator:
     def __init__(self, searcher) -> None:
         self.matcher = LeafMatcher(searcher)
@@ -94,13 +115,14 @@ class _Evaluator:
             return self.matcher.leaf_docs(node, within)
         if node.kind == "not":
             return (self.matcher.all_docs() if within is None else within) - self.exact_set(node.children[0], within)
+        children = _distinct(node.children)
         if node.kind == "or":
             result: set[int] = set()
-            for child in node.children:
+            for child in children:
                 result |= self.exact_set(child, within)
             return result
         result_and = within
-        for child in sorted(node.children, key=self._cost):
+        for child in sorted(children, key=self._cost):
             result_and = self.exact_set(child, result_and)
             if not result_and:
                 return set()
@@ -129,7 +151,7 @@ def search(search_index, text: str, limit: int | None = 20, with_snippets: bool 
     """Search ``search_index`` (a :class:`~reader.search.index.SearchIndex`). ``limit`` None or
     0 returns every hit."""
     parsed: ParsedQuery = parse_query(text)
-    result = SearchResult(query=text, total=0, fallback=parsed.fallback, message=parsed.message)
+    result = SearchResult(query=text, total=0, fallback=parsed.fallback, message=parsed.message, rejected=parsed.rejected)
     if parsed.root is None:
         return result
     searcher = search_index.searcher()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import html
 import re
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +26,12 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCursor, QTextDoc
 from reader.library.model import Article
 from reader.render.article import RenderedArticle, header_html, sources_html
 from reader.render.html_chunks import CHUNK_CHARS, html_chunks
+from reader.render.resources import library_image
 from reader.render.themes import FONT_STACK, THEMES
 from reader.ui.article_parts import Parts
 from reader.ui.i18n import tr
 from reader.ui.text_mapping import TextMapping
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg"}
-MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 BASE_FONT_PX = 17
 MAX_BLOCK_CHARS = 8_000
@@ -92,26 +90,12 @@ def placeholder_image(text: str = "") -> QImage:
 
 
 def safe_image_path(library: Path | None, base: Path | None, url: QUrl) -> Path | None:
-    """The local image file an article may show, or None.
-
-    Only relative URLs without a scheme, resolving (after symlinks) to a regular image file
-    inside the library and under the size cap. Everything else is refused."""
-    if library is None or base is None:
+    """The local image file an article may show, or None: the rule of
+    :func:`reader.render.resources.library_image` (which the HTML export follows too), for
+    the URL Qt made of the article's reference."""
+    if url.isEmpty():
         return None
-    if url.scheme() or url.isEmpty() or url.host():
-        return None
-    raw = url.path()
-    if not raw or raw.startswith(("/", "\\")) or ":" in raw.split("/")[0]:
-        return None
-    try:
-        target = (base / raw).resolve(strict=True)
-        target.relative_to(library.resolve())
-        info = target.stat()
-    except (OSError, ValueError, RuntimeError):
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_IMAGE_BYTES or target.suffix.lower() not in IMAGE_SUFFIXES:
-        return None
-    return target
+    return library_image(library, base, url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
 
 
 class SandboxDocument(QTextDocument):

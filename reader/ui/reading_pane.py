@@ -5,10 +5,17 @@ document itself). Highlights, search matches and find matches are ExtraSelection
 document (the text itself is never modified, so positions stay stable). Large documents are
 laid out in steps; anything that needs positions waits for that (``when_settled``), because
 asking Qt for a position lays the document out up to it, on this thread, at once.
-Links are routed to the window."""
+Links are routed to the window.
+
+An article may carry 100,000 highlights (or a find may match 100,000 times): Qt goes through
+every ExtraSelection each time it paints, and each holds a cursor and a format. So only the
+marks in and around the part of the document in view are ExtraSelections (three screens,
+rebuilt when scrolling leaves them); the others are kept as plain ranges (:class:`Spans`),
+mapped to Qt positions only when they come into view."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, Qt, QUrl, Signal
@@ -48,6 +55,35 @@ CURRENT_COLOR = QColor("#f57c00")
 EAGER_LAYOUT_CHARS = 60_000
 
 
+class Spans:
+    """Ranges (start, end, key), found by overlap with a stretch of text without looking at
+    the others: sorted by start, the long ones (rare) apart, so that only ranges starting at
+    most LONG before the stretch need looking at."""
+
+    LONG = 2_000
+
+    def __init__(self, ranges: list[tuple[int, int, int]]) -> None:
+        ranges = sorted(ranges)
+        self.short = [r for r in ranges if r[1] - r[0] <= self.LONG]
+        self.long = [r for r in ranges if r[1] - r[0] > self.LONG]
+        self.starts = [r[0] for r in self.short]
+
+    def __len__(self) -> int:
+        return len(self.short) + len(self.long)
+
+    def overlapping(self, low: int, high: int) -> list[int]:
+        """The keys of the ranges that overlap [low, high), in the order of the keys."""
+        first = bisect_left(self.starts, low - self.LONG)
+        last = bisect_left(self.starts, high)
+        keys = [key for start, end, key in self.short[first:last] if end > low or start >= low]
+        keys += [key for start, end, key in self.long if start < high and end > low]
+        keys.sort()
+        return keys
+
+    def in_order(self) -> list[int]:
+        return sorted(key for _s, _e, key in self.short + self.long)
+
+
 class ReadingPane(QTextBrowser):
     link_activated = Signal(QUrl)
     highlight_requested = Signal(str)  # colour key
@@ -69,11 +105,13 @@ class ReadingPane(QTextBrowser):
         self.zoom = 0
         self.colors: list[tuple[str, str, str]] = []  # (key, name, css colour)
         self._highlight_ranges: list[tuple[int, int, str, str]] = []  # as given: the whole article
-        self._highlights: list[QTextEdit.ExtraSelection] = []
-        self._notes: list[tuple[int, str]] = []  # (qt position of the end, note)
+        self._highlights = Spans([])  # of _highlight_ranges, in the article's plain text
+        self._notes: list[tuple[int, str]] = []  # (qt position of the end, note) of those in view
         self._match_ranges: list[tuple[int, int]] = []  # as given: plain, or Qt positions
         self._match_plain = True
         self._matches: list[tuple[int, int, int]] = []  # (number, qt start, qt end) shown here
+        self._match_spans = Spans([])  # of _matches, in Qt positions
+        self._window: tuple[int, int] | None = None  # the Qt positions the ExtraSelections cover
         self._current_match = -1
         self._after_part: Callable[[], None] | None = None
         self._match_kind = ""
@@ -81,6 +119,7 @@ class ReadingPane(QTextBrowser):
         self._pending: list[Callable[[], None]] = []  # what waits for the layout
         self._driver: LayoutDriver | None = None
         self.copyAvailable.connect(lambda _: self.selection_changed_in_body.emit(self.selection_range() is not None))
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # Content -------------------------------------------------------------------------------
     def document_style(self) -> DocumentStyle:
@@ -100,7 +139,7 @@ class ReadingPane(QTextBrowser):
         ``same_article``: another part (or style) of the article shown; its marks stay."""
         old = self.document()
         self.rendered = rendered
-        self._highlights, self._notes, self._matches = [], [], []
+        self._clear_placed()
         if not same_article:
             self._highlight_ranges, self._match_ranges, self._current_match = [], [], -1
             self._after_part = None
@@ -185,7 +224,7 @@ class ReadingPane(QTextBrowser):
         self.rendered = None
         self.built = None
         self._highlight_ranges, self._match_ranges = [], []
-        self._highlights, self._notes, self._matches = [], [], []
+        self._clear_placed()
         self._pending.clear()
         if self._driver is not None:
             self._driver.detach()
@@ -208,6 +247,8 @@ class ReadingPane(QTextBrowser):
         super().resizeEvent(event)
         if self._driver is not None and self.document().textWidth() != width:
             self._driver.start()  # Qt starts the layout over at a new width
+        if self._window is not None:
+            self._apply_selections()  # other text is in view now
 
     def update_measure(self) -> None:
         side = max(16, (self.width() - self.measure_px()) // 2)
@@ -234,21 +275,18 @@ class ReadingPane(QTextBrowser):
         self._place_highlights()
         self._place_matches()
 
+    def _clear_placed(self) -> None:
+        self._highlights, self._match_spans = Spans([]), Spans([])
+        self._notes, self._matches, self._window = [], [], None
+
     def _place_highlights(self) -> None:
-        self._highlights, self._notes = [], []
+        """Index the highlights of the shown document (part); mapped when they come into view."""
         if self.mapping is None:
+            self._highlights = Spans([])
             return
-        text_color = QColor(THEMES[self.theme if self.theme in THEMES else "light"]["mark_text"])
-        for start, end, color, note in self._highlight_ranges:
-            if not self.mapping.covers(start, end):
-                continue  # in another part
-            qs, qe = self.mapping.plain_range_to_qt(start, end)
-            background = QColor(color)
-            if self.theme == "dark":
-                background.setAlpha(200)
-            self._highlights.append(self._selection(qs, qe, background, text_color, note))
-            if note:
-                self._notes.append((qe, note))
+        low = self.mapping.offset  # what mapping.covers() decides, for each of up to 100,000
+        high = low + len(self.mapping.plain)
+        self._highlights = Spans([(start, end, k) for k, (start, end, _c, _n) in enumerate(self._highlight_ranges) if start < high and end > low])
 
     def _selection(self, start: int, end: int, background: QColor, foreground: QColor, tooltip: str = "") -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
@@ -293,6 +331,7 @@ class ReadingPane(QTextBrowser):
             self._matches = [(n, s, e) for n, (s, e) in enumerate(self._match_ranges)]
         elif self.mapping is not None:
             self._matches = [(n, *self.mapping.plain_range_to_qt(s, e)) for n, (s, e) in enumerate(self._match_ranges) if self.mapping.covers(s, e)]
+        self._match_spans = Spans([(s, e, k) for k, (_n, s, e) in enumerate(self._matches)])
 
     def _go_to_match(self) -> None:
         start = self._match_ranges[self._current_match][0]
@@ -314,19 +353,61 @@ class ReadingPane(QTextBrowser):
         self.ensureCursorVisible()
 
     def _apply_selections(self) -> None:
+        """ExtraSelections for the marks in and around the view (see the module's doc)."""
         if not self.is_settled:
             return  # Qt would lay the document out up to every selection: at once, on this thread
-        selections = list(self._highlights)
+        self._window = self._view_range(margin=1.0)
+        low, high = self._window
+        selections = []
+        self._notes = []
+        if self._highlights and self.mapping is not None:
+            plain = self.mapping.qt_range_to_plain(low, high)
+            if plain is not None:
+                text_color = QColor(THEMES[self.theme if self.theme in THEMES else "light"]["mark_text"])
+                colors: dict[str, QColor] = {}
+                for k in self._highlights.overlapping(*plain):
+                    start, end, css, note = self._highlight_ranges[k]
+                    background = colors.get(css)
+                    if background is None:
+                        background = colors[css] = QColor(css)
+                        if self.theme == "dark":
+                            background.setAlpha(200)
+                    qs, qe = self.mapping.plain_range_to_qt(start, end)
+                    selections.append(self._selection(qs, qe, background, text_color, note))
+                    if note:
+                        self._notes.append((qe, note))
         base = SEARCH_COLOR if self._match_kind == "search" else FIND_COLOR
         black = QColor("#000000")
-        for number, start, end in self._matches:
+        for k in self._match_spans.overlapping(low, high):
+            number, start, end = self._matches[k]
             color = QColor(CURRENT_COLOR if number == self._current_match else base)
             selections.append(self._selection(start, end, color, black))
+        self._notes.sort()
         self.setExtraSelections(selections)
         self.viewport().update()
 
+    def _view_range(self, margin: float = 0.0) -> tuple[int, int]:
+        """The Qt positions in view, and ``margin`` screens above and below."""
+        viewport = self.viewport()
+        extra = int(viewport.height() * margin)
+        first = self.cursorForPosition(QPoint(0, -extra)).position()
+        last = self.cursorForPosition(QPoint(viewport.width(), viewport.height() + extra)).position()
+        return first, last + 1
+
+    def _scrolled(self, _value: int) -> None:
+        if self._window is None or not self.is_settled or not (self._highlights or self._match_spans):
+            return
+        low, high = self._view_range()
+        if low < self._window[0] or high > self._window[1]:
+            self._apply_selections()  # before Qt paints the new view
+
     def highlight_colors_at(self) -> list[str]:
-        return [s.format.background().color().name() for s in self._highlights]
+        """The colours of the highlights in the shown document (part), in order."""
+        return [QColor(self._highlight_ranges[k][2]).name() for k in self._highlights.in_order()]
+
+    def shown_marks(self) -> list[tuple[int, int, str]]:
+        """(Qt start, Qt end, colour) of the marks painted now: those in and around the view."""
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format.background().color().name()) for s in self.extraSelections()]
 
     def selection_range(self) -> tuple[int, int] | None:
         cursor = self.textCursor()
@@ -347,6 +428,13 @@ class ReadingPane(QTextBrowser):
             cursor.setPosition(min(qs, self.document().characterCount() - 1))
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
+            # Not at the very edge (a highlight that starts at the end of the last line shown
+            # would continue out of view): a third of the way down, as a browser's find does.
+            rect = self.cursorRect(cursor)
+            height = self.viewport().height()
+            if rect.top() < rect.height() or rect.bottom() > height - 3 * rect.height():
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + rect.top() - height // 3)
 
         self.when_settled(scroll)
 
@@ -391,9 +479,9 @@ class ReadingPane(QTextBrowser):
         font = painter.font()
         font.setPixelSize(max(9, (BASE_FONT_PX + self.zoom) * 2 // 3))
         painter.setFont(font)
-        for position, _note in self._notes:
-            if not first <= position <= last + 1:
-                continue
+        for position, _note in self._notes[bisect_left(self._notes, (first, "")) :]:
+            if position > last + 1:
+                break
             cursor = QTextCursor(self.document())
             cursor.setPosition(position)
             rect: QRect = self.cursorRect(cursor)
