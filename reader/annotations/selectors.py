@@ -7,7 +7,7 @@ from dataclasses import dataclass
 CONTEXT_CHARS = 32
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextQuote:
     exact: str
     prefix: str = ""
@@ -17,7 +17,7 @@ class TextQuote:
         return {"type": "TextQuoteSelector", "exact": self.exact, "prefix": self.prefix, "suffix": self.suffix}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextPosition:
     start: int
     end: int

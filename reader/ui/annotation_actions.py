@@ -26,7 +26,7 @@ class AnnotationActions:
         self._build_highlight_actions()
         if self.current is not None:
             self.refresh_annotations()
-        self.annotations.set_library_items(self.session.library_annotations())
+        self.refresh_library_annotations()
 
     def _build_highlight_actions(self) -> None:
         self.toolbar.clear()
@@ -43,11 +43,30 @@ class AnnotationActions:
             self.toolbar.addWidget(button)
             self.highlight_menu.addAction(action)
 
+    def refresh_library_annotations(self, force: bool = False) -> None:
+        """The "All annotations" view, filled when it is shown (at 100,000 annotations reading
+        them all takes a second: not on every change while nobody looks)."""
+        if self.session is None:
+            return
+        if force or self.annotations.tabs.currentIndex() == 1:
+            self.library_annotations_stale = False
+            self.annotations.set_library_items(self.session.library_annotations())
+        else:
+            self.library_annotations_stale = True
+
+    def annotations_tab_changed(self, index: int) -> None:
+        if index == 1 and getattr(self, "library_annotations_stale", True):
+            self.refresh_library_annotations(force=True)
+
     def refresh_annotations(self, keep: str = "") -> None:
         if self.current is None:
             self.annotations.show_annotations([], "")
             return
-        items = self.session.highlights_for(self.current)
+        self.refreshing_annotations = True  # the store's change notice of re-anchoring: no second refresh
+        try:
+            items = self.session.highlights_for(self.current)
+        finally:
+            self.refreshing_annotations = False
         ranges = [(s, e, self.annotations.color_css(a.color), a.note) for s, e, a in highlight_ranges(self.current.rendered, items)]
         self.pane.set_highlights(ranges)
         note = self.session.store.article_note(self.session.root, self.current.path)
@@ -58,10 +77,10 @@ class AnnotationActions:
         count = self.session.store.counts(self.session.root).get(article, 0)
         self.library_model.update_row(article, highlights=count)
         self.results_model.update_row(article, highlights=count)
-        if self.current is not None and article == self.current.path:
+        if self.current is not None and article == self.current.path and not getattr(self, "refreshing_annotations", False):
             current = self.annotations.current()
             self.refresh_annotations(keep=current.id if current else "")
-        self.annotations.set_library_items(self.session.library_annotations())
+        self.refresh_library_annotations()
 
     def store_call(self, method, *args):
         """Change the annotations; on failure (disk full, read-only folder) say so and keep

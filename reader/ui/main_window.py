@@ -195,6 +195,7 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.annotations.reattach_requested.connect(self.reattach_annotation)
         self.annotations.article_note_edited.connect(self.save_article_note)
         self.annotations.library_item_activated.connect(self.open_annotation)
+        self.annotations.tabs.currentChanged.connect(self.annotations_tab_changed)
         self.watcher.directoryChanged.connect(lambda _p: self.watch_timer.start())
         self.watcher.fileChanged.connect(lambda _p: self.watch_timer.start())
         self.watch_timer.timeout.connect(lambda: self.session and self.session.refresh())
@@ -289,7 +290,7 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.library_model.set_rows(rows)
         self.list_panel.set_tags(self.session.tags())
         self.update_count()
-        self.annotations.set_library_items(self.session.library_annotations())
+        self.refresh_library_annotations()
 
     def update_count(self) -> None:
         total = len(self.library_model.rows)
