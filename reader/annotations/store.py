@@ -207,6 +207,7 @@ class AnnotationStore:
         self.messages = messages  # what the user must be told (restored backup, read-only, ...)
         self.listeners: list[Callable[[str, str], None]] = []  # (library, article) changed
         self._columns: str | None = None  # the SELECT list, fixed at the first read
+        self.anchors_written = 0  # rows re-anchoring saved (a worker's caller tells the window)
 
     # Opening -------------------------------------------------------------------------------
     @classmethod
@@ -303,6 +304,29 @@ class AnnotationStore:
         if not _folder_writable(path.parent):
             raise DamagedData("the annotations database cannot be read and the data folder is read-only, so it cannot be restored from a backup", path)
         return cls.open(paths)  # restores a damaged file from its backup, migrates an old one
+
+    @classmethod
+    def for_worker(cls, paths: DataPaths) -> AnnotationStore | None:
+        """A second connection to the database the window already opened (recovered and
+        migrated), for a worker thread: re-anchoring an article while it loads. None when
+        there is no current database to share."""
+        path = paths.annotations_db
+        if not path.exists() or _damaged(path):
+            return None
+        try:
+            if _folder_writable(path.parent):
+                conn = db.connect(path, durable=True)
+                read_only = False
+            else:
+                conn = _connect_read_only(path)
+                read_only = True
+            if conn is None or db.schema_version(conn) != len(MIGRATIONS):
+                if conn is not None:
+                    conn.close()
+                return None
+        except sqlite3.Error:
+            return None
+        return cls(conn, path, paths, read_only, [])
 
     def close(self) -> None:
         self.conn.close()
@@ -607,6 +631,7 @@ class AnnotationStore:
         except sqlite3.Error:
             return result  # shown re-attached now, saved at a later opening (full disk, busy)
         self._checkpoint()
+        self.anchors_written += written
         if written != len(changed):
             result = self.current_anchors(self.for_article(library, article), text, article_hash)[0]
         self._changed(library, article)

@@ -43,6 +43,8 @@ class OpenedArticle:
     rendered: RenderedArticle
     content_hash: str
     document: ArticleDocument  # built on the loader thread, handed to the UI thread
+    highlights: list | None = None  # re-attached to this text on the loader thread
+    anchors_saved: bool = False  # the loader saved new anchors: the window is told once
 
 
 class LibrarySession(QObject):
@@ -183,17 +185,18 @@ class LibrarySession(QObject):
 
     # Articles ------------------------------------------------------------------------------
     def open_article(self, path: str, style: DocumentStyle) -> None:
-        library = self.library
+        library, paths, root = self.library, self.paths, self.root
 
         def job():
             article, content_hash = library.load_with_hash(path)
             rendered = render_article(article)
+            highlights, saved = _reanchored(paths, root, path, rendered.text, content_hash)
             article.body = ""  # rendered now; a large article's source need not stay in memory
             parts = split_parts(rendered)
             if parts:
                 rendered.body_html = ""  # the parts hold it, piece by piece
             document = build_document(article, rendered, style, library.root, library.file_path(path).parent, parts)
-            return OpenedArticle(path, article, rendered, content_hash, document)
+            return OpenedArticle(path, article, rendered, content_hash, document, highlights, saved)
 
         self.loader.run(job, self.article_loaded.emit, lambda error: self.message.emit(f"{path}: " + error.splitlines()[0]))
 
@@ -214,8 +217,15 @@ class LibrarySession(QObject):
             self.loader.run(job, done, lambda error: self.message.emit(f"{opened.path}: " + error.splitlines()[0]))
 
     def highlights_for(self, opened: OpenedArticle):
-        items = self.store.update_anchors(self.root, opened.path, opened.rendered.text, opened.content_hash)
-        return items
+        """The article's highlights on its current text: those the loader re-attached, the
+        first time (then the window hears once that anchors were saved), else the store's."""
+        if opened.highlights is not None:
+            items, opened.highlights = opened.highlights, None
+            if opened.anchors_saved:
+                opened.anchors_saved = False
+                self.store._changed(self.root, opened.path)
+            return items
+        return self.store.update_anchors(self.root, opened.path, opened.rendered.text, opened.content_hash)
 
     def close(self) -> None:
         self.cancel_indexing.set()
@@ -235,6 +245,21 @@ class LibrarySession(QObject):
             title, tags = found if found is not None else (Path(item.article).stem, [])
             out.append((item, title, tags))
         return out
+
+
+def _reanchored(paths: DataPaths, root: str, path: str, text: str, content_hash: str) -> tuple[list | None, bool]:
+    """(highlights re-attached to ``text``, whether new anchors were saved), on the loader
+    thread with a connection of its own; (None, False) leaves it to the UI thread's store."""
+    store = AnnotationStore.for_worker(paths)
+    if store is None:
+        return None, False
+    try:
+        items = store.update_anchors(root, path, text, content_hash)
+        return items, store.anchors_written > 0
+    except Exception:  # noqa: BLE001 — the UI thread's store tries again and reports
+        return None, False
+    finally:
+        store.close()
 
 
 def _notes_for_index(paths: DataPaths, root: str) -> dict[str, str]:
