@@ -20,7 +20,7 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
     library = open_library(args, paths)
     catalog = library.catalog()
     try:
-        catalog.rescan(on_problem=print_problem)
+        catalog.rescan(on_problem=print_problem, progress=_extraction_printer())
         entries = catalog.entries()
     finally:
         catalog.close()
@@ -35,6 +35,28 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
         flag = "  ! " + "; ".join(a.problems) if a.problems else ""
         print(f"{a.date or '       ':10}  {a.title}  [{a.path}]{flag}")
     return 0
+
+
+def _extraction_printer():
+    """Progress of reading documents (PDF, Word, EPUB…) on stderr: one line per new or
+    changed document (unchanged ones are not read again), and the pages of a long one every
+    few seconds."""
+    import time
+
+    from reader.library.catalog import printable_path
+
+    state = {"path": "", "said": 0.0}
+
+    def progress(step) -> None:
+        now = time.monotonic()
+        if step.path and step.path != state["path"]:
+            state["path"], state["said"] = step.path, now
+            print(f"reading documents: {step.documents_done + 1}/{step.documents_total} {printable_path(step.path)}", file=sys.stderr, flush=True)
+        elif step.path and step.pages_total and now - state["said"] >= 5.0:
+            state["said"] = now
+            print(f"reading documents: {printable_path(step.path)}: page {step.pages_done}/{step.pages_total}", file=sys.stderr, flush=True)
+
+    return progress
 
 
 def cmd_import(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -240,12 +262,13 @@ def cmd_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from reader.annotations.store import AnnotationStore
     from reader.library import frontmatter
     from reader.render.article import render_article
-    from reader.render.export import article_page
+    from reader.render.export import export_page
 
     library = open_library(args, paths)
     rel = _article_path(library, args.path)
     if args.format == "markdown":
         source = library.file_path(rel)
+        # A document (PDF, Word…) prints the Markdown extracted from it, with its metadata.
         if source.suffix.lower() in (".md", ".markdown"):
             sys.stdout.write(source.read_text(encoding="utf-8", errors="replace"))
         else:
@@ -262,7 +285,23 @@ def cmd_export(args: argparse.Namespace, paths: DataPaths) -> int:
         return 0
     colors = {c.key: c.color for c in store.colors()} if store else {}
     ranges = [(s, e, colors.get(a.color, "#ffe066"), a.note) for s, e, a in highlight_ranges(rendered, items)]
-    sys.stdout.write(article_page(article, rendered, ranges))
+    # Self-contained: the article's images inside the library are embedded, nothing else is kept.
+    if article.extracted is not None:
+        # A document's pictures are in the document: given to the export from a private
+        # folder, by the same rule (image types, sizes) as a library's image files.
+        from dataclasses import replace
+
+        from reader.library.documents import export_images
+
+        with export_images(article, rendered.body_html) as (body_html, folder):
+            page, left_out = export_page(article, replace(rendered, body_html=body_html), ranges, library=folder, base=folder)
+    else:
+        page, left_out = export_page(article, rendered, ranges, library=library.root, base=library.file_path(rel).parent)
+    sys.stdout.write(page)
+    if left_out:
+        count = len(left_out)
+        print(f"{rel}: {count} image{'s' if count != 1 else ''} left out of the page (only image files inside the library"
+              " are embedded)", file=sys.stderr)
     return 0
 
 

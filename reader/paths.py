@@ -110,6 +110,18 @@ class DataPaths:
     def index_dir(self, library: Path) -> Path:
         return self.library_state(library) / "index"
 
+    @property
+    def extracted_dir(self) -> Path:
+        """Text extracted from the documents of every library (PDF, Word, EPUB, saved pages),
+        keyed by content hash and extractor version: shared, since a file copied into two
+        libraries is extracted once. A cache: anything in it may be deleted."""
+        return self.root / "extracted"
+
+    @property
+    def logs_dir(self) -> Path:
+        """Details of unexpected errors (a traceback for a bug report); never shown as such."""
+        return self.root / "logs"
+
     def read_only_problem(self) -> str:
         """"" when the data folder can be written, else why not ("the data folder is read-only")."""
         return read_only_problem(self.root)

@@ -28,6 +28,20 @@ from reader.library.model import Article
 ImportError_ = InvalidFile  # the file as a whole is not an annotation export we can read
 
 
+#: RFC 3778 (application/pdf fragment identifiers): ``page=N``, N the 1-based physical page.
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
+
+
+def page_selector(item: Annotation) -> dict | None:
+    """The W3C ``FragmentSelector`` naming the PDF page of a highlight on a paged source
+    (:class:`reader.annotations.service.PagedAnnotation`), else None. Import ignores it: the
+    page is computed again from the position."""
+    index = getattr(item, "page_index", None)
+    if index is None:
+        return None
+    return {"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT, "value": f"page={index + 1}"}
+
+
 def to_w3c(item: Annotation, color_names: dict[str, str]) -> dict:
     body = []
     if item.note:
@@ -39,6 +53,9 @@ def to_w3c(item: Annotation, color_names: dict[str, str]) -> dict:
         selectors = [item.quote.to_json()]
         if item.position is not None:
             selectors.append(item.position.to_json())
+        page = page_selector(item)
+        if page is not None:
+            selectors.append(page)
         target["selector"] = selectors
     return {
         "@context": CONTEXT,
@@ -171,7 +188,8 @@ def export_markdown(items: list[Annotation], articles: dict[str, Article], color
             out += ["> " + line for line in quote.splitlines() or [""]]
             label = color_names.get(item.color, item.color)
             state = "" if item.state in ("exact", "moved") else f" ({item.state})"
+            page = getattr(item, "page_label", "")
             out.append("")
-            out.append(f"— *{label}*{state}" + (f": {item.note}" if item.note else ""))
+            out.append(f"— *{label}*{state}" + (f" · 頁 {page}" if page else "") + (f": {item.note}" if item.note else ""))
             out.append("")
     return "\n".join(out).rstrip() + "\n"

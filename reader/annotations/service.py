@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.library.library import Library
 from reader.render.article import RenderedArticle, render_article
+
+
+@dataclass(frozen=True, slots=True)
+class PagedAnnotation(Annotation):
+    """A highlight on a paged source (a PDF-derived article) with the page its start is on:
+    the W3C export adds a ``FragmentSelector`` (``page=N``, RFC 3778), the Markdown export
+    the printed page. Computed from today's text, never stored."""
+
+    page_index: int | None = None  # 0-based; RFC 3778's page=N is this plus one
+    page_label: str = ""  # the printed label ("41"), else the 1-based index
+
+
+def with_pages(items: list[Annotation], pages) -> list[Annotation]:
+    """``items`` with the page of each attached highlight (``pages``: a
+    :class:`reader.library.formats.PageMap`, ``RenderedArticle.pages``; None: unchanged)."""
+    if pages is None:
+        return items
+    out: list[Annotation] = []
+    names = [f.name for f in fields(Annotation)]
+    for item in items:
+        if item.quote is None or item.position is None or item.orphan:
+            out.append(item)
+            continue
+        start = item.position.start
+        values = {name: getattr(item, name) for name in names}
+        out.append(PagedAnnotation(**values, page_index=pages.page_index_at(start), page_label=pages.page_at(start)))
+    return out
 
 
 def open_article(store: AnnotationStore, library: Library, rel_path: str):
@@ -48,7 +76,8 @@ def attach_library(store: AnnotationStore, library: Library, present: dict[str, 
 def current_annotations(store: AnnotationStore, library: Library, items: list[Annotation]) -> list[Annotation]:
     """``items`` re-attached to their articles as they are now, computed without writing
     (so an export can never overwrite an edit made meanwhile). An article outside the
-    library, or missing, is not opened; its annotations are given as stored."""
+    library, or missing, is not opened; its annotations are given as stored. Highlights on
+    a paged source come back as :class:`PagedAnnotation` (with their page)."""
     by_article: dict[str, list[Annotation]] = {}
     for item in items:
         by_article.setdefault(item.article, []).append(item)
@@ -58,7 +87,8 @@ def current_annotations(store: AnnotationStore, library: Library, items: list[An
         if highlights and library.contains(path) and library.file_path(path).is_file():
             article, content_hash = library.load_with_hash(path)
             if content_hash:
-                highlights = store.current_anchors(highlights, render_article(article).text, content_hash)[0]
+                rendered = render_article(article)
+                highlights = with_pages(store.current_anchors(highlights, rendered.text, content_hash)[0], rendered.pages)
         out += [i for i in group if i.quote is None] + highlights
     return out
 

@@ -1,6 +1,9 @@
 """The catalog: article metadata cached in SQLite, so opening a big library parses nothing.
 
-A rescan stats every file and re-reads only those whose size or mtime changed. The catalog
+A rescan stats every file and re-reads only those whose size or mtime changed (and documents
+whose extractor has a new version, or a scan that Tesseract, installed since, can now read).
+Documents (PDF, Word, EPUB, saved pages) are extracted during the rescan, through the data
+folder's extraction cache, with progress and cancellation (:class:`ScanProgress`). The catalog
 is a cache: if it is damaged (not a database, tables of another shape) it is deleted and
 rebuilt from the files, and :attr:`Catalog.notices` says so. When it cannot be written (a
 read-only data folder, a full disk) it is kept in memory for this run, copied from the file
@@ -20,9 +23,19 @@ from pathlib import Path
 from reader import db
 from reader.errors import describe_database_error, from_os_error, is_disk_full
 from reader.library.model import Article, Source
-from reader.library.reading import load_file
-from reader.library.scanning import NOT_UTF8_NAME, Found, scan_library
+from reader.library.reading import DocumentSource, load_file
+from reader.library.scanning import (
+    NOT_UTF8_NAME,
+    Found,
+    in_saved_page_folder,
+    is_document_path,
+    scan_library,
+)
 from reader.paths import read_only_problem
+
+
+class _Damaged(Exception):
+    pass
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -51,21 +64,36 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE articles SET mtime_ns = -1")  # re-read every file at the next scan
 
 
-MIGRATIONS = [_v1, _v2]
-
-#: The tables and columns of the current schema: a catalog of another shape is rebuilt.
-SHAPE = {
-    "articles": ["path", "title", "date", "authors", "tags", "sources", "lang", "size", "mtime_ns", "hash", "encoding", "problems", "source_label"],
-    "meta": ["key", "value"],
+_V1_COLUMNS = ["path", "title", "date", "authors", "tags", "sources", "lang", "size", "mtime_ns", "hash", "encoding", "problems"]
+#: The tables and columns of each schema version (1-based): a catalog of another shape is rebuilt.
+SHAPES = {
+    1: {"articles": _V1_COLUMNS, "meta": ["key", "value"]},
+    2: {"articles": [*_V1_COLUMNS, "source_label"], "meta": ["key", "value"]},
+    3: {"articles": [*_V1_COLUMNS, "source_label", "extractor"], "meta": ["key", "value"]},
 }
-TEXT_COLUMNS = ("path", "title", "date", "lang", "hash", "encoding", "source_label")
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """Documents read in place: the extractor (``pdf/1``) that read each one, so that a new
+    version of it reads the file again."""
+    problem = shape_problem(conn, SHAPES[2])
+    if problem:
+        raise _Damaged(problem)
+    conn.execute("ALTER TABLE articles ADD COLUMN extractor TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS = [_v1, _v2, _v3]
+
+SHAPE = SHAPES[len(MIGRATIONS)]
+TEXT_COLUMNS = ("path", "title", "date", "lang", "hash", "encoding", "source_label", "extractor")
 INTEGER_COLUMNS = ("size", "mtime_ns")
 LIST_COLUMNS = ("authors", "tags", "problems")
 
 
-def shape_problem(conn: sqlite3.Connection) -> str:
-    """What is wrong with the tables of a catalog ("" when they are as this Reader makes them)."""
-    for table, columns in SHAPE.items():
+def shape_problem(conn: sqlite3.Connection, shape: dict | None = None) -> str:
+    """What is wrong with the tables of a catalog ("" when they are as this Reader makes them,
+    or as ``shape`` says: an older version's)."""
+    for table, columns in (shape or SHAPE).items():
         found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         if not found:
             return f"the table {table} is missing"
@@ -93,10 +121,6 @@ BAD_ROWS = "SELECT path FROM articles WHERE " + " OR ".join(
     + [_text_list_is_bad(c) for c in LIST_COLUMNS]
     + [_SOURCES_ARE_BAD]
 )
-
-
-class _Damaged(Exception):
-    pass
 
 
 def _texts(value: object) -> list[str] | None:
@@ -146,8 +170,21 @@ class CatalogEntry:
     article: Article  # metadata only: body is empty
     size: int
     mtime_ns: int
-    content_hash: str
+    content_hash: str  # the version annotations anchor to (documents: file + extractor)
     encoding: str
+    extractor: str = ""  # documents: "pdf/1"
+
+
+@dataclass
+class ScanProgress:
+    """Where a rescan is in reading documents: the ``documents_done``-th of
+    ``documents_total`` documents to extract (``path``), and that document's pages."""
+
+    documents_done: int
+    documents_total: int
+    path: str = ""
+    pages_done: int = 0
+    pages_total: int = 0
 
 
 @dataclass
@@ -157,6 +194,7 @@ class ScanReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)  # (rel path, problem)
+    cancelled: bool = False  # documents left unread (kept as they were) because of a cancel
 
     @property
     def touched(self) -> bool:
@@ -167,13 +205,13 @@ def _row_to_entry(row: sqlite3.Row, bad: set[str]) -> CatalogEntry:
     """The entry of a row; a value of the wrong shape is replaced by its empty value and the
     row's path added to ``bad`` (the file is then read again at the next rescan)."""
     authors, tags, sources, problems = _texts(row["authors"]), _texts(row["tags"]), _sources(row["sources"]), _texts(row["problems"])
-    texts = [row[c] for c in ("path", "title", "date", "lang", "hash", "encoding")]
+    texts = [row[c] for c in ("path", "title", "date", "lang", "hash", "encoding", "extractor")]
     numbers = (row["size"], row["mtime_ns"])
     if None in (authors, tags, sources, problems) or any(type(t) is not str for t in texts) or any(type(n) is not int for n in numbers):
         bad.add(str(row["path"]))
         texts = [t if type(t) is str else "" for t in texts]
         numbers = tuple(n if type(n) is int else -1 for n in numbers)
-    path, title, date, lang, digest, encoding = texts
+    path, title, date, lang, digest, encoding, extractor = texts
     article = Article(
         path=path,
         title=title,
@@ -184,14 +222,18 @@ def _row_to_entry(row: sqlite3.Row, bad: set[str]) -> CatalogEntry:
         lang=lang,
         problems=problems or [],
     )
-    return CatalogEntry(article, numbers[0], numbers[1], digest, encoding)
+    return CatalogEntry(article, numbers[0], numbers[1], digest, encoding, extractor)
 
 
 class Catalog:
-    def __init__(self, db_path: Path, library: Path, in_memory: bool = False) -> None:
-        """``in_memory``: work on a copy in memory (``reader doctor`` checks change nothing)."""
+    def __init__(self, db_path: Path, library: Path, in_memory: bool = False, documents: DocumentSource | None = None) -> None:
+        """``in_memory``: work on a copy in memory (``reader doctor`` checks change nothing).
+        ``documents``: how documents are read (:meth:`reader.library.library.Library.documents`);
+        by default through the extraction cache of the data folder the catalog is in (only
+        read, not written, for an ``in_memory`` catalog)."""
         self.db_path = db_path
         self.library = library
+        self.documents = documents or _default_documents(db_path, library, store=not in_memory)
         self.notices: list[str] = []  # what happened to the file (rebuilt, kept in memory)
         self.in_memory = False  # True when nothing is written to db_path in this run
         if in_memory:
@@ -258,7 +300,14 @@ class Catalog:
                 conn.row_factory = sqlite3.Row
             finally:
                 source.close()
-        if db.schema_version(conn) != len(MIGRATIONS) or shape_problem(conn):
+        version = db.schema_version(conn)
+        if 0 < version < len(MIGRATIONS) and not shape_problem(conn, SHAPES[version]):
+            try:
+                db.migrate(conn, MIGRATIONS)  # an older Reader's catalog, brought up to date here
+                version = len(MIGRATIONS)
+            except (_Damaged, sqlite3.DatabaseError):
+                version = -1
+        if version != len(MIGRATIONS) or shape_problem(conn):
             conn.close()
             conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
@@ -323,19 +372,32 @@ class Catalog:
         on_problem: Callable[[str, str], None] | None = None,
         force: bool = False,
         only: set[str] | None = None,
+        progress: Callable[[ScanProgress], None] | None = None,
+        cancel=None,
     ) -> ScanReport:
         """Bring the catalog in line with the folder. ``on_problem(rel_path, problem)`` is
         called for every file that has one (old or new), so callers can report them.
-        ``only`` re-checks just those paths (a watcher said they changed)."""
+        ``only`` re-checks just those paths (a watcher said they changed).
+
+        Documents that need reading are extracted (or taken from the extraction cache) one
+        after the other, after the other files; ``progress(ScanProgress)`` follows them,
+        and a set ``cancel`` (an Event) stops the extraction under way: documents not read
+        keep their old rows (new ones are added at the next rescan) and the report says
+        ``cancelled``. Each document's row is stored as soon as it is read."""
         report = ScanReport()
         known = {
-            row["path"]: (row["size"], row["mtime_ns"], row["hash"], _texts(row["problems"]))
-            for row in self.conn.execute("SELECT path, size, mtime_ns, hash, problems FROM articles")
+            row["path"]: (row["size"], row["mtime_ns"], row["hash"], _texts(row["problems"]), row["extractor"])
+            for row in self.conn.execute("SELECT path, size, mtime_ns, hash, problems, extractor FROM articles")
         }
         seen: set[str] = set()
         pending: list[tuple] = []
+        documents: list[tuple[Found, tuple | None]] = []
         if only is not None:
-            found_files = [Found(self.library / p, p) for p in sorted(only) if (self.library / p).exists() or (self.library / p).is_symlink()]
+            found_files = [
+                Found(self.library / p, p, document=is_document_path(self.library / p))
+                for p in sorted(only)
+                if ((self.library / p).exists() or (self.library / p).is_symlink()) and not in_saved_page_folder(self.library, p)
+            ]
             # A name that is not UTF-8 is stored under its shown form, which no file has.
             known = {p: v for p, v in known.items() if p in only and NOT_UTF8_NAME not in (v[3] or [])}
         else:
@@ -349,48 +411,96 @@ class Catalog:
                     report.problems.append((found.rel_path, found.problem))
                     continue
                 article = Article(path=found.rel_path, title=Path(found.rel_path).stem, problems=[found.problem])
-                size = mtime = 0
-                digest = encoding = ""
-            else:
-                try:
-                    info = found.path.stat()
-                    stat_key = (info.st_size, info.st_mtime_ns)
-                except OSError:
-                    stat_key = (-1, -1)
-                if old and not force and old[3] is not None and (old[0], old[1]) == stat_key:
-                    report.unchanged += 1
-                    for problem in old[3]:
-                        report.problems.append((found.rel_path, problem))
-                    continue
-                loaded = load_file(found.path, found.rel_path)
-                article, size, mtime = loaded.article, loaded.size, loaded.mtime_ns
-                digest, encoding = loaded.content_hash, loaded.encoding
-            if old is None:
-                report.added.append(found.rel_path)
-            elif old[2] != digest or force:
-                report.changed.append(found.rel_path)
-            else:
-                report.unchanged += 1
-            for problem in article.problems:
-                report.problems.append((found.rel_path, problem))
-            pending.append(_row(article, size, mtime, digest, encoding))
-        report.removed = sorted(set(known) - seen)
-        if pending or report.removed:
+                self._note(report, old, article, "", force)
+                pending.append(_row(article, 0, 0, "", ""))
+                continue
             try:
-                self._store(pending, report.removed)
-            except sqlite3.Error as exc:
-                if not _cannot_write(exc):
-                    raise describe_database_error(exc, self.db_path) from None
-                self._spill_to_memory(exc)
-                self._store(pending, report.removed)
+                info = found.path.stat()
+                stat_key = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                stat_key = (-1, -1)
+            if old and not force and old[3] is not None and (old[0], old[1]) == stat_key and _still_current(old, found):
+                report.unchanged += 1
+                for problem in old[3]:
+                    report.problems.append((found.rel_path, problem))
+                continue
+            if found.document:
+                documents.append((found, old))
+                continue
+            loaded = load_file(found.path, found.rel_path)
+            self._note(report, old, loaded.article, loaded.content_hash, force)
+            pending.append(_row(loaded.article, loaded.size, loaded.mtime_ns, loaded.content_hash, loaded.encoding))
+        if pending:
+            self._flush(pending)
+            pending = []
+        total = len(documents)
+        for number, (found, old) in enumerate(documents):
+            if cancel is not None and cancel.is_set():
+                report.cancelled = True
+            if report.cancelled:
+                self._keep_unread(report, found, old)
+                continue
+            if progress is not None:
+                progress(ScanProgress(number, total, found.rel_path))
+            try:
+                loaded = load_file(
+                    found.path, found.rel_path, documents=self.documents,
+                    progress=_page_progress(progress, number, total, found.rel_path), cancel=cancel,
+                )
+            except Exception as exc:
+                from reader.library.formats import Cancelled
+
+                if not isinstance(exc, Cancelled):
+                    raise
+                report.cancelled = True
+                self._keep_unread(report, found, old)
+                continue
+            self._note(report, old, loaded.article, loaded.content_hash, force)
+            # A problem of this machine (a time limit on a busy machine) is tried again at the
+            # next rescan; a scan waiting for Tesseract is, once Tesseract is there.
+            mtime = -1 if loaded.transient and not _waits_for_ocr(loaded.article.problems) else loaded.mtime_ns
+            self._flush([_row(loaded.article, loaded.size, mtime, loaded.content_hash, loaded.encoding, loaded.extractor)])
+        if progress is not None and total and not report.cancelled:
+            progress(ScanProgress(total, total))
+        report.removed = sorted(set(known) - seen)
+        if report.removed:
+            self._flush([], report.removed)
         if on_problem:
             for rel_path, problem in report.problems:
                 on_problem(rel_path, problem)
         return report
 
+    @staticmethod
+    def _note(report: ScanReport, old: tuple | None, article: Article, digest: str, force: bool) -> None:
+        if old is None:
+            report.added.append(article.path)
+        elif old[2] != digest or force:
+            report.changed.append(article.path)
+        else:
+            report.unchanged += 1
+        for problem in article.problems:
+            report.problems.append((article.path, problem))
+
+    @staticmethod
+    def _keep_unread(report: ScanReport, found: Found, old: tuple | None) -> None:
+        """A document a cancel left unread: its old row stays; a new one waits for next time."""
+        if old is not None:
+            report.unchanged += 1
+            for problem in old[3] or []:
+                report.problems.append((found.rel_path, problem))
+
+    def _flush(self, pending: list[tuple], removed: list[str] | None = None) -> None:
+        try:
+            self._store(pending, removed or [])
+        except sqlite3.Error as exc:
+            if not _cannot_write(exc):
+                raise describe_database_error(exc, self.db_path) from None
+            self._spill_to_memory(exc)
+            self._store(pending, removed or [])
+
     def _store(self, pending: list[tuple], removed: list[str]) -> None:
         with db.transaction(self.conn):
-            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
+            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
             self.conn.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in removed])
 
 
@@ -410,11 +520,52 @@ def _read_only_connection(path: Path, checked: bool = False) -> sqlite3.Connecti
         except sqlite3.DatabaseError:
             conn.close()
             continue
-        if checked and (version != len(MIGRATIONS) or shape_problem(conn)):
+        if checked and (not 0 < version <= len(MIGRATIONS) or shape_problem(conn, SHAPES[version])):
             conn.close()
             return None
         return conn
     return None
+
+
+def _default_documents(db_path: Path, library: Path, store: bool) -> DocumentSource:
+    """Documents read through the extraction cache of the data folder that holds ``db_path``
+    (``<data>/libraries/<key>/catalog.sqlite3``); without a cache elsewhere."""
+    state = db_path.parent
+    if state.parent.name == "libraries":
+        data = state.parent.parent
+        return DocumentSource(data / "extracted", library, data / "logs", store=store)
+    return DocumentSource(None, library)
+
+
+def _still_current(old: tuple, found: Found) -> bool:
+    """Whether an unchanged file's row still says what reading it would: it is (or is not)
+    a document as before, read by the current version of its extractor, and it is not a scan
+    that Tesseract, installed since, can now read."""
+    extractor = old[4] if len(old) > 4 and isinstance(old[4], str) else ""
+    if bool(extractor) != found.document:
+        return False
+    if not extractor:
+        return True
+    from reader.library.formats import FORMATS
+
+    name = extractor.partition("/")[0]
+    if name not in FORMATS or FORMATS[name].extractor != extractor:
+        return False
+    if _waits_for_ocr(old[3] or []):
+        from reader.library.formats import ocr
+
+        return bool(ocr.missing_problem())
+    return True
+
+
+def _waits_for_ocr(problems: list[str]) -> bool:
+    return any("install tesseract-ocr" in problem for problem in problems)
+
+
+def _page_progress(progress: Callable[[ScanProgress], None] | None, number: int, total: int, path: str):
+    if progress is None:
+        return None
+    return lambda done, pages: progress(ScanProgress(number, total, path, done, pages))
 
 
 def file_problem(path: Path) -> str:
@@ -438,7 +589,8 @@ def file_problem(path: Path) -> str:
         if version > len(MIGRATIONS):
             return "written by a newer Reader"
         if version < len(MIGRATIONS):
-            return ""  # brought up to date when it is next opened
+            # brought up to date when it is next opened, if it has that version's shape
+            return shape_problem(conn, SHAPES[version]) if version in SHAPES else ""
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             return f"damaged ({check})"
@@ -479,7 +631,7 @@ def _why_damaged(exc: BaseException) -> str:
     return text
 
 
-def _row(article: Article, size: int, mtime: int, digest: str, encoding: str) -> tuple:
+def _row(article: Article, size: int, mtime: int, digest: str, encoding: str, extractor: str = "") -> tuple:
     return (
         article.path,
         article.title,
@@ -494,6 +646,7 @@ def _row(article: Article, size: int, mtime: int, digest: str, encoding: str) ->
         encoding,
         json.dumps(article.problems, ensure_ascii=False),
         article.source_label,
+        extractor,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from reader.errors import OutsideLibrary, UsageError
 from reader.library.catalog import Catalog
 from reader.library.model import Article
-from reader.library.reading import LoadedFile, load_file
+from reader.library.reading import DocumentSource, LoadedFile, load_file
 from reader.library.scanning import NOT_UTF8_NAME, has_undecodable_bytes
 from reader.paths import DataPaths, sample_library
 from reader.settings import Settings
@@ -25,7 +25,11 @@ class Library:
     paths: DataPaths
 
     def catalog(self) -> Catalog:
-        return Catalog(self.paths.catalog_db(self.root), self.root)
+        return Catalog(self.paths.catalog_db(self.root), self.root, documents=self.documents())
+
+    def documents(self) -> DocumentSource:
+        """How this library's documents are read: through the data folder's extraction cache."""
+        return DocumentSource(self.paths.extracted_dir, self.root, self.paths.logs_dir)
 
     @property
     def index_dir(self) -> Path:
@@ -43,23 +47,28 @@ class Library:
             return False
         return True
 
-    def load(self, rel_path: str) -> Article:
-        """Read one article fully (body included). Problems are recorded on the article."""
-        return self._load(rel_path).article
+    def load(self, rel_path: str, progress=None, cancel=None) -> Article:
+        """Read one article fully (body included). Problems are recorded on the article.
 
-    def load_with_hash(self, rel_path: str) -> tuple[Article, str]:
-        """The article and the SHA-256 of its file (the version annotations are anchored to)."""
-        loaded = self._load(rel_path)
+        A document is taken from the extraction cache, or extracted (in a child process with
+        limits): ``progress(done, total)`` follows its pages, a set ``cancel`` (Event) stops
+        it with :class:`reader.library.formats.Cancelled`."""
+        return self._load(rel_path, progress, cancel).article
+
+    def load_with_hash(self, rel_path: str, progress=None, cancel=None) -> tuple[Article, str]:
+        """The article and the version annotations are anchored to: the SHA-256 of its file,
+        for a document that of the file and the extractor's version."""
+        loaded = self._load(rel_path, progress, cancel)
         return loaded.article, loaded.content_hash
 
-    def _load(self, rel_path: str) -> LoadedFile:
+    def _load(self, rel_path: str, progress=None, cancel=None) -> LoadedFile:
         try:
             path = self.file_path(rel_path)
         except OutsideLibrary as exc:  # never opened: only its name is known
             return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[exc.problem]), "", 0, 0)
         if has_undecodable_bytes(str(path)) or (not path.exists() and "\\x" in rel_path):
             return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[NOT_UTF8_NAME]), "", 0, 0)
-        return load_file(path, rel_path)
+        return load_file(path, rel_path, documents=self.documents(), progress=progress, cancel=cancel)
 
 
 MAX_PATH_CHARS = 4096

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlparse
 
 ARTICLE_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
 
 #: Files larger than this are listed with a problem rather than opened.
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+#: The same for documents read in place (PDF, Word, EPUB…): a scanned PDF is easily 100 MB,
+#: and a document is never read into memory whole to hash it (it is streamed).
+MAX_DOCUMENT_BYTES = 500 * 1024 * 1024
+
+
+@dataclass
+class Extracted:
+    """Where a document-derived article came from: the extracted document
+    (:class:`reader.library.formats.Document`: its blocks, page labels and embedded images)
+    and its Markdown with the anchors that find its pages in the rendered text."""
+
+    document: Any
+    markdown: Any  # reader.library.formats.MarkdownText
+    file_hash: str = ""  # SHA-256 of the file (the extraction cache's key)
 
 
 @dataclass
@@ -36,6 +51,13 @@ class Article:
     lang: str = ""
     body: str = ""  # Markdown
     problems: list[str] = field(default_factory=list)
+    #: Set for an article read from a document (PDF, Word, EPUB, saved page); never stored.
+    extracted: Extracted | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def paged(self) -> bool:
+        """Whether the article comes from a paged source (a PDF): its offsets have pages."""
+        return self.extracted is not None and bool(getattr(self.extracted.document, "paged", False))
 
     @property
     def source_label(self) -> str:

@@ -1,4 +1,9 @@
-"""Find the article files of a library folder, recursively, without tripping on odd trees."""
+"""Find the article files of a library folder, recursively, without tripping on odd trees.
+
+Articles are Markdown, text and HTML files, and documents read in place (PDF, Word,
+OpenDocument, EPUB, web archives, and ``.html`` pages a browser saved "complete" beside their
+``NAME_files/`` folder: that folder holds the page's pictures, not articles, and is skipped).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ class Found:
     path: Path  # absolute
     rel_path: str  # POSIX, relative to the library root: the article's identity
     problem: str = ""  # set for entries that can't be read at all (broken symlink, loop, name)
+    document: bool = False  # read through reader.library.formats (PDF, Word, EPUB, saved page)
 
 
 def has_undecodable_bytes(name: str) -> bool:
@@ -44,7 +50,43 @@ def _leads_inside(base: Path, link: Path) -> bool:
 
 
 def is_article_name(name: str) -> bool:
-    return not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+    """A Markdown, text or HTML article, or a document (by its suffix alone)."""
+    from reader.library.formats import DOCUMENT_SUFFIXES
+
+    suffix = Path(name).suffix.lower()
+    return not name.startswith(".") and (suffix in ARTICLE_SUFFIXES or suffix in DOCUMENT_SUFFIXES)
+
+
+def is_document_path(path: Path) -> bool:
+    """Whether ``path`` is read as a document (``.html`` only beside its ``NAME_files/``)."""
+    from reader.library.formats import is_document
+
+    return is_document(path)
+
+
+def saved_page_folders(names: set[str]) -> set[str]:
+    """The ``NAME_files`` folders among ``names`` that a ``NAME.html`` (or ``.htm``) beside
+    them was saved with: the page's pictures, not articles."""
+    out = set()
+    for name in names:
+        if name.endswith("_files"):
+            stem = name[: -len("_files")]
+            if any(f"{stem}{suffix}" in names for suffix in (".html", ".htm", ".HTML", ".HTM")):
+                out.add(name)
+    return out
+
+
+def in_saved_page_folder(root: Path, rel_path: str) -> bool:
+    """Whether ``rel_path`` lies in the ``NAME_files/`` folder of a saved page (a sub-frame a
+    browser saved there is part of the page, not an article)."""
+    parts = rel_path.split("/")
+    for depth, part in enumerate(parts[:-1]):
+        if part.endswith("_files") and len(part) > len("_files"):
+            folder = root.joinpath(*parts[:depth]) if depth else root
+            names = {f"{part[: -len('_files')]}{suffix}" for suffix in (".html", ".htm", ".HTML", ".HTM")}
+            if any((folder / name).is_file() for name in names):
+                return True
+    return False
 
 
 def scan_library(root: Path) -> Iterator[Found]:
@@ -66,8 +108,9 @@ def scan_library(root: Path) -> Iterator[Found]:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
+        page_folders = saved_page_folders({e.name for e in entries})
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or entry.name in page_folders:
                 continue
             path = Path(entry.path)
             rel = path.relative_to(root).as_posix()
@@ -105,4 +148,4 @@ def scan_library(root: Path) -> Iterator[Found]:
                     problem = "broken symlink: the target does not exist"
                 except OSError as exc:
                     problem = "symlink loop" if exc.errno == 40 else f"cannot follow symlink: {exc.strerror}"
-            yield Found(path, rel, problem)
+            yield Found(path, rel, problem, document=not problem and is_document_path(path))

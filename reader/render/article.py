@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.library.model import Article
 from reader.render.markdown_html import render_markdown
 from reader.render.plaintext import TextMap
+
+if TYPE_CHECKING:
+    from reader.library.formats import PageMap
 
 
 @dataclass
@@ -17,6 +21,10 @@ class RenderedArticle:
     text: str  # the plain text annotations index into
     headings: list[tuple[int, str, str]]
     notice: str = ""
+    #: For an article from a paged source (a PDF): which page each offset of ``text`` is on
+    #: (:class:`reader.library.formats.PageMap`: ``page_at(offset)`` the printed label,
+    #: ``page_index_at(offset)`` 0-based, ``boundaries()`` for margin labels); else None.
+    pages: PageMap | None = None
 
     @property
     def text_hash(self) -> str:
@@ -29,7 +37,12 @@ def render_article(article: Article) -> RenderedArticle:
         text = rendered.text
     else:
         text = TextMap.build(rendered.html).text if rendered.html.strip() else ""
-    return RenderedArticle(rendered.html, text, rendered.headings, rendered.notice)
+    pages = None
+    if article.paged:
+        from reader.library.formats import page_map
+
+        pages = page_map(article.extracted.document, text, article.extracted.markdown)
+    return RenderedArticle(rendered.html, text, rendered.headings, rendered.notice, pages)
 
 
 def header_html(article: Article) -> str:

@@ -430,6 +430,11 @@ class SearchIndex:
                     done += 1
                     continue
                 texts = field_texts(article, notes)
+                if article.extracted is not None:
+                    # A document (PDF, Word, EPUB…): its own text, footnotes included.
+                    from reader.library.documents import search_text
+
+                    texts["body"] = search_text(article)
                 writer.update_document(
                     path=path,
                     hash=version,

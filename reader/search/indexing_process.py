@@ -66,6 +66,11 @@ def throttled(report: Callable[[int, int], None], every: float = PROGRESS_EVERY_
 
 
 def _child(root: str, data_dir: str, notes: dict[str, str], rebuild: bool, out, stop) -> None:
+    # This process is a daemon of the window's (it dies with the window), and daemons may
+    # not start processes; but a document the cache does not hold (a saved page, a scan
+    # read once Tesseract is there) is extracted in a limited child of its own. Its children
+    # are this process's daemons: they end with it.
+    multiprocessing.current_process().daemon = False
     progress = throttled(lambda done, total: out.put(("progress", done, total)))
     try:
         outcome, reason = index_library(Library(Path(root), DataPaths(Path(data_dir))), notes, rebuild, progress, stop)
