@@ -27,7 +27,7 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
     print_notices(Settings(paths.settings_file).notices, catalog.notices)
     entries.sort(key=lambda e: (e.article.date or "", e.article.path), reverse=True)
     if args.json:
-        print_json({"library": str(library.root), "articles": [e.article.meta_dict() for e in entries]})
+        print_json({"library": library.key, "articles": [e.article.meta_dict() for e in entries]})
         return 0
     print(f"{library.root}  ({len(entries)} articles)")
     for entry in entries:
@@ -165,7 +165,7 @@ def _notes_provider(library):
     store = AnnotationStore.open_for_reading(library.paths)
     if store is None:
         return None
-    texts = store.search_texts(str(library.root))
+    texts = store.search_texts(library.key)
     store.close()
     return lambda path: texts.get(path, "")
 
@@ -323,7 +323,7 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
     from reader.errors import DataFolderError
 
     library = open_library(args, paths)
-    root = str(library.root)
+    root = library.key
     if args.action == "import":
         source = Path(args.file)
         try:

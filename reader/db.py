@@ -73,6 +73,9 @@ def migrate(
         before(version)
     for number in range(version, target):
         with transaction(conn):
+            # Another process may have migrated meanwhile: decide under the write lock.
+            if schema_version(conn) > number:
+                continue
             migrations[number](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
     return target

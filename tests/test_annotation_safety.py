@@ -485,3 +485,98 @@ def test_a_full_data_disk_still_exports_every_annotation(sample_library: Path, t
     [item] = json.loads(result.stdout)["items"]
     assert item["body"][0]["value"] == "滿了也要匯出"
     assert "Traceback" not in result.stderr
+
+
+# Found by trying to break it ---------------------------------------------------------------
+def test_a_library_with_annotations_of_its_own_never_takes_a_gone_library_s(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    ident = _one_highlight(sample_library, data_dir, "甲的筆記")
+    copy = tmp_path / "copy"
+    shutil.copytree(sample_library, copy)
+    exported = tmp_path / "a.json"
+    exported.write_text(json.dumps(_export(sample_library, data_dir), ensure_ascii=False), encoding="utf-8")
+    run_cli("annotations", "import", str(exported), "--library", str(copy), data_dir=data_dir)
+    store = AnnotationStore.open(DataPaths(data_dir))
+    store.set_note(str(copy.resolve()), ident, "乙自己的修改")
+    store.close()
+    moved = tmp_path / "甲搬家"
+    sample_library.rename(moved)
+    in_copy = _export(copy, data_dir)
+    assert [i["body"][0]["value"] for i in in_copy["items"]] == ["乙自己的修改"]  # kept, nothing taken
+    result = run_cli("annotations", "export", "--library", str(moved), data_dir=data_dir)
+    assert "re-attached" in result.stderr
+    assert [i["body"][0]["value"] for i in json.loads(result.stdout)["items"]] == ["甲的筆記"]
+
+
+def test_a_moved_library_keeps_annotations_that_were_never_anchored(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    incoming = _write(tmp_path / "in.json", [_item("urn:n:1", MOU, exact="布萊切利公園", note="沒有雜湊")])
+    run_cli("annotations", "import", str(incoming), "--library", str(sample_library), data_dir=data_dir)
+    moved = tmp_path / "moved"
+    sample_library.rename(moved)
+    result = run_cli("annotations", "export", "--library", str(moved), data_dir=data_dir)
+    assert "re-attached" in result.stderr
+    assert [i["id"] for i in json.loads(result.stdout)["items"]] == ["urn:n:1"]
+
+
+@pytest.mark.parametrize("how", ["missing", "empty"])
+def test_a_lost_database_beside_a_good_backup_is_restored_not_taken_for_none(sample_library: Path, data_dir: Path, how: str) -> None:
+    from reader.annotations import backups
+
+    _one_highlight(sample_library, data_dir, "備份裡有")
+    store = AnnotationStore.open(DataPaths(data_dir))
+    backups.make_backup(store.conn, DataPaths(data_dir).backups_dir)
+    store.close()
+    db = data_dir / "annotations.sqlite3"
+    if how == "missing":
+        db.unlink()
+    else:
+        db.write_bytes(b"")
+    result = run_cli("annotations", "export", "--library", str(sample_library), data_dir=data_dir)
+    assert result.returncode == 0 and f"was {how}; restored the backup" in result.stderr
+    assert [i["body"][0]["value"] for i in json.loads(result.stdout)["items"]] == ["備份裡有"]
+
+
+def test_two_first_imports_at_once_both_succeed(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, READER_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
+    files = [_write(tmp_path / f"c{n}.json", [_item(f"urn:c:{n}", MOU, note=f"第{n}份")]) for n in range(2)]
+    runs = [subprocess.Popen([sys.executable, "-m", "reader", "annotations", "import", str(f), "--library", str(sample_library)],
+                             cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) for f in files]
+    outputs = [(run.communicate(timeout=120)[1], run.returncode) for run in runs]
+    outputs = [(code, err) for err, code in outputs]
+    assert all(code == 0 for code, _ in outputs), outputs
+    assert sorted(r[6] for r in _rows(data_dir)) == ["第0份", "第1份"]
+
+
+def test_json_ld_type_lists_and_odd_iso_times_are_understood(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    item = _item("urn:j:1", MOU, exact="布萊切利公園", modified="2026-06-01T23:59:60Z")
+    item["body"] = [{"type": ["TextualBody"], "value": "清單型別的筆記"}]
+    item["target"]["selector"][0]["type"] = ["TextQuoteSelector"]
+    other = _item("urn:j:2", MOU, modified="2026-06-01T24:00:00Z")
+    other["body"] = [{"value": "沒有型別的筆記"}]
+    third = _item("urn:j:3", MOU, modified="2026-06-01T12:30:00+0530")
+    result = run_cli("annotations", "import", str(_write(tmp_path / "j.json", [item, other, third])), "--library", str(sample_library), data_dir=data_dir)
+    assert "3 added, 0 updated, 0 unchanged, 0 rejected" in result.stderr, result.stderr
+    rows = {r[1]: r for r in _rows(data_dir)}
+    assert rows["urn:j:1"][3] == "布萊切利公園" and rows["urn:j:1"][6] == "清單型別的筆記"
+    assert rows["urn:j:2"][6] == "沒有型別的筆記" and rows["urn:j:2"][7] == "2026-06-01T24:00:00Z"  # a valid xsd:dateTime, kept
+    assert rows["urn:j:3"][7] == "2026-06-01T07:00:00.000Z"  # stored as a proper xsd:dateTime
+
+
+def test_backslash_traversal_and_urns_are_not_article_paths(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    items = [_item("urn:b:1", "..\\secret\\creds.txt"), _item("urn:b:2", "a\\..\\..\\x.md"), _item("urn:b:3", "urn:x:y")]
+    result = run_cli("annotations", "import", str(_write(tmp_path / "b.json", items)), "--library", str(sample_library), data_dir=data_dir)
+    assert "0 added, 0 updated, 0 unchanged, 3 rejected" in result.stderr
+
+
+def test_a_library_folder_whose_name_is_not_utf8_still_works(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    odd = os.path.join(os.fsencode(str(tmp_path)), b"lib\xa4\xe5")
+    os.rename(os.fsencode(str(sample_library)), odd)
+    library = os.fsdecode(odd)
+    text = run_cli("export", MOU, "--library", library, "--format", "text", data_dir=data_dir)
+    assert text.returncode == 0 and "布萊切利公園" in text.stdout
+    incoming = _write(tmp_path / "u.json", [_item("urn:u:1", MOU, exact="布萊切利公園", note="怪資料夾")])
+    imported = run_cli("annotations", "import", str(incoming), "--library", library, data_dir=data_dir)
+    assert imported.returncode == 0, imported.stderr
+    exported = run_cli("annotations", "export", "--library", library, data_dir=data_dir)
+    assert exported.returncode == 0 and json.loads(exported.stdout)["items"][0]["body"][0]["value"] == "怪資料夾"
+    found = run_cli("search", "NIST", "--library", library, "--json", data_dir=data_dir)
+    assert found.returncode == 0 and json.loads(found.stdout)["total"] >= 1

@@ -132,7 +132,9 @@ def import_json(store: AnnotationStore, text: str, library: str) -> MergeReport:
     known = {c.key for c in colors}
     report = MergeReport()
     clock = dt.datetime.now(dt.timezone.utc)
-    root = Path(library)
+    from reader.library.library import folder_of_key
+
+    root = folder_of_key(library)
     accepted = {}
     for number, data in enumerate(items, 1):
         ident = data.get("id") if isinstance(data, dict) else None

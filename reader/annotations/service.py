@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.library.library import Library
@@ -41,7 +40,7 @@ def open_article(store: AnnotationStore, library: Library, rel_path: str):
     """(article, rendered, file hash, highlights re-attached to the current text)."""
     article, content_hash = library.load_with_hash(rel_path)
     rendered = render_article(article)
-    items = store.update_anchors(str(library.root), rel_path, rendered.text, content_hash)
+    items = store.update_anchors(library.key, rel_path, rendered.text, content_hash)
     return article, rendered, content_hash, items
 
 
@@ -57,18 +56,20 @@ def library_hashes(library: Library) -> dict[str, str]:
 
 def has_gone_libraries(store: AnnotationStore, library: Library) -> bool:
     """Whether the store keeps annotations of a library folder that no longer exists."""
-    root = str(library.root)
-    return any(lib != root and not Path(lib).is_dir() for lib in store.libraries())
+    root = library.key
+    from reader.library.library import folder_of_key
+
+    return any(lib != root and not folder_of_key(lib).is_dir() for lib in store.libraries())
 
 
 def attach_library(store: AnnotationStore, library: Library, present: dict[str, str]) -> list[str]:
     """Give ``library`` the annotations that are its own: those of its former folder when it
     was moved or renamed, and those of its renamed articles. Returns what to tell the user."""
     told = []
-    adopted = store.adopt_moved_library(str(library.root), present)
+    adopted = store.adopt_moved_library(library.key, present)
     if adopted:
         told.append(adopted)
-    if store.follow_renames(str(library.root), present):
+    if store.follow_renames(library.key, present):
         told.append("Annotations of renamed articles were kept.")
     return told
 
@@ -95,7 +96,7 @@ def current_annotations(store: AnnotationStore, library: Library, items: list[An
 
 def follow_library(store: AnnotationStore, library: Library, present: dict[str, str]) -> int:
     """Keep annotations of renamed or moved articles (matched by content hash)."""
-    return store.follow_renames(str(library.root), present)
+    return store.follow_renames(library.key, present)
 
 
 def highlight_ranges(rendered: RenderedArticle, items: list[Annotation]) -> list[tuple[int, int, Annotation]]:

@@ -218,6 +218,9 @@ class AnnotationStore:
         path = paths.annotations_db
         messages: list[str] = []
         damaged: list[Path] = []
+        lost = _lost_beside_backup(path, paths.backups_dir)
+        if lost and _folder_writable(path.parent):
+            messages.append(_restore_lost(path, paths.backups_dir, lost))
         if not _folder_writable(path.parent):
             return cls._read_only(paths, messages, f"{path.parent}: the data folder is read-only; annotations are shown but cannot be changed.")
         try:
@@ -283,6 +286,10 @@ class AnnotationStore:
         yet. A damaged file is restored from its backup (``messages`` says so); when it cannot
         be, :class:`DamagedData` says why, so nobody takes an empty result for the truth."""
         path = paths.annotations_db
+        if _lost_beside_backup(path, paths.backups_dir):
+            if not _folder_writable(path.parent):
+                raise DamagedData("the annotations database is missing or empty while backups exist, and the data folder is read-only, so it cannot be restored", path)
+            return cls.open(paths)  # restores the newest good backup and says so
         if not path.exists():
             return None
         damaged = _damaged(path)
@@ -656,34 +663,40 @@ class AnnotationStore:
         return len(moves)
 
     def adopt_moved_library(self, library: str, present: dict[str, str]) -> str:
-        """A library keeps its annotations when its folder is moved or renamed: annotations of
-        a library whose folder is gone, anchored to articles whose content hashes are here,
-        are re-attached to ``library``. Returns what to tell the user ("" when nothing moved).
+        """A library keeps its annotations when its folder is moved or renamed: the annotations
+        of a library whose folder is gone are re-attached to ``library`` when its articles are
+        here. Returns what to tell the user ("" when nothing moved).
 
-        A former library is taken as this one when at least half of its annotated articles
-        (by content hash) are present here, and at least one is.
+        Only a library with no annotations of its own adopts (a moved library's new path has
+        none; a copy that was given an export has its own and never takes another's), and
+        only the former library that fits best: at least half of its annotated articles are
+        here, by content hash, or (for annotations never anchored, which have no hash) by
+        path, and at least one is.
         """
-        if self.read_only or not present:
+        if self.read_only or not present or self.conn.execute(
+                "SELECT 1 FROM annotations WHERE library = ? LIMIT 1", (library,)).fetchone():
             return ""
         hashes = set(present.values())
-        told = []
+        best: tuple[float, int, str] | None = None
         for old, _count in self.libraries().items():
             if old == library or _folder_exists(old):
                 continue
             versions = self.conn.execute(
                 "SELECT DISTINCT article, article_hash FROM annotations WHERE library = ?", (old,)).fetchall()
-            known = [(a, h) for a, h in versions if h]
-            matched = sum(1 for a, h in known if h in hashes)
-            if not matched or matched * 2 < len(known):
+            matched = sum(1 for a, h in versions if (h in hashes if h else a in present))
+            if not matched or matched * 2 < len(versions):
                 continue
-            moved = self._move_library(old, library)
-            told.append(
-                f"The library {old} is gone and its articles are here: its {moved} annotation"
-                f"{'s were' if moved != 1 else ' was'} re-attached to {library}."
-            )
-        if told:
-            self.follow_renames(library, present)
-        return " ".join(told)
+            fit = (matched / len(versions), matched, old)
+            best = fit if best is None or fit > best else best
+        if best is None:
+            return ""
+        old = best[2]
+        moved = self._move_library(old, library)
+        self.follow_renames(library, present)
+        return (
+            f"The library {old} is gone and its articles are here: its {moved} annotation"
+            f"{'s were' if moved != 1 else ' was'} re-attached to {library}."
+        )
 
     def _move_library(self, old: str, new: str) -> int:
         """Re-key ``old``'s annotations to ``new``; where ``new`` already has the same id (an
@@ -708,8 +721,10 @@ class AnnotationStore:
 
 
 def _folder_exists(path: str) -> bool:
+    from reader.library.library import folder_of_key
+
     try:
-        return Path(path).is_dir()
+        return folder_of_key(path).is_dir()
     except (OSError, ValueError):
         return False
 
@@ -778,6 +793,45 @@ def _damaged(path: Path) -> bool:
         return _is_damage(exc)
     finally:
         conn.close()
+
+
+def _lost_beside_backup(path: Path, backup_dir: Path) -> str:
+    """Why the database looks lost ("missing", "empty") while a good backup exists, else "".
+    A fresh data folder has neither; a database that vanished or was truncated to nothing
+    beside its backups was lost, and must not be taken for "no annotations yet"."""
+    if not backups.backups(backup_dir):
+        return ""
+    if not path.exists():
+        reason = "missing"
+    else:
+        try:
+            if path.stat().st_size > 0:
+                conn = _connect_read_only(path)
+                if conn is None:
+                    return ""
+                try:
+                    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'annotations'").fetchone()
+                finally:
+                    conn.close()
+                if has_table:
+                    return ""
+        except (OSError, sqlite3.Error):
+            return ""
+        reason = "empty"
+    return reason if backups.newest_good_backup(backup_dir) is not None else ""
+
+
+def _restore_lost(path: Path, backup_dir: Path, reason: str) -> str:
+    good = backups.newest_good_backup(backup_dir)
+    if good is None:
+        return ""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if path.exists():
+        path.replace(path.with_name(f"{path.stem}.{reason}-{dt.datetime.now():%Y%m%d-%H%M%S}{path.suffix}"))
+    shutil.copyfile(good, path)
+    when = backups.backup_time(good).strftime("%Y-%m-%d %H:%M")
+    return f"{path}: the annotations database was {reason}; restored the backup of {when}."
 
 
 def _readable_rows(damaged: Path) -> list[Annotation]:

@@ -38,6 +38,7 @@ FUTURE_SLACK = dt.timedelta(days=1)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 _HEX = re.compile(r"^[0-9a-fA-F]{0,128}$")
+_XSD_DATETIME = re.compile(r"^-?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _COLOR_KEY = re.compile(r"^[\w-]{1,64}$")
 
 
@@ -68,9 +69,16 @@ def parse_instant(value: object) -> dt.datetime:
     text = value.strip()
     if text[-1:] in "zZ":
         text = text[:-1] + "+00:00"
+    extra = dt.timedelta(0)
+    clock = re.match(r"^(\d{4}-\d{2}-\d{2}[Tt ])(24:00(?::00(?:\.0+)?)?|(\d{2}:\d{2}):60(\.\d+)?)(.*)$", text)
+    if clock:  # 24:00 is the next day's midnight; a leap second is the last instant of its minute
+        if clock.group(2).startswith("24"):
+            text, extra = f"{clock.group(1)}00:00:00{clock.group(5)}", dt.timedelta(days=1)
+        else:
+            text = f"{clock.group(1)}{clock.group(3)}:59.999999{clock.group(5)}"
     try:
-        stamp = dt.datetime.fromisoformat(text)
-    except ValueError:
+        stamp = dt.datetime.fromisoformat(text) + extra
+    except (ValueError, OverflowError):
         raise InvalidItem(f"not an ISO 8601 date-time: {_short(value)}") from None
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.timezone.utc)
@@ -207,7 +215,10 @@ def _time(data: dict, key: str, now: dt.datetime, notices: list[str]) -> tuple[s
     if stamp > now + FUTURE_SLACK:
         notices.append(f'"{key}" {data[key]} is in the future; taken as now')
         return format_instant(now), now
-    return data[key].strip(), stamp
+    given = data[key].strip()
+    # Kept as written when it is a proper xsd:dateTime (exports round-trip exactly); any
+    # other ISO 8601 form is stored as the same instant in that form.
+    return (given if _XSD_DATETIME.match(given) else format_instant(stamp)), stamp
 
 
 def _target(target: object) -> tuple[object, list]:
@@ -237,6 +248,8 @@ def _selectors(selectors: list) -> tuple[TextQuote | None, TextPosition | None]:
         if not isinstance(selector, dict):
             raise InvalidItem(f"a selector is {_kind(selector)}, not an object")
         kind = selector.get("type")
+        if isinstance(kind, list) and len(kind) == 1:
+            kind = kind[0]  # JSON-LD allows a list of one type
         if kind == "TextQuoteSelector":
             exact = selector.get("exact")
             if not isinstance(exact, str) or not exact:
@@ -282,11 +295,14 @@ def _bodies(bodies: object) -> tuple[str, str]:
             raise InvalidItem("a body's value is not a text")
         if _has_surrogate(value):
             raise InvalidItem("a body's value contains lone surrogates (not valid Unicode text)")
+        body_type = body.get("type")
+        if isinstance(body_type, list):
+            body_type = "TextualBody" if "TextualBody" in body_type else (body_type[0] if body_type else None)
         if body.get("purpose") == "tagging":
             if len(value) > 200:
                 raise InvalidItem("a tag is longer than 200 characters")
             tag = tag or value
-        elif body.get("type", "TextualBody") == "TextualBody":
+        elif body_type in (None, "TextualBody"):  # a body with a value and no type is textual
             notes.append(value)
     note = "\n\n".join(n for n in notes if n)
     if len(note) > MAX_NOTE_CHARS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,13 @@ class Library:
     def index_dir(self) -> Path:
         return self.paths.index_dir(self.root)
 
+    @property
+    def key(self) -> str:
+        """The library's identity in the annotations database and in output: its absolute
+        path as text, with bytes that are not UTF-8 written as ``\\xa4`` (an unzipped Big5
+        folder name; such a path cannot be stored or printed as it is)."""
+        return library_key_text(self.root)
+
     def file_path(self, rel_path: str) -> Path:
         """The file of an article; raises :class:`OutsideLibrary` for a path that leaves the
         library (``..``, absolute, a symlink out): such a file is never opened."""
@@ -66,13 +75,28 @@ class Library:
             path = self.file_path(rel_path)
         except OutsideLibrary as exc:  # never opened: only its name is known
             return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[exc.problem]), "", 0, 0)
-        if has_undecodable_bytes(str(path)) or (not path.exists() and "\\x" in rel_path):
+        if has_undecodable_bytes(rel_path) or (not path.exists() and "\\x" in rel_path):
             return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[NOT_UTF8_NAME]), "", 0, 0)
         return load_file(path, rel_path, documents=self.documents(), progress=progress, cancel=cancel)
 
 
+def library_key_text(root: Path) -> str:
+    return os.fsencode(str(root)).decode("utf-8", "backslashreplace")
+
+
+def folder_of_key(key: str) -> Path:
+    """The folder a library key names (see :attr:`Library.key`)."""
+    path = Path(key)
+    if "\\x" in key and not path.exists():
+        import codecs
+
+        with contextlib.suppress(ValueError, UnicodeError):
+            return Path(os.fsdecode(codecs.escape_decode(key.encode("utf-8"))[0]))
+    return path
+
+
 MAX_PATH_CHARS = 4096
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:", re.IGNORECASE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^(file|urn|data|javascript|mailto|about):", re.IGNORECASE)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -92,7 +116,7 @@ def normalize_rel_path(rel_path: object) -> str:
     if rel_path.startswith(("/", "\\")) or _DRIVE.match(rel_path):
         raise OutsideLibrary("an absolute path, not a path inside the library", shown)
     parts = [part for part in rel_path.split("/") if part not in ("", ".")]
-    if any(part == ".." for part in parts):
+    if any(part == ".." for part in parts) or any(p == ".." for part in parts for p in part.split("\\")):
         raise OutsideLibrary("the path leaves the library (..)", shown)
     if not parts:
         raise OutsideLibrary("the path names the library folder itself, not an article", shown)

@@ -60,7 +60,7 @@ class LibrarySession(QObject):
         super().__init__(parent)
         self.paths = paths
         self.library = library
-        self.root = str(library.root)
+        self.root = library.key
         self.catalog = library.catalog()
         self.store = AnnotationStore.open(paths)
         self.store.listeners.append(lambda lib, article: self.annotations_changed.emit(article) if lib == self.root else None)
