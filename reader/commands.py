@@ -219,6 +219,9 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
         index = SearchIndex(library.index_dir)
     result = search(index, args.query, limit=args.limit or None)
     index.close()
+    if getattr(result, "rejected", False):
+        # Not searched at all: an empty result would read as "nowhere in the library".
+        raise UsageError(result.message)
     if result.message:
         print(result.message, file=sys.stderr)
     if args.json:
@@ -358,7 +361,8 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
     items = []
     colors = {}
     if store is not None:
-        if not store.read_only or has_gone_libraries(store, library):
+        renamed = any(not library.contains(a) or not library.file_path(a).exists() for a in store.counts(root))
+        if not store.read_only or renamed or has_gone_libraries(store, library):
             told = store.messages
             store.close()
             store = AnnotationStore.open(paths)  # a moved library is given its annotations

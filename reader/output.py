@@ -38,9 +38,19 @@ def check_output_path(target: Path, data_dir: Path, force: bool = False) -> Path
         raise RefusedOutput("is a folder; give a file name", shown)
     if not stat.S_ISREG(info.st_mode):
         raise RefusedOutput("is a device or other special file, not a regular file; nothing was written", shown)
+    if _is_data_file(info, data):  # the same file reached another way (a bind mount, a hard link)
+        raise RefusedOutput("is a file of Reader's data folder (the annotations database or a backup); choose another file", shown)
     if not force:
         raise RefusedOutput("already exists; add --force to replace it", shown)
     return resolved
+
+
+def _is_data_file(info: os.stat_result, data: Path) -> bool:
+    try:
+        candidates = [data / "annotations.sqlite3", data / "annotations.sqlite3-wal", *(data / "backups").glob("*")]
+        return any((c.stat().st_dev, c.stat().st_ino) == (info.st_dev, info.st_ino) for c in candidates if c.exists())
+    except OSError:
+        return False
 
 
 def write_output(target: Path, data: bytes, data_dir: Path, force: bool = False) -> Path:

@@ -580,3 +580,25 @@ def test_a_library_folder_whose_name_is_not_utf8_still_works(sample_library: Pat
     assert exported.returncode == 0 and json.loads(exported.stdout)["items"][0]["body"][0]["value"] == "怪資料夾"
     found = run_cli("search", "NIST", "--library", library, "--json", data_dir=data_dir)
     assert found.returncode == 0 and json.loads(found.stdout)["total"] >= 1
+
+
+def test_export_output_refuses_the_database_reached_through_a_bind_mount(sample_library: Path, data_dir: Path, tmp_path: Path) -> None:
+    _one_highlight(sample_library, data_dir)
+    before = _rows(data_dir)
+    bind = tmp_path / "bind"
+    bind.mkdir()
+    if subprocess.run(["mount", "--bind", str(data_dir), str(bind)], capture_output=True).returncode != 0:
+        pytest.skip("cannot make a bind mount here (needs root)")
+    try:
+        result = run_cli("annotations", "export", "--library", str(sample_library), "-o", str(bind / "annotations.sqlite3"), "--force", data_dir=data_dir)
+        assert result.returncode == 2 and "data folder" in result.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(bind)], capture_output=True)
+    assert _rows(data_dir) == before
+
+
+def test_annotations_export_follows_a_renamed_article(sample_library: Path, data_dir: Path) -> None:
+    _one_highlight(sample_library, data_dir, "改名前")
+    (sample_library / MOU).rename(sample_library / "zzz_renamed.md")
+    [item] = _export(sample_library, data_dir)["items"]
+    assert item["target"]["source"] == "zzz_renamed.md"

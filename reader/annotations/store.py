@@ -257,9 +257,13 @@ class AnnotationStore:
             return cls._read_only(paths, messages, f"{problem.problem}: the annotations could not be brought up to date; they are shown read-only.")
         store = cls(conn, path, paths, False, messages)
         for aside in damaged:
-            recovered = store._salvage(aside)
+            recovered, readable, claimed = store._salvage(aside)
             if recovered:
                 messages.append(f"{recovered} annotation{'s' if recovered != 1 else ''} that could still be read from the damaged file (newer than the backup, or not in it) were recovered.")
+            if claimed > readable:
+                messages.append(
+                    f"{claimed - readable} of the {claimed} annotations in the damaged file could not be read; "
+                    f"it is kept as {aside.name} for recovery tools.")
         try:
             store.backup_if_due()
         except (OSError, sqlite3.Error) as exc:
@@ -338,12 +342,14 @@ class AnnotationStore:
     def close(self) -> None:
         self.conn.close()
 
-    def _salvage(self, damaged: Path) -> int:
+    def _salvage(self, damaged: Path) -> tuple[int, int, int]:
         """Merge the rows that can still be read from a damaged file: those missing here, or
-        newer than here (made after the backup that was restored). Returns how many."""
+        newer than here (made after the backup that was restored). Returns (merged, rows
+        that could be read, rows the damaged file says it holds)."""
         from reader.annotations.validation import instant_or_epoch
 
         rows = _readable_rows(damaged)
+        claimed = _claimed_count(damaged)
         recovered = 0
         try:
             with db.transaction(self.conn):
@@ -355,9 +361,9 @@ class AnnotationStore:
                     self.conn.execute(f"INSERT OR REPLACE INTO annotations ({', '.join(_COLUMNS)}) VALUES ({placeholders})", item.values())
                     recovered += 1
         except sqlite3.Error:
-            return 0
+            return 0, len(rows), claimed
         self._checkpoint()
-        return recovered
+        return recovered, len(rows), claimed
 
     def backup_if_due(self) -> Path | None:
         if self.read_only or not backups.due(self.paths.backups_dir):
@@ -793,6 +799,17 @@ def _damaged(path: Path) -> bool:
         return _is_damage(exc)
     finally:
         conn.close()
+
+
+def _claimed_count(damaged: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{damaged}?mode=ro&immutable=1", uri=True)
+        try:
+            return int(conn.execute("SELECT count(*) FROM annotations").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
 
 
 def _lost_beside_backup(path: Path, backup_dir: Path) -> str:
