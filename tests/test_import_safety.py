@@ -390,3 +390,15 @@ def test_an_empty_folder_says_there_is_nothing_to_import(tmp_path: Path, data_di
     assert result.returncode == 0
     assert result.stdout == ""
     assert result.stderr.strip() == "nothing to import: no .md, .markdown, .txt, .html, .htm files were found"
+
+
+def test_a_short_page_keeps_its_tables(tmp_path: Path, data_dir: Path) -> None:
+    """readability scored the tables of a short page as clutter and dropped them silently."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>前言段落</p><table><tr><td>第一格內容</td><td>第二格內容</td></tr></table>"
+                    "<p>結語段落</p></body></html>", encoding="utf-8")
+    library = tmp_path / "lib"
+    result = run_cli("import", str(page), "--library", str(library), data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    text = run_cli("export", "page.md", "--library", str(library), "--format", "text", data_dir=data_dir).stdout
+    assert "第一格內容" in text and "第二格內容" in text and "前言段落" in text and "結語段落" in text

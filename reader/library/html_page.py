@@ -185,6 +185,11 @@ def convert_html(text: str, path: str = "") -> Article:
             content = Document(cleaned).summary(html_partial=True)
         except Exception:  # readability gives up on odd pages; the whole body is then the article
             content = lxml.html.tostring(whole, encoding="unicode")
+        else:
+            if _drops_tables(whole, content):
+                # Its heuristic scores short pages' tables as clutter: a table of the page's
+                # text is never dropped silently, so the page is kept whole.
+                content = lxml.html.tostring(whole, encoding="unicode")
     body = _markdown(markdownify, content)
     if not body and whole.text_content().strip():
         # readability found nothing it liked in a page that has text: keep the whole page.
@@ -194,6 +199,23 @@ def convert_html(text: str, path: str = "") -> Article:
         body = re.sub(r"\A#\s+" + re.escape(article.title) + r"\s*\n", "", body).strip()
     article.body = body
     return article
+
+
+def _drops_tables(whole, content: str) -> bool:
+    import lxml.html
+
+    def squeeze(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    tables = [squeeze(t.text_content()) for t in whole.iter("table")]
+    tables = [t for t in tables if t]
+    if not tables:
+        return False
+    try:
+        kept = squeeze(lxml.html.fromstring(content).text_content()) if content.strip() else ""
+    except (ValueError, lxml.etree.ParserError):
+        return True
+    return any(t[:40] not in kept for t in tables)
 
 
 def _markdown(markdownify, content: str) -> str:
