@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import sys
+import unicodedata
 
 from reader import __version__
 from reader.errors import ReaderError, describe_database_error, from_os_error
@@ -26,6 +27,100 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument("--library", metavar="DIR", default=default, help="the library folder to use")
 
 
+SEARCH_HELP = """\
+query syntax:
+  words separated by spaces must all occur:   ai 安全
+  either word:                                ai OR 人工智慧
+  leave out a word:                           ai NOT 美國   (or: ai -美國)
+  group with parentheses:                     (ai OR 人工智慧) 安全
+  an exact phrase:                            "AI Seoul Summit"
+  in one field:                               title:安全  tag:政策  author:王  note:重要
+  by date:                                    date:2024  date:2024-05..2024-08
+  Han text of any length matches exactly where it occurs; full-width and simplified
+  forms match too (ＮＩＳＴ = NIST, 机构 = 機構). A query that cannot be parsed is
+  searched as plain words, and Reader says so on stderr.
+  A query that starts with "-" goes after "--":  reader search -- -的
+  Limits: at most 2,000 characters, 200 words, and parentheses or NOT nested 50 deep;
+  a query beyond them is not searched (exit 2, saying why).
+
+output:
+  the number of articles found, then for each hit its title, [path], date and a
+  snippet with the matches in **bold**. --limit N shows the N best (default 20;
+  --limit 0 shows every hit). With --json:
+    {"query": "...", "total": N,
+     "hits": [{"path": "...", "title": "...", "date": "...", "score": 1.0, "snippet": "..."}]}
+  where "total" counts every matching article and the snippet marks matches as <mark>...</mark>.
+"""
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def display_width(text: str) -> int:
+    """Terminal cells: East Asian wide and full-width characters take two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def elide(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, ending in "…" when cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = "", 0
+    for char in text:
+        cell = display_width(char)
+        if used + cell > width - 1:
+            break
+        out, used = out + char, used + cell
+    return out + "…"
+
+
+def columns(rows: list[list[str]], caps: list[int] | None = None, gap: str = "  ") -> list[str]:
+    """Rows of cells aligned in columns by display width (CJK counts double). A column is as
+    wide as its widest cell, at most its cap (a longer cell is cut, ending in "…"; a cap of
+    0 never cuts). The last column is not padded."""
+    if not rows:
+        return []
+    if caps:
+        rows = [[elide(cell, caps[i]) if i < len(caps) and caps[i] else cell for i, cell in enumerate(row)] for row in rows]
+    count = max(len(r) for r in rows)
+    widths = []
+    for i in range(count):
+        widest = max((display_width(r[i]) for r in rows if i < len(r)), default=0)
+        cap = caps[i] if caps and i < len(caps) and caps[i] else widest
+        widths.append(min(widest, cap))
+    lines = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            pad = max(0, widths[i] - display_width(cell)) if i < len(row) - 1 else 0
+            cells.append(cell + " " * pad)
+        lines.append(gap.join(cells).rstrip())
+    return lines
+
+
+class SubcommandParser(argparse.ArgumentParser):
+    """A subcommand's parser. ``reader search -的`` is read by argparse as an option: the
+    search parser (``dash_hint``) says how to search for it."""
+
+    dash_hint = False
+
+    def error(self, message: str):  # type: ignore[override]
+        if not self.dash_hint:
+            super().error(message)
+        if "required: query" in message or any(word.startswith("-") for word in message.split(": ", 1)[-1].split()):
+            message += '\na query that starts with "-" goes after "--", e.g.: reader search -- -的'
+        elif message.startswith("unrecognized arguments"):
+            message += '\na query of several words goes in quotes, e.g.: reader search "ai 安全"'
+        super().error(message + "\n(reader search --help explains the query syntax)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reader", description="An offline reader for collections of articles.")
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
@@ -36,13 +131,17 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--search", metavar="QUERY", help="search to run in the window")
     gui.add_argument("--theme", choices=["light", "dark", "sepia", "system"], help="colour theme")
     gui.add_argument("--size", metavar="WxH", default="1280x800", help="window size for --screenshot")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=SubcommandParser)
 
     p = sub.add_parser("list", help="print the catalog of a library")
     _common(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = sub.add_parser("import", help="convert text, HTML and Markdown files into library articles")
+    p = sub.add_parser("import", help="convert text, HTML and Markdown files into library articles",
+                       description="Convert text, HTML and Markdown files into articles of a library (never"
+                       " overwriting). The bundled sample collection is read-only: importing into it (or into the"
+                       " last library, when that is the samples) goes to \"Reader Library\" in your Documents"
+                       " folder instead, which then becomes the library Reader opens.")
     _common(p)
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
     p.add_argument("--encoding", metavar="NAME", help="decode the files with this encoding (e.g. cp950, gb18030)")
@@ -51,11 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
 
-    p = sub.add_parser("search", help="search the library")
+    p = sub.add_parser("search", help="search the library", description="Search the library (the index is brought up"
+                       " to date first).", epilog=SEARCH_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.dash_hint = True
     _common(p)
-    p.add_argument("query")
+    p.add_argument("query", help='the query (see below); one that starts with "-" goes after "--"')
     p.add_argument("--limit", type=int, default=20, help="number of hits; 0 means all")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="machine-readable output (see below)")
 
     p = sub.add_parser("export", help="print an article as text, HTML or Markdown")
     _common(p)
@@ -81,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions:  # noqa: SLF001 (argparse has no public lookup)
+        if name in getattr(action, "choices", {}):
+            return action.choices[name]
+    return parser
+
+
 def _ensure_utf8_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
@@ -91,7 +199,14 @@ def _ensure_utf8_output() -> None:
 def main(argv: list[str] | None = None) -> int:
     _ensure_utf8_output()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # An unknown option after a subcommand is reported by that subcommand's parser
+        # (the search parser then says how to search for a word that starts with "-").
+        message = "unrecognized arguments: " + " ".join(extra)
+        if args.command == "search":
+            _subparser(parser, "search").error(message)
+        parser.error(message)
     paths = DataPaths(resolve_data_dir(args.data_dir))
     try:
         if args.command is None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.cli import open_library, print_json
+from reader.cli import columns, open_library, plural, print_json
 from reader.errors import UsageError
 from reader.library.catalog import print_problem
 from reader.library.importing import FAILED, record_path, run_import
@@ -29,11 +29,18 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
     if args.json:
         print_json({"library": library.key, "articles": [e.article.meta_dict() for e in entries]})
         return 0
-    print(f"{library.root}  ({len(entries)} articles)")
+    print(f"{library.root}  ({plural(len(entries), 'article')})")
+    if not entries:
+        return 0
+    # Columns by display width (a Han character takes two cells); the problems come last,
+    # so a long one never pushes the others out of line.
+    rows = [["date", "title", "authors", "tags", "path", "problems"]]
     for entry in entries:
         a = entry.article
-        flag = "  ! " + "; ".join(a.problems) if a.problems else ""
-        print(f"{a.date or '       ':10}  {a.title}  [{a.path}]{flag}")
+        rows.append([a.date or "-", a.title or "-", ", ".join(a.authors) or "-", ", ".join(a.tags) or "-",
+                     f"[{a.path}]", ("! " + "; ".join(a.problems)) if a.problems else ""])
+    for line in columns(rows, caps=[10, 44, 20, 24, 0, 0]):
+        print(line)
     return 0
 
 
@@ -74,6 +81,11 @@ def cmd_import(args: argparse.Namespace, paths: DataPaths) -> int:
             raise UsageError("import: say where to with --library DIR")
         target = last
     library = Path(target).expanduser().resolve()
+    redirected = is_sample_collection(paths, library)
+    if redirected:
+        # The bundled sample collection is read-only (it may live inside the installed
+        # package): the articles go to the user's own library, made when there is none.
+        library = user_library_dir()
     inputs = [Path(p) for p in args.inputs]
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
     if missing:
@@ -109,7 +121,34 @@ def cmd_import(args: argparse.Namespace, paths: DataPaths) -> int:
         summary += (f"; {shown(report.disk_full)}: the disk is full: the files listed as imported or updated were"
                     " written, the failed ones were not")
     print(summary, file=sys.stderr)
+    if redirected:
+        print(f"the sample collection is read-only: imported into your library {shown(library)} instead"
+              " (now the library Reader opens)", file=sys.stderr)
+        if library.is_dir():
+            Settings(paths.settings_file).set("library", str(library))
     return 0 if report.ok else 1
+
+
+def is_sample_collection(paths: DataPaths, folder: Path) -> bool:
+    """Whether ``folder`` is the bundled sample collection (or its copy in the data folder)."""
+    from reader.paths import bundled_samples_dir
+
+    try:
+        folder = folder.resolve()
+        return folder in (bundled_samples_dir().resolve(), paths.samples_copy.resolve())
+    except OSError:
+        return False
+
+
+def user_library_dir() -> Path:
+    """The user's own library when none was named: ``Reader Library`` in their Documents."""
+    try:
+        import platformdirs
+
+        documents = Path(platformdirs.user_documents_dir())
+    except Exception:  # no platformdirs, or no answer: the conventional folder
+        documents = Path.home() / "Documents"
+    return documents / "Reader Library"
 
 
 def _progress_printer(label: str):
@@ -190,9 +229,9 @@ def cmd_index(args: argparse.Namespace, paths: DataPaths) -> int:
     count = index.doc_count()
     index.close()
     if report.not_written:
-        print(f"reader: {library.index_dir}: {report.not_written} changed article(s) could not be indexed", file=sys.stderr)
+        print(f"reader: {library.index_dir}: {plural(report.not_written, 'changed article')} could not be indexed", file=sys.stderr)
         return 1
-    print(f"{library.root}: {count} articles indexed ({report.added} added, {report.updated} updated, {report.removed} removed)", file=sys.stderr)
+    print(f"{library.root}: {plural(count, 'article')} indexed ({report.added} added, {report.updated} updated, {report.removed} removed)", file=sys.stderr)
     return 0
 
 
@@ -234,7 +273,7 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     if not result.hits:
         print("No results.")
         return 0
-    print(f"{result.total} articles" + (f" (showing {len(result.hits)})" if len(result.hits) < result.total else ""))
+    print(plural(result.total, "article") + (f" (showing the best {len(result.hits)})" if len(result.hits) < result.total else ""))
     import html as _html
     import re as _re
 
@@ -353,7 +392,7 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
         for line in report.notices:
             print(f"{source}: {line}", file=sys.stderr)
         if report.failure:
-            print(f"reader: {report.failure}; {report.not_written} item(s) were not written", file=sys.stderr)
+            print(f"reader: {report.failure}; {plural(report.not_written, 'item')} not written", file=sys.stderr)
         print(f"{source}: {report.summary()}", file=sys.stderr)
         return 1 if report.failure or report.rejected else 0
 
@@ -422,7 +461,7 @@ def cmd_doctor(args: argparse.Namespace, paths: DataPaths) -> int:
         report = check(paths, library)
     for line in report.lines:
         print(line)
-    print("healthy" if not report.problems else f"{report.problems} problem(s)" + ("" if args.repair else "; run reader doctor --repair"))
+    print("healthy" if not report.problems else plural(report.problems, "problem") + ("" if args.repair else "; run reader doctor --repair"))
     return 0 if not report.problems and not failed else 1
 
 

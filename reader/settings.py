@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "zoom": 0,  # steps from the default font size
     "language": "system",  # system | en | zh_TW
     "sort": "date",  # date | title | recent
+    "font_family": "",  # the reading font; empty means the CJK-first default stack
+    "font_size": 17,  # px at zoom 0
+    "line_spacing": 125,  # percent of the font's own line height (125 % is a browser's 1.8)
+    "text_width": 40,  # full-width characters per line
     "highlight_colors": [
         {"key": "yellow", "name": "黃 Yellow", "color": "#ffe066"},
         {"key": "green", "name": "綠 Green", "color": "#8ce99a"},
@@ -34,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 #: Whole-number settings and the values they may take (the window's zoom steps).
-RANGES: dict[str, tuple[int, int]] = {"zoom": (-6, 16)}
+RANGES: dict[str, tuple[int, int]] = {"zoom": (-6, 16), "font_size": (12, 32), "line_spacing": (100, 220), "text_width": (20, 80)}
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 THEMES = {
-    "light": {"bg": "#fbfbf9", "fg": "#1f2328", "muted": "#656d76", "link": "#0b57d0", "rule": "#d8dee4", "code": "#f2f2ef", "mark_text": "#1f2328"},
-    "dark": {"bg": "#1e1f22", "fg": "#dcdcdc", "muted": "#9a9ea6", "link": "#7cacf8", "rule": "#3a3d42", "code": "#2a2c30", "mark_text": "#111111"},
-    "sepia": {"bg": "#f4ecd8", "fg": "#3b2f22", "muted": "#7a6a55", "link": "#8a4b12", "rule": "#d9cbb0", "code": "#ece2cb", "mark_text": "#3b2f22"},
+    "light": {"bg": "#fbfbf9", "fg": "#1f2328", "muted": "#656d76", "link": "#0b57d0", "rule": "#d8dee4", "code": "#f2f2ef", "mark_text": "#1f2328", "note": "#c2185b"},
+    "dark": {"bg": "#1e1f22", "fg": "#dcdcdc", "muted": "#9a9ea6", "link": "#7cacf8", "rule": "#3a3d42", "code": "#2a2c30", "mark_text": "#111111", "note": "#f48fb1"},
+    "sepia": {"bg": "#f4ecd8", "fg": "#3b2f22", "muted": "#7a6a55", "link": "#8a4b12", "rule": "#d9cbb0", "code": "#ece2cb", "mark_text": "#3b2f22", "note": "#ad1457"},
 }
 FONT_STACK = '"Noto Sans TC", "Noto Sans CJK TC", "PingFang TC", "Microsoft JhengHei", "Heiti TC", sans-serif'
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -40,31 +41,68 @@ def server_name(paths: DataPaths) -> str:
     return "reader-" + library_key(paths.root)
 
 
-def focus_existing(paths: DataPaths) -> bool:
-    """Ask a Reader already running on this data folder to come to the front."""
+def focus_existing(paths: DataPaths, library: Path | None = None) -> bool:
+    """Ask a Reader already running on this data folder to come to the front, and to open
+    ``library`` (an absolute folder) when one is given. One line: ``raise`` or ``open PATH``
+    (the path's bytes, as the file system has them)."""
     socket = QLocalSocket()
     socket.connectToServer(server_name(paths))
     if socket.waitForConnected(300):
-        socket.write(b"raise\n")
-        socket.waitForBytesWritten(300)
+        message = b"raise\n" if library is None else b"open " + os.fsencode(str(library)) + b"\n"
+        socket.write(message)
+        socket.flush()
+        socket.waitForBytesWritten(1000)
         socket.disconnectFromServer()
+        if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+            socket.waitForDisconnected(1000)
         return True
     return False
 
 
 def listen(paths: DataPaths, window) -> QLocalServer:
+    """Answer a second ``reader``: come to the front, and open the library it names."""
     server = QLocalServer(window)
     QLocalServer.removeServer(server_name(paths))  # a stale socket of a crashed instance
 
-    def raise_window() -> None:
-        connection = server.nextPendingConnection()
-        if connection is not None:
-            connection.disconnectFromServer()
+    def to_front() -> None:
         window.showNormal()
         window.raise_()
         window.activateWindow()
 
-    server.newConnection.connect(raise_window)
+    def handle(line: bytes) -> None:
+        if line.startswith(b"open "):
+            folder = Path(os.fsdecode(line[5:]))
+            opener = getattr(window, "open_library", None)
+            current = getattr(getattr(window, "session", None), "library", None)
+            if opener is not None and folder.is_dir() and (current is None or current.root != folder):
+                from reader.library.library import Library
+
+                opener(Library(folder, paths))
+        to_front()
+
+    def accept() -> None:
+        while server.hasPendingConnections():
+            connection = server.nextPendingConnection()
+            buffer = bytearray()
+
+            def read(connection=connection, buffer=buffer) -> None:
+                buffer.extend(bytes(connection.readAll()))
+                while b"\n" in buffer:
+                    line, _, rest = bytes(buffer).partition(b"\n")
+                    buffer[:] = rest
+                    if len(line) <= 8192:
+                        handle(line)
+
+            def finished(connection=connection) -> None:
+                read(connection)
+                connection.deleteLater()
+
+            connection.readyRead.connect(read)
+            connection.disconnected.connect(finished)
+            if connection.bytesAvailable():
+                read()
+
+    server.newConnection.connect(accept)
     server.listen(server_name(paths))
     return server
 
@@ -77,10 +115,17 @@ def run_gui(args, paths: DataPaths) -> int:
     settings = Settings(paths.settings_file)
     install_translator(app, pick_language(settings.get("language")))
     screenshot = getattr(args, "screenshot", None)
-    if not screenshot and focus_existing(paths):
-        print(f"reader: already running on {paths.root}; brought it to the front", file=sys.stderr)
+    requested = getattr(args, "library", None)
+    # A missing folder is an error here, before asking a running Reader to open it.
+    library = resolve_library(paths, requested, settings) if requested else None
+    if not screenshot and focus_existing(paths, library.root if library is not None else None):
+        if library is not None:
+            print(f"reader: already running on {paths.root}; it opens {library.root}", file=sys.stderr)
+        else:
+            print(f"reader: already running on {paths.root}; brought it to the front", file=sys.stderr)
         return 0
-    library = resolve_library(paths, getattr(args, "library", None), settings)
+    if library is None:
+        library = resolve_library(paths, None, settings)
     window = MainWindow(paths, settings, library, theme=getattr(args, "theme", None))
     if screenshot:
         return take_screenshot(app, window, args)

@@ -46,26 +46,34 @@ class DocumentStyle:
 
     theme: str = "light"
     zoom: int = 0
+    family: str = ""  # the reader's font (Preferences); "" is the CJK-first stack
+    size: int = BASE_FONT_PX  # px at zoom 0
+    spacing: int = 125  # line height, percent of the font's own
 
     @property
     def font_px(self) -> int:
-        return BASE_FONT_PX + self.zoom
+        return self.size + self.zoom
+
+    def families(self) -> list[str]:
+        stack = [f.strip().strip('"') for f in FONT_STACK.split(",")]
+        return [self.family, *stack] if self.family else stack
 
     def font(self) -> QFont:
         """CJK-first: QTextDocument ignores a font-size on <body>, so the default font carries it."""
         font = QFont()
-        font.setFamilies([f.strip().strip('"') for f in FONT_STACK.split(",")])
+        font.setFamilies(self.families())
         font.setPixelSize(self.font_px)
         return font
 
     def css(self) -> str:
         c = THEMES.get(self.theme, THEMES["light"])
         px = self.font_px
+        family = ", ".join(f'"{f}"' if " " in f else f for f in self.families())
         # QTextDocument knows a subset of CSS: line-height as a percentage of the font's own line height (Noto CJK: ~1.45 em, so 125% is a
         # browser's 1.8), margins in px.
         return f"""
-        body {{ font-family: {FONT_STACK}; font-size: {px}px; color: {c['fg']}; }}
-        p, li, blockquote, td {{ line-height: 125%; }}
+        body {{ font-family: {family}; font-size: {px}px; color: {c['fg']}; }}
+        p, li, blockquote, td {{ line-height: {self.spacing}%; }}
         p {{ margin-top: 0px; margin-bottom: {int(px * 0.9)}px; }}
         h1 {{ font-size: {int(px * 1.55)}px; font-weight: 600; margin-bottom: 6px; }}
         h2 {{ font-size: {int(px * 1.3)}px; font-weight: 600; margin-top: {px}px; margin-bottom: 6px; }}

@@ -87,7 +87,7 @@ class ArticleDelegate(QStyledItemDelegate):
             doc.setDocumentMargin(0)
             doc.setDefaultFont(small)
             color = text_color.name()
-            doc.setDefaultStyleSheet(f"body {{ color: {color}; }} mark {{ background-color: #ffd54f; color: #000; }}")
+            doc.setDefaultStyleSheet(f"body {{ color: {color}; }} mark {{ background-color: #dcc6ff; color: #000; text-decoration: underline; }}")
             doc.setHtml(f"<body>{snippet}</body>")
             doc.setTextWidth(rect.width())
             painter.translate(rect.left(), rect.top() + line * 2.55)
@@ -100,10 +100,12 @@ class ArticleDelegate(QStyledItemDelegate):
 
 
 class ArticleListView(QListView):
-    """Enter opens; ``/`` focuses the search box (the window connects it)."""
+    """Enter opens; ``/`` focuses the search box; j / k open the next / previous article
+    (the window connects them)."""
 
     open_requested = Signal(QModelIndex)
     focus_search_requested = Signal()
+    step_requested = Signal(int)  # j / k: open the next / previous article
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -119,6 +121,9 @@ class ArticleListView(QListView):
         if event.text() == "/":
             self.focus_search_requested.emit()
             return
+        if event.text() in ("j", "k") and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            self.step_requested.emit(1 if event.text() == "j" else -1)
+            return
         super().keyPressEvent(event)
 
 
@@ -128,6 +133,7 @@ class SearchBox(QLineEdit):
     search_requested = Signal(str)
     cleared = Signal()
     move_down = Signal()
+    open_top_requested = Signal()  # Enter: open the best hit
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -155,6 +161,8 @@ class SearchBox(QLineEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.timer.stop()
             self._fire()
+            if self.text().strip():
+                self.open_top_requested.emit()
             return
         if event.key() == Qt.Key.Key_Down:
             self.move_down.emit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -11,26 +12,31 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSpinBox,
     QVBoxLayout,
 )
 
 from reader import APP_NAME
 from reader.ui.annotations_panel import color_icon
-from reader.ui.i18n import LANGUAGES, tr
+from reader.ui.i18n import LANGUAGES, color_label, pick_language, tr
 
 SHORTCUTS = [
     ("Ctrl+K", "Search the library"),
     ("/", "Search (from the article list)"),
     ("Esc", "Clear the search"),
     ("Enter", "Open the selected article"),
+    ("Enter", "Open the top hit (in the search box)"),
     ("Up / Down", "Move in the article list"),
-    ("j / k", "Next / previous article (in the reading pane)"),
+    ("j / k", "Next / previous article (in the list or the reading pane)"),
     ("F3 / Shift+F3", "Next / previous match"),
     ("Ctrl+F", "Find in article"),
     ("H", "Highlight the selection"),
     ("Ctrl+Z", "Undo deleting a highlight"),
     ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / actual size"),
     ("Ctrl+O", "Open a library"),
+    ("Ctrl+Home / Ctrl+End", "Beginning / end of the article"),
+    ("F11", "Distraction-free mode"),
+    ("Ctrl+Shift+F", "Show or hide the side panels"),
 ]
 
 
@@ -65,48 +71,110 @@ def show_problems(parent, problems: list[tuple[str, str]]) -> None:
     dialog.exec()
 
 
-def show_preferences(window) -> None:
-    settings = window.settings
-    dialog = QDialog(window)
-    dialog.setWindowTitle(tr("Preferences"))
-    language = QComboBox(dialog)
-    language.addItem(tr("Follow system"), "system")
-    for key, name in LANGUAGES.items():
-        language.addItem(name, key)
-    language.setCurrentIndex(max(0, language.findData(settings.get("language"))))
-    theme = QComboBox(dialog)
-    for key, label in (("system", tr("Follow system")), ("light", tr("Light")), ("dark", tr("Dark")), ("sepia", tr("Sepia"))):
-        theme.addItem(label, key)
-    theme.setCurrentIndex(max(0, theme.findData(settings.get("theme"))))
-    form = QFormLayout()
-    form.addRow(tr("Language"), language)
-    form.addRow(tr("Theme"), theme)
-    colors_note = QLabel(tr("Highlight colours: the names are used in filters and exports (e.g. 定義, 義務, 罰則)."), dialog)
-    colors_note.setWordWrap(True)
-    store = window.session.store if window.session else None
-    color_edits = []
-    colors_form = QFormLayout()
-    for color in store.colors() if store else []:
-        edit = QLineEdit(color.name, dialog)
-        swatch = QLabel(dialog)
-        swatch.setPixmap(color_icon(color.color).pixmap(14, 14))
-        colors_form.addRow(swatch, edit)
-        color_edits.append((color, edit))
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addLayout(form)
-    layout.addWidget(colors_note)
-    layout.addLayout(colors_form)
-    layout.addWidget(buttons)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        if language.currentData() != settings.get("language"):
-            settings.set("language", language.currentData())
-            QMessageBox.information(window, APP_NAME, tr("The language changes when Reader is restarted."))
-        window.apply_theme(theme.currentData())
-        renamed = [(c.key, e.text().strip()) for c, e in color_edits if e.text().strip() and e.text().strip() != c.name]
+class PreferencesDialog(QDialog):
+    """Language, theme, reading comfort (font, size, line spacing, text width) and the
+    names of the highlight colours. The reading settings apply as they change (Cancel puts
+    them back); the language, theme and names on OK."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.main = window
+        settings = window.settings
+        self.setWindowTitle(tr("Preferences"))
+        self.saved = {key: settings.get(key) for key in window.READING_KEYS}
+        self.language = QComboBox(self)
+        self.language.addItem(tr("Follow system"), "system")
+        for key, name in LANGUAGES.items():
+            self.language.addItem(name, key)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.get("language"))))
+        self.theme = QComboBox(self)
+        for key, label in (("system", tr("Follow system")), ("light", tr("Light")), ("dark", tr("Dark")), ("sepia", tr("Sepia"))):
+            self.theme.addItem(label, key)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(window.theme_setting)))
+        self.font_box = QComboBox(self)
+        self.font_box.addItem(tr("Default (Noto Sans TC)"), "")
+        for family in chinese_fonts():
+            self.font_box.addItem(family, family)
+        self.font_box.setCurrentIndex(max(0, self.font_box.findData(settings.get("font_family"))))
+        self.size_box = self._spin(12, 32, settings.get("font_size"), " px")
+        self.spacing_box = self._spin(100, 220, settings.get("line_spacing"), " %", step=5)
+        self.width_box = self._spin(20, 80, settings.get("text_width"), "")
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.addRow(tr("Language"), self.language)
+        form.addRow(tr("Theme"), self.theme)
+        form.addRow(tr("Font"), self.font_box)
+        form.addRow(tr("Font size"), self.size_box)
+        form.addRow(tr("Line spacing"), self.spacing_box)
+        form.addRow(tr("Text width (characters per line)"), self.width_box)
+        self.colors_note = QLabel(tr("Highlight colours; their names are used in filters and exports\n(for example 定義, 義務, 罰則):"), self)
+        store = window.session.store if window.session else None
+        self.store = store
+        self.color_edits = []
+        colors_form = QFormLayout()
+        for color in store.colors() if store else []:
+            shown = color_label(color.name)
+            edit = QLineEdit(shown, self)
+            swatch = QLabel(self)
+            swatch.setPixmap(color_icon(color.color).pixmap(14, 14))
+            colors_form.addRow(swatch, edit)
+            self.color_edits.append((color, shown, edit))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addSpacing(8)
+        layout.addWidget(self.colors_note)
+        layout.addLayout(colors_form)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.setMinimumSize(540, 440)
+        self.resize(max(560, self.sizeHint().width()), max(480, self.sizeHint().height()))
+        self.font_box.currentIndexChanged.connect(lambda _i: self._reading(font_family=self.font_box.currentData()))
+        self.size_box.valueChanged.connect(lambda v: self._reading(font_size=v))
+        self.spacing_box.valueChanged.connect(lambda v: self._reading(line_spacing=v))
+        self.width_box.valueChanged.connect(lambda v: self._reading(text_width=v))
+
+    def _spin(self, low: int, high: int, value: int, suffix: str, step: int = 1) -> QSpinBox:
+        box = QSpinBox(self)
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setValue(int(value))
+        box.setSuffix(suffix)
+        return box
+
+    def _reading(self, **values) -> None:
+        self.main.apply_reading_style(**values)
+
+    def reject(self) -> None:
+        current = {key: self.main.settings.get(key) for key in self.main.READING_KEYS}
+        if current != self.saved:
+            self.main.apply_reading_style(**self.saved)
+        super().reject()
+
+    def accept(self) -> None:
+        window, settings = self.main, self.main.settings
+        super().accept()
+        if self.language.currentData() != settings.get("language"):
+            settings.set("language", self.language.currentData())
+        window.set_language(pick_language(settings.get("language")))
+        window.apply_theme(self.theme.currentData())
+        renamed = [(c.key, e.text().strip()) for c, shown, e in self.color_edits if e.text().strip() and e.text().strip() != shown]
         for key, name in renamed:
-            window.store_call(store.rename_color, key, name)
+            window.store_call(self.store.rename_color, key, name)
         if renamed:
             window.colors_renamed()
+
+
+def chinese_fonts() -> list[str]:
+    """The installed font families that can show Traditional Chinese."""
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.TraditionalChinese)
+    return sorted({f for f in families if not QFontDatabase.isPrivateFamily(f)}, key=str.casefold)
+
+
+def show_preferences(window) -> None:
+    dialog = PreferencesDialog(window)
+    dialog.exec()
+    dialog.deleteLater()

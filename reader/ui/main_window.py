@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QActionGroup, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -42,13 +42,23 @@ from reader.ui.article_models import (
     SearchResultsModel,
 )
 from reader.ui.find_bar import FindBar, FoldedText
-from reader.ui.i18n import articles_text, tr
+from reader.ui.i18n import (
+    articles_text,
+    color_label,
+    current_language,
+    retranslate_widgets,
+    set_language,
+    tr,
+)
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.session import LibrarySession, OpenedArticle
 from reader.ui.theme import palette_for, resolve_theme
 from reader.ui.ui_state import JsonState
 
 WATCH_DELAY_MS = 600
+FIRST_SCREEN_SHARE = 0.9  # a first window takes this much of the available screen
+FIRST_SIZE_CAP = (1600, 1000)  # but no more: lines and the list stay a comfortable size
+FIRST_SPLIT = (0.24, 0.54, 0.22)  # list, reading pane, notes
 PERIODIC_RESCAN_MS = 15_000
 
 
@@ -128,6 +138,10 @@ class MainWindow(AnnotationActions, QMainWindow):
     # Building --------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
+        for old in [a.menu() for a in bar.actions()]:  # built again when the language changes
+            if old is not None:
+                old.deleteLater()  # with its actions and their shortcuts
+        bar.clear()
         file_menu = bar.addMenu(tr("&File"))
         self.open_action = file_menu.addAction(tr("Open library…"), QKeySequence.StandardKey.Open, self.choose_library)
         self.recent_menu = file_menu.addMenu(tr("Recent libraries"))
@@ -144,13 +158,31 @@ class MainWindow(AnnotationActions, QMainWindow):
         view.addAction(tr("Previous match"), QKeySequence("Shift+F3"), lambda: self.step_match(False))
         view.addSeparator()
         view.addAction(tr("Zoom in"), QKeySequence("Ctrl+="), lambda: self.set_zoom(self.pane.zoom + 1))
-        QShortcut(QKeySequence("Ctrl++"), self, lambda: self.set_zoom(self.pane.zoom + 1))
+        if not hasattr(self, "_zoom_shortcut"):
+            self._zoom_shortcut = QShortcut(QKeySequence("Ctrl++"), self, lambda: self.set_zoom(self.pane.zoom + 1))
         view.addAction(tr("Zoom out"), QKeySequence("Ctrl+-"), lambda: self.set_zoom(self.pane.zoom - 1))
         view.addAction(tr("Actual size"), QKeySequence("Ctrl+0"), lambda: self.set_zoom(0))
-        theme_menu = view.addMenu(tr("Theme"))
+        self.theme_menu = view.addMenu(tr("Theme"))
+        self.theme_group = QActionGroup(self.theme_menu)
+        self.theme_group.setExclusive(True)
+        self.theme_actions = {}
         for key, label in (("system", tr("Follow system")), ("light", tr("Light")), ("dark", tr("Dark")), ("sepia", tr("Sepia"))):
-            theme_menu.addAction(label, lambda k=key: self.apply_theme(k))
+            action = self.theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setData(key)
+            action.triggered.connect(lambda _checked=False, k=key: self.apply_theme(k))
+            self.theme_group.addAction(action)
+            self.theme_actions[key] = action
+        if self.theme_setting in self.theme_actions:
+            self.theme_actions[self.theme_setting].setChecked(True)
         self.toc_menu = view.addMenu(tr("Contents"))
+        view.addSeparator()
+        self.distraction_action = view.addAction(tr("Distraction-free mode"), QKeySequence("F11"), self.toggle_distraction_free)
+        self.distraction_action.setCheckable(True)
+        self.distraction_action.setChecked(self.isFullScreen())
+        self.panels_action = view.addAction(tr("Side panels"), QKeySequence("Ctrl+Shift+F"), self.toggle_panels)
+        self.panels_action.setCheckable(True)
+        self.panels_action.setChecked(self.list_panel.isVisibleTo(self) or not self.isVisible())
 
         library = bar.addMenu(tr("&Library"))
         library.addAction(tr("Update index"), lambda: self.session and self.session.refresh())
@@ -166,9 +198,11 @@ class MainWindow(AnnotationActions, QMainWindow):
         help_menu.addAction(tr("Keyboard shortcuts"), lambda: dialogs.show_shortcuts(self))
         help_menu.addAction(tr("About Reader"), lambda: dialogs.show_about(self, __version__))
 
-        self.toolbar = self.addToolBar(tr("Highlight"))
-        self.toolbar.setObjectName("highlightToolbar")
-        self.toolbar.setMovable(False)
+        if not hasattr(self, "toolbar"):
+            self.toolbar = self.addToolBar(tr("Highlight"))
+            self.toolbar.setObjectName("highlightToolbar")
+            self.toolbar.setMovable(False)
+        self.toolbar.setWindowTitle(tr("Highlight"))
 
     def _connect(self) -> None:
         panel = self.list_panel
@@ -202,15 +236,43 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.periodic.timeout.connect(lambda: self.session and not self.session.indexing and self.session.refresh())
         self.notes_index_timer.timeout.connect(lambda: self.session and self.session.update_index())
         self.cancel_button.clicked.connect(lambda: self.session and self.session.cancel_indexing.set())
+        panel.search_box.open_top_requested.connect(self.open_top_hit)
+        panel.view.step_requested.connect(self.step_article)
+        self._open_top_hit = False
+        self.reading_progress = QLabel(self)
+        self.reading_progress.setObjectName("readingProgress")
+        self.statusBar().insertPermanentWidget(0, self.reading_progress)
+        self.pane.verticalScrollBar().valueChanged.connect(lambda _v: self.update_progress())
+        self.pane.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self.update_progress())
+        self.pane.settled.connect(self.update_progress)
+        self.apply_reading_style(rerender=False)
+
+    READING_KEYS = ("font_family", "font_size", "line_spacing", "text_width")
+
+    def apply_reading_style(self, rerender: bool = True, **values) -> None:
+        """Font, size, line spacing and text width: ``values`` are saved, then all four are
+        taken from the settings and shown at once."""
+        for key, value in values.items():
+            self.settings.set(key, value)
+        pane = self.pane
+        pane.font_family = self.settings.get("font_family")
+        pane.font_size = int(self.settings.get("font_size"))
+        pane.line_spacing = int(self.settings.get("line_spacing"))
+        pane.text_width = int(self.settings.get("text_width"))
+        pane.update_measure()
+        if rerender:
+            self._rerender()
 
     # Library ---------------------------------------------------------------------------------
     def open_library(self, library: Library) -> None:
         if self.session is not None:
             self.annotations.note.flush()
             self.annotations.article_note.flush()
+            # Jobs of the old library still finishing must not fill the window (its rows).
+            self.session.blockSignals(True)
             self.session.close()
         self.current = None
-        self.pane.clear_article()
+        self.show_welcome(library)  # until an article is opened
         session = LibrarySession(self.paths, library, self)
         self.session = session
         session.catalog_changed.connect(self.reload_rows)
@@ -264,25 +326,86 @@ class MainWindow(AnnotationActions, QMainWindow):
             self.open_library(Library(Path(folder).resolve(), self.paths))
 
     def choose_imports(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Import files"), str(Path.home()), tr("Articles") + " (*.md *.markdown *.txt *.html *.htm)")
+        from PySide6.QtCore import QStandardPaths
+
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        patterns = " ".join(f"*{suffix}" for suffix in ARTICLE_SUFFIXES)
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Import files"), start, tr("Articles") + f" ({patterns})")
         if files:
             self.import_paths([Path(f) for f in files])
 
     def import_paths(self, files: list[Path]) -> None:
+        """Import files (the menu, drag and drop). The bundled sample collection is read-only:
+        then the articles go to the user's own library (made when there is none), which is
+        opened. The status bar says what happened, and the first new article is opened."""
+        from reader.library.importing import IMPORTED, IN_LIBRARY, UNCHANGED, UPDATED
+
         if self.session is None:
             return
         root = self.session.library.root
+        moved = _is_sample_collection(self.paths, root)
+        if moved:
+            root = user_library_dir()
         try:
             report = run_import(files, root, record=record_path(self.paths, root))
         except ReaderError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
             return
+        text = import_summary(report)
+        if moved and root.is_dir():
+            self.open_library(Library(root.resolve(), self.paths))
+            text = tr("The sample collection is read-only: imported into your library {path}, now open.").replace(
+                "{path}", str(root)) + " " + text
         failed = [f"{r.source.name}: {r.problem}" for r in report.results if r.status == FAILED]
-        text = report.summary()
-        if failed or report.notices:
+        if len(failed) > 1 or report.notices:
             QMessageBox.warning(self, APP_NAME, text + "\n\n" + "\n".join(failed + report.notices))
-        self.statusBar().showMessage(text, 6000)
-        self.session.refresh()
+        self.statusBar().showMessage(text, 15000)
+        self.import_message = text
+        # The first article this import made (else one it found already there) is opened,
+        # once the list holds it.
+        done = [r for r in report.results if r.target is not None and r.status in (IMPORTED, UPDATED)]
+        done = done or [r for r in report.results if r.target is not None and r.status in (IN_LIBRARY, UNCHANGED)]
+        wanted = ""
+        if done:
+            try:
+                wanted = done[0].target.resolve().relative_to(self.session.library.root.resolve()).as_posix()
+            except (OSError, ValueError):
+                wanted = ""
+        session = self.session
+        if wanted:
+            def open_when_listed(_rows=None) -> None:
+                if self.session is not session:
+                    return
+                if wanted in session.entries:
+                    with _suppress_disconnect():
+                        session.catalog_changed.disconnect(open_when_listed)
+                    self.open_path(wanted)
+
+            session.catalog_changed.connect(open_when_listed)
+            if wanted in session.entries and not any(r.status in (IMPORTED, UPDATED) for r in done):
+                open_when_listed()
+        session.refresh()
+
+    def show_welcome(self, library: Library | None = None) -> None:
+        """No article open: a short welcome in the interface language instead of an empty page."""
+        import html
+
+        library = library or (self.session.library if self.session is not None else None)
+        sample = library is not None and _is_sample_collection(self.paths, library.root)
+        lines = [
+            tr("Choose an article in the list to read it (Enter opens, j / k the next and previous)."),
+            tr("Open a library, a folder of articles: File ▸ Open library… (Ctrl+O)."),
+            tr("Import .txt, .html and .md files: File ▸ Import files…, or drop them on the window."),
+            tr("Search with Ctrl+K: all the words must occur; OR, NOT or -word, \"exact phrase\", "
+               "title: tag: author: note: and date:2024 narrow it."),
+            tr("Select text and press H to highlight it; Ctrl+F finds in the article; Esc goes back to the list. "
+               "Help ▸ Keyboard shortcuts lists every key."),
+        ]
+        if sample:
+            lines.append(tr("This is the sample collection, which is read-only: importing creates your own "
+                            "library, “Reader Library” in your Documents folder, and opens it."))
+        items = "".join(f"<li style='margin-bottom:0.6em'>{html.escape(line)}</li>" for line in lines)
+        self.pane.show_welcome(f"<h2>{html.escape(tr('Welcome to Reader'))}</h2><ul>{items}</ul>")
 
     def reload_rows(self, rows: list[ArticleRow] | None = None) -> None:
         if rows is None:
@@ -353,6 +476,9 @@ class MainWindow(AnnotationActions, QMainWindow):
             parts.append(count)
         self.list_panel.status.setText("  ".join(parts))
         self.list_panel.status.show()
+        if self._open_top_hit and rows:
+            self._open_top_hit = False
+            self.open_top_hit()
         self._maybe_idle()
 
     def clear_search(self) -> None:
@@ -361,8 +487,10 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.list_panel.set_search_mode(False)
         self.list_panel.status.hide()
         self.pending_search_marks = ""
+        self._open_top_hit = False
         if self.current is not None:
             self.pane.set_matches([], "search")
+            self._select_in_list(self.current.path)  # j / k go on from the open article
 
     # Articles --------------------------------------------------------------------------------
     def open_index(self, index: QModelIndex) -> None:
@@ -461,11 +589,37 @@ class MainWindow(AnnotationActions, QMainWindow):
         current, total = self.pane.step_match(forward)
         if self.find_bar.isVisible():
             self.find_bar.show_count(current, total)
+        if total:
+            self.statusBar().showMessage(f"{current} / {total}", 5000)
+        else:
+            self.statusBar().showMessage(tr("No matches"), 3000)
 
     def close_find(self) -> None:
         self.find_bar.hide()
         self.pane.set_matches([], "find")
+        searching = self.list_panel.view.model() is self.results_model
+        if self.current is not None and searching and self.pending_search_marks:
+            # The library search is still on: its marks come back, where the reader is.
+            bar = self.pane.verticalScrollBar()
+            value = bar.value()
+            self.mark_search(self.pending_search_marks)
+            bar.setValue(value)
         self.pane.setFocus()
+
+    def open_top_hit(self) -> None:
+        """Enter in the search box: open the best hit (once the search for the text is done)."""
+        query = self.list_panel.search_box.text().strip()
+        shown = self.list_panel.view.model() is self.results_model and self.results_model.query == query
+        if not query:
+            return
+        if not shown or self.session.searches.busy:
+            self._open_top_hit = True  # show_results opens it
+            return
+        if self.results_model.rowCount():
+            index = self.results_model.index(0, 0)
+            self.list_panel.view.setCurrentIndex(index)
+            self.open_index(index)
+            self.pane.setFocus()
 
     def follow_link(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
@@ -490,6 +644,8 @@ class MainWindow(AnnotationActions, QMainWindow):
     # Appearance ------------------------------------------------------------------------------
     def apply_theme(self, setting: str, save: bool = True) -> None:
         self.theme_setting = setting
+        if setting in self.theme_actions:
+            self.theme_actions[setting].setChecked(True)
         theme = resolve_theme(setting)
         QApplication.instance().setPalette(palette_for(theme))
         self.pane.apply_theme(theme)
@@ -535,17 +691,132 @@ class MainWindow(AnnotationActions, QMainWindow):
     def show_preferences(self) -> None:
         dialogs.show_preferences(self)
 
+    def set_language(self, language: str) -> None:
+        """Show the interface in ``language`` at once: Qt's and Reader's texts, menus rebuilt,
+        panels relabelled, colour names in the new language."""
+        old = current_language()
+        set_language(QApplication.instance(), language)
+        if current_language() == old:
+            return
+        self._build_menus()
+        self._fill_recent_menu()
+        if self.current is not None:
+            self._fill_toc(self.current)
+        else:
+            self.toc_menu.setEnabled(False)
+        retranslate_widgets(self, old)
+        self.cancel_button.setToolTip(tr("Cancel indexing"))
+        if self.session is not None:
+            self.colors_renamed()
+            self.update_count()
+            query = self.list_panel.search_box.text().strip()
+            if query and self.list_panel.view.model() is self.results_model:
+                self.run_search(query)
+        self.update_progress()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for item in self.settings.get("recent_libraries"):
+            self.recent_menu.addAction(item, lambda p=item: self.open_library(Library(Path(p), self.paths)) if Path(p).is_dir() else None)
+
+    def colors_renamed(self) -> None:
+        """The highlight colours, named in the interface language (see :func:`color_label`)."""
+        colors = [type(c)(c.key, color_label(c.name), c.color) for c in self.session.store.colors()]
+        self.annotations.set_colors(colors)
+        self.pane.colors = [(c.key, c.name, c.color) for c in colors]
+        self._build_highlight_actions()
+        if self.current is not None:
+            self.refresh_annotations()
+        self.refresh_library_annotations()
+
+    # Reading comfort ----------------------------------------------------------------------
+    def toggle_distraction_free(self) -> None:
+        """F11: full screen with only the article (the panels come back on leaving)."""
+        if self.isFullScreen():
+            self.showNormal()
+            self.set_panels_visible(True)
+            self.toolbar.show()
+        else:
+            self.showFullScreen()
+            self.set_panels_visible(False)
+            self.toolbar.hide()
+            self.pane.setFocus()
+        self.distraction_action.setChecked(self.isFullScreen())
+
+    def toggle_panels(self) -> None:
+        self.set_panels_visible(not self.list_panel.isVisible())
+
+    def set_panels_visible(self, visible: bool) -> None:
+        self.list_panel.setVisible(visible)
+        self.annotations.setVisible(visible)
+        self.panels_action.setChecked(visible)
+
+    def update_progress(self) -> None:
+        """How far into the open article the reader is, in the status bar."""
+        if self.current is None or self.pane.built is None:
+            self.reading_progress.setText("")
+            return
+        percent = int(round(self.pane.scroll_fraction() * 100))
+        self.reading_progress.setText(tr("{n}% read").replace("{n}", str(percent)))
+
     # Window state ----------------------------------------------------------------------------
     def _restore_window(self) -> None:
+        """The saved geometry and splitter; on a first run (or when the saved place is on no
+        screen now) most of the available screen, the reading pane taking most of the width."""
         data = self.window_state.data
+        restored = False
         if "geometry" in data:
-            self.restoreGeometry(QByteArray(base64.b64decode(data["geometry"])))
+            try:
+                restored = self.restoreGeometry(QByteArray(base64.b64decode(data["geometry"])))
+            except (TypeError, ValueError):
+                restored = False
+        if not restored or not _visible_on_a_screen(self.frameGeometry()):
+            self._first_geometry()
+        else:
+            self._keep_on_screen()
+        split = False
         if "splitter" in data:
-            self.splitter.restoreState(QByteArray(base64.b64decode(data["splitter"])))
+            try:
+                split = self.splitter.restoreState(QByteArray(base64.b64decode(data["splitter"])))
+            except (TypeError, ValueError):
+                split = False
+        if not split:
+            width = max(self.width(), 600)
+            self.splitter.setSizes([round(width * share) for share in FIRST_SPLIT])
         sort = self.settings.get("sort")
         self.list_panel.sort_box.blockSignals(True)  # the rows are already in this order
         self.list_panel.sort_box.setCurrentIndex(max(0, self.list_panel.sort_box.findData(sort)))
         self.list_panel.sort_box.blockSignals(False)
+
+    def _first_geometry(self) -> None:
+        """About 90 % of the available screen, at most a comfortable reading size, centred."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(*FIRST_SIZE_CAP)
+            return
+        area = screen.availableGeometry()
+        width = min(round(area.width() * FIRST_SCREEN_SHARE), FIRST_SIZE_CAP[0])
+        height = min(round(area.height() * FIRST_SCREEN_SHARE), FIRST_SIZE_CAP[1])
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+
+    def _keep_on_screen(self) -> None:
+        """A saved window that is partly off its screen now (a smaller or missing monitor)
+        is moved, and shrunk if need be, to lie wholly on the screen it overlaps most."""
+        frame = self.frameGeometry()
+        screens = QApplication.screens()
+        if not screens:
+            return
+        area = max((s.availableGeometry() for s in screens), key=lambda a: _area(a.intersected(frame)))
+        if area.contains(frame):
+            return
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        self.resize(width, height)
+        x = min(max(frame.x(), area.x()), area.x() + area.width() - width - extra_w)
+        y = min(max(frame.y(), area.y()), area.y() + area.height() - height - extra_h)
+        self.move(x, y)
 
     def save_window(self) -> None:
         self.window_state.data["geometry"] = base64.b64encode(bytes(self.saveGeometry())).decode()
@@ -586,3 +857,58 @@ class MainWindow(AnnotationActions, QMainWindow):
     def _maybe_idle(self) -> None:
         if not self.busy:
             self.idle.emit()
+
+
+# First run and imports -----------------------------------------------------------------------
+def _is_sample_collection(paths: DataPaths, folder: Path) -> bool:
+    """Whether ``folder`` is the bundled sample collection (or its copy in the data folder)."""
+    from reader.paths import bundled_samples_dir
+
+    try:
+        return folder.resolve() in (bundled_samples_dir().resolve(), paths.samples_copy.resolve())
+    except OSError:
+        return False
+
+
+def user_library_dir() -> Path:
+    """The user's own library: ``Reader Library`` in their Documents folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return (Path(documents) if documents else Path.home() / "Documents") / "Reader Library"
+
+
+def import_summary(report) -> str:
+    """"1 imported, 2 already in the library, 1 failed: name: reason", translated."""
+    from reader.library.importing import IMPORTED, IN_LIBRARY, UNCHANGED, UPDATED
+
+    labels = ((IMPORTED, tr("{n} imported")), (UPDATED, tr("{n} updated")), (UNCHANGED, tr("{n} unchanged")),
+              (IN_LIBRARY, tr("{n} already in the library")))
+    parts = [label.replace("{n}", str(report.count(status))) for status, label in labels if report.count(status)]
+    failed = [r for r in report.results if r.status == FAILED]
+    if len(failed) == 1:
+        parts.append(tr("1 failed: {reason}").replace("{reason}", f"{failed[0].source.name}: {failed[0].problem}"))
+    elif failed:
+        parts.append(tr("{n} failed").replace("{n}", str(len(failed))))
+    if not parts:
+        return tr("Nothing to import: no .md, .txt or .html files were found.")
+    return tr(", ").join(parts)
+
+
+def _area(rect) -> int:
+    return max(0, rect.width()) * max(0, rect.height())
+
+
+def _visible_on_a_screen(frame) -> bool:
+    """Whether enough of ``frame`` (a QRect) is on a screen to be seen and grabbed."""
+    for screen in QApplication.screens():
+        seen = screen.availableGeometry().intersected(frame)
+        if seen.width() >= 200 and seen.height() >= 150:
+            return True
+    return False
+
+
+def _suppress_disconnect():
+    import contextlib
+
+    return contextlib.suppress(RuntimeError, TypeError)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit
 
 from reader.render.article import RenderedArticle
 from reader.render.themes import THEMES
+from reader.ui.annotations_panel import color_icon
 from reader.ui.article_document import (
     BASE_FONT_PX,
     PART_LINK,
@@ -46,9 +47,12 @@ from reader.ui.layout_driver import LayoutDriver
 from reader.ui.text_mapping import TextMapping
 
 MEASURE_CHARS = 40  # full-width characters per line at the default size
-SEARCH_COLOR = QColor("#ffb74d")
-FIND_COLOR = QColor("#ffd54f")
-CURRENT_COLOR = QColor("#f57c00")
+# Violet: a hue no highlight colour has (yellow, green, blue, pink, orange), and underlined,
+# so a match is told from a highlight by shape too.
+SEARCH_COLOR = QColor("#dcc6ff")
+FIND_COLOR = QColor("#e8dcff")
+CURRENT_COLOR = QColor("#b38cf0")
+MATCH_UNDERLINE = QColor("#5b2bb5")
 #: Documents up to this many characters are laid out at once (at most tens of milliseconds,
 #: even densely formatted); larger ones in steps by the LayoutDriver while the reader reads,
 #: and whatever needs positions (highlights, matches, jumps) waits until that is done.
@@ -103,6 +107,8 @@ class ReadingPane(QTextBrowser):
         self.rendered: RenderedArticle | None = None
         self.theme = "light"
         self.zoom = 0
+        # Reading comfort (Preferences): font, size at zoom 0 (px), line height (%), measure.
+        self.font_family, self.font_size, self.line_spacing, self.text_width = "", BASE_FONT_PX, 125, MEASURE_CHARS
         self.colors: list[tuple[str, str, str]] = []  # (key, name, css colour)
         self._highlight_ranges: list[tuple[int, int, str, str]] = []  # as given: the whole article
         self._highlights = Spans([])  # of _highlight_ranges, in the article's plain text
@@ -123,7 +129,7 @@ class ReadingPane(QTextBrowser):
 
     # Content -------------------------------------------------------------------------------
     def document_style(self) -> DocumentStyle:
-        return DocumentStyle(self.theme, self.zoom)
+        return DocumentStyle(self.theme, self.zoom, self.font_family, self.font_size, self.line_spacing)
 
     @property
     def mapping(self) -> TextMapping | None:
@@ -231,13 +237,20 @@ class ReadingPane(QTextBrowser):
             self._driver = None
         self.setHtml("")
 
+    def show_welcome(self, html: str) -> None:
+        """No article open: show ``html`` (a short welcome the window gives, in the
+        interface language) instead of an empty page."""
+        self.clear_article()
+        self.setHtml(html)
+        self.verticalScrollBar().setValue(0)
+
     def apply_theme(self, theme: str) -> None:
         self.theme = theme
         c = THEMES.get(theme, THEMES["light"])
         self.setStyleSheet(f"QTextBrowser {{ background-color: {c['bg']}; color: {c['fg']}; border: none; }}")
 
     def measure_px(self) -> int:
-        return (BASE_FONT_PX + self.zoom) * MEASURE_CHARS + 24
+        return (self.font_size + self.zoom) * self.text_width + 24
 
     def resizeEvent(self, event) -> None:
         # The viewport's resizes arrive here too: the margins must come from the pane's own
@@ -288,7 +301,7 @@ class ReadingPane(QTextBrowser):
         high = low + len(self.mapping.plain)
         self._highlights = Spans([(start, end, k) for k, (start, end, _c, _n) in enumerate(self._highlight_ranges) if start < high and end > low])
 
-    def _selection(self, start: int, end: int, background: QColor, foreground: QColor, tooltip: str = "") -> QTextEdit.ExtraSelection:
+    def _selection(self, start: int, end: int, background: QColor, foreground: QColor, tooltip: str = "", underline: QColor | None = None) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
@@ -299,6 +312,9 @@ class ReadingPane(QTextBrowser):
         fmt.setForeground(foreground)
         if tooltip:
             fmt.setToolTip(tooltip)
+        if underline is not None:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(underline)
         selection.format = fmt
         return selection
 
@@ -381,7 +397,7 @@ class ReadingPane(QTextBrowser):
         for k in self._match_spans.overlapping(low, high):
             number, start, end = self._matches[k]
             color = QColor(CURRENT_COLOR if number == self._current_match else base)
-            selections.append(self._selection(start, end, color, black))
+            selections.append(self._selection(start, end, color, black, underline=MATCH_UNDERLINE))
         self._notes.sort()
         self.setExtraSelections(selections)
         self.viewport().update()
@@ -474,10 +490,14 @@ class ReadingPane(QTextBrowser):
         # Only the notes in view: a cursor rectangle further down makes Qt lay out up to it.
         first = self.cursorForPosition(QPoint(0, 0)).position()
         last = self.cursorForPosition(QPoint(self.viewport().width(), self.viewport().height())).position()
+        # A solid badge in the theme's note colour (at least 3:1 against the page, WCAG
+        # 1.4.11; a thin glyph alone is drawn lighter than its colour) with ✎ in the page colour.
+        colors = THEMES.get(self.theme, THEMES["light"])
         painter = QPainter(self.viewport())
-        painter.setPen(QColor("#c2185b"))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = painter.font()
-        font.setPixelSize(max(9, (BASE_FONT_PX + self.zoom) * 2 // 3))
+        size = max(10, (self.font_size + self.zoom) * 2 // 3)
+        font.setPixelSize(max(7, size * 3 // 4))
         painter.setFont(font)
         for position, _note in self._notes[bisect_left(self._notes, (first, "")) :]:
             if position > last + 1:
@@ -485,12 +505,20 @@ class ReadingPane(QTextBrowser):
             cursor = QTextCursor(self.document())
             cursor.setPosition(position)
             rect: QRect = self.cursorRect(cursor)
-            painter.drawText(QPoint(rect.right() + 1, rect.top() + font.pixelSize()), "✎")
+            badge = QRect(rect.right() + 1, rect.top(), size, size)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colors["note"]))
+            painter.drawEllipse(badge)
+            painter.setPen(QColor(colors["bg"]))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "✎")
         painter.end()
 
     # Input ---------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().lower()
+        if event.modifiers() == Qt.KeyboardModifier.ControlModifier and event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End):
+            self.set_scroll_fraction(0.0 if event.key() == Qt.Key.Key_Home else 1.0)  # over every part
+            return
         if event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             if text == "h" and self.selection_range() is not None:
                 self.highlight_requested.emit(self.colors[0][0] if self.colors else "yellow")
@@ -509,9 +537,8 @@ class ReadingPane(QTextBrowser):
             menu.addSeparator()
             sub = menu.addMenu(tr("Highlight"))
             for key, name, css in self.colors:
-                action = QAction(f"● {name}", sub)
+                action = QAction(color_icon(css), name, sub)
                 action.setData(key)
                 action.triggered.connect(lambda _checked=False, k=key: self.highlight_requested.emit(k))
                 sub.addAction(action)
-                del css
         menu.exec(event.globalPos())

@@ -229,6 +229,8 @@ class LibrarySession(QObject):
 
     def close(self) -> None:
         self.cancel_indexing.set()
+        for runner in (self.searches, self.loader, self.background):
+            runner.stop()  # a job finishing after this must not reach the closed catalog and store
         self.searches.wait(3000)
         self.loader.wait(3000)
         self.background.wait(10000)

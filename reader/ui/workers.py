@@ -46,6 +46,11 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
         self._carriers: set[_Carrier] = set()
+        self.stopped = False  # set when the owner closes: late results are dropped
+
+    def stop(self) -> None:
+        """Deliver no more results: what its owner would act on (a database) is closing."""
+        self.stopped = True
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[str], None] | None = None) -> None:
         carrier = _Carrier()
@@ -53,11 +58,12 @@ class TaskRunner(QObject):
 
         def finish(result: Any) -> None:
             self._carriers.discard(carrier)
-            on_done(result)
+            if not self.stopped:
+                on_done(result)
 
         def fail(message: str) -> None:
             self._carriers.discard(carrier)
-            if on_error is not None:
+            if on_error is not None and not self.stopped:
                 on_error(message)
 
         carrier.done.connect(finish)

@@ -4,6 +4,10 @@
   <context>
     <name>Reader</name>
     <message>
+      <source>This annotation was deleted in another window or by an import.</source>
+      <translation>這則註記已在另一個視窗中或因匯入而刪除。</translation>
+    </message>
+    <message>
       <source>Select text in the article first.</source>
       <translation>請先在文章中選取文字。</translation>
     </message>
@@ -84,20 +88,20 @@
       <translation>已脫離</translation>
     </message>
     <message>
-      <source>Article note</source>
-      <translation>文章筆記</translation>
-    </message>
-    <message>
-      <source>Your text is kept here and saved with your next change.</source>
-      <translation>您輸入的文字會保留在這裡，並在下次修改時儲存。</translation>
-    </message>
-    <message>
       <source>Detached</source>
       <translation>已脫離</translation>
     </message>
     <message>
       <source>Detached: the text changed. Select new text and press “Re-attach to selection”.</source>
       <translation>已脫離：原文已變更。請選取新的文字，再按「重新附加到選取的文字」。</translation>
+    </message>
+    <message>
+      <source>Article note</source>
+      <translation>文章筆記</translation>
+    </message>
+    <message>
+      <source>Your text is kept here and saved with your next change.</source>
+      <translation>您輸入的文字會保留在這裡，並在下次修改時儲存。</translation>
     </message>
     <message>
       <source>the article is too long to format</source>
@@ -180,12 +184,20 @@
       <translation>問題</translation>
     </message>
     <message>
+      <source>No problems.</source>
+      <translation>沒有問題。</translation>
+    </message>
+    <message>
       <source>Preferences</source>
       <translation>偏好設定</translation>
     </message>
     <message>
       <source>Follow system</source>
       <translation>跟隨系統</translation>
+    </message>
+    <message>
+      <source>Default (Noto Sans TC)</source>
+      <translation>預設（思源黑體）</translation>
     </message>
     <message>
       <source>Language</source>
@@ -196,12 +208,30 @@
       <translation>主題</translation>
     </message>
     <message>
-      <source>Highlight colours: the names are used in filters and exports (e.g. 定義, 義務, 罰則).</source>
-      <translation>標示顏色：名稱會用於篩選與匯出（例如：定義、義務、罰則）。</translation>
+      <source>Font</source>
+      <translation>字型</translation>
     </message>
     <message>
-      <source>No problems.</source>
-      <translation>沒有問題。</translation>
+      <source>Font size</source>
+      <translation>字級</translation>
+    </message>
+    <message>
+      <source>Line spacing</source>
+      <translation>行距</translation>
+    </message>
+    <message>
+      <source>Text width (characters per line)</source>
+      <translation>版心寬度（每行字數）</translation>
+    </message>
+    <message>
+      <source>Highlight colours; their names are used in filters and exports
+(for example 定義, 義務, 罰則):</source>
+      <translation>螢光筆顏色；名稱用於篩選與匯出
+（例如：定義、義務、罰則）：</translation>
+    </message>
+    <message>
+      <source>An offline reader for collections of articles, with complete Chinese search and highlights that survive edits.</source>
+      <translation>離線閱讀文章集的工具：完整的中文搜尋，以及在文章修改後仍然保留的標示與筆記。</translation>
     </message>
     <message>
       <source>Light</source>
@@ -214,14 +244,6 @@
     <message>
       <source>Sepia</source>
       <translation>復古</translation>
-    </message>
-    <message>
-      <source>An offline reader for collections of articles, with complete Chinese search and highlights that survive edits.</source>
-      <translation>離線閱讀文章集的工具：完整的中文搜尋，以及在文章修改後仍然保留的標示與筆記。</translation>
-    </message>
-    <message>
-      <source>The language changes when Reader is restarted.</source>
-      <translation>重新啟動 Reader 後會套用新的語言。</translation>
     </message>
     <message>
       <source>Search the library</source>
@@ -240,12 +262,16 @@
       <translation>開啟選取的文章</translation>
     </message>
     <message>
+      <source>Open the top hit (in the search box)</source>
+      <translation>開啟第一筆結果（在搜尋框中）</translation>
+    </message>
+    <message>
       <source>Move in the article list</source>
       <translation>在文章清單中移動</translation>
     </message>
     <message>
-      <source>Next / previous article (in the reading pane)</source>
-      <translation>下一篇／上一篇文章（在閱讀區）</translation>
+      <source>Next / previous article (in the list or the reading pane)</source>
+      <translation>下一篇／上一篇文章（在文章列表或閱讀區）</translation>
     </message>
     <message>
       <source>Next / previous match</source>
@@ -268,6 +294,18 @@
       <translation>開啟文庫</translation>
     </message>
     <message>
+      <source>Beginning / end of the article</source>
+      <translation>文章開頭／結尾</translation>
+    </message>
+    <message>
+      <source>Distraction-free mode</source>
+      <translation>專注閱讀模式</translation>
+    </message>
+    <message>
+      <source>Show or hide the side panels</source>
+      <translation>顯示或隱藏側欄</translation>
+    </message>
+    <message>
       <source>Previous match (Shift+Enter)</source>
       <translation>上一個相符處（Shift+Enter）</translation>
     </message>
@@ -284,6 +322,10 @@
       <translation>沒有相符</translation>
     </message>
     <message>
+      <source>&amp;File</source>
+      <translation>檔案(&amp;F)</translation>
+    </message>
+    <message>
       <source>1 article</source>
       <translation>1 篇文章</translation>
     </message>
@@ -292,12 +334,12 @@
       <translation>{n} 篇文章</translation>
     </message>
     <message>
-      <source>Cancel indexing</source>
-      <translation>取消建立索引</translation>
+      <source>Nothing to import: no .md, .txt or .html files were found.</source>
+      <translation>沒有可匯入的內容：找不到 .md、.txt 或 .html 檔案。</translation>
     </message>
     <message>
-      <source>&amp;File</source>
-      <translation>檔案(&amp;F)</translation>
+      <source>Cancel indexing</source>
+      <translation>取消建立索引</translation>
     </message>
     <message>
       <source>Open library…</source>
@@ -348,6 +390,10 @@
       <translation>目錄</translation>
     </message>
     <message>
+      <source>Side panels</source>
+      <translation>側欄</translation>
+    </message>
+    <message>
       <source>&amp;Library</source>
       <translation>文庫(&amp;L)</translation>
     </message>
@@ -384,12 +430,52 @@
       <translation>匯入檔案</translation>
     </message>
     <message>
+      <source>Choose an article in the list to read it (Enter opens, j / k the next and previous).</source>
+      <translation>在清單中選一篇文章來閱讀（Enter 開啟，j / k 切換下一篇與上一篇）。</translation>
+    </message>
+    <message>
+      <source>Open a library, a folder of articles: File ▸ Open library… (Ctrl+O).</source>
+      <translation>開啟文庫（一個存放文章的資料夾）：檔案 ▸ 開啟文庫…（Ctrl+O）。</translation>
+    </message>
+    <message>
+      <source>Import .txt, .html and .md files: File ▸ Import files…, or drop them on the window.</source>
+      <translation>匯入 .txt、.html 與 .md 檔案：檔案 ▸ 匯入檔案…，或直接拖放到視窗上。</translation>
+    </message>
+    <message>
+      <source>Search with Ctrl+K: all the words must occur; OR, NOT or -word, "exact phrase", title: tag: author: note: and date:2024 narrow it.</source>
+      <translation>以 Ctrl+K 搜尋：所有詞語都須出現；可用 OR、NOT 或 -詞語、"完整片語"，以及 title: tag: author: note: 與 date:2024 縮小範圍。</translation>
+    </message>
+    <message>
+      <source>Select text and press H to highlight it; Ctrl+F finds in the article; Esc goes back to the list. Help ▸ Keyboard shortcuts lists every key.</source>
+      <translation>選取文字後按 H 即可標示；Ctrl+F 在文章中尋找；Esc 回到清單。說明 ▸ 鍵盤快捷鍵列出所有按鍵。</translation>
+    </message>
+    <message>
+      <source>{n} imported</source>
+      <translation>已匯入 {n} 篇</translation>
+    </message>
+    <message>
+      <source>{n} updated</source>
+      <translation>{n} 篇已更新</translation>
+    </message>
+    <message>
+      <source>{n} unchanged</source>
+      <translation>{n} 篇未變更</translation>
+    </message>
+    <message>
+      <source>{n} already in the library</source>
+      <translation>{n} 篇已在文庫中</translation>
+    </message>
+    <message>
+      <source>, </source>
+      <translation>、</translation>
+    </message>
+    <message>
       <source>Articles</source>
       <translation>文章</translation>
     </message>
     <message>
-      <source>Imported {n} file(s).</source>
-      <translation>已匯入 {n} 個檔案。</translation>
+      <source>This is the sample collection, which is read-only: importing creates your own library, “Reader Library” in your Documents folder, and opens it.</source>
+      <translation>這是唯讀的範例文章集：匯入時會在您的「文件」資料夾建立自己的文庫「Reader Library」並開啟它。</translation>
     </message>
     <message>
       <source>Indexing</source>
@@ -408,12 +494,32 @@
       <translation>此連結指向文庫以外的位置。</translation>
     </message>
     <message>
+      <source>{n}% read</source>
+      <translation>已讀 {n}%</translation>
+    </message>
+    <message>
+      <source>1 failed: {reason}</source>
+      <translation>1 篇失敗：{reason}</translation>
+    </message>
+    <message>
+      <source>Welcome to Reader</source>
+      <translation>歡迎使用 Reader</translation>
+    </message>
+    <message>
       <source>{n} with problems</source>
       <translation>{n} 篇有問題</translation>
     </message>
     <message>
       <source>No results for “{q}”.</source>
       <translation>找不到「{q}」。</translation>
+    </message>
+    <message>
+      <source>{n} failed</source>
+      <translation>{n} 篇失敗</translation>
+    </message>
+    <message>
+      <source>The sample collection is read-only: imported into your library {path}, now open.</source>
+      <translation>範例文章集是唯讀的：已匯入您的文庫 {path}，並已開啟。</translation>
     </message>
     <message>
       <source>(showing the best {n})</source>
@@ -428,12 +534,12 @@
       <translation>另一個 Reader 正在為此文庫建立索引；搜尋使用上次完成的索引。</translation>
     </message>
     <message>
-      <source>Annotations of renamed articles were kept.</source>
-      <translation>已保留改名文章的標示。</translation>
-    </message>
-    <message>
       <source>Indexing failed: </source>
       <translation>建立索引失敗：</translation>
+    </message>
+    <message>
+      <source>This library was moved or renamed: its annotations were re-attached.</source>
+      <translation>此文庫已移動或重新命名：其註記已重新附加。</translation>
     </message>
     <message>
       <source>Scanning failed: </source>
@@ -442,6 +548,10 @@
     <message>
       <source>Search failed: </source>
       <translation>搜尋失敗：</translation>
+    </message>
+    <message>
+      <source>Annotations of renamed articles were kept.</source>
+      <translation>已保留改名文章的標示。</translation>
     </message>
   </context>
 </TS>
