@@ -112,6 +112,8 @@ class ArticleListView(QListView):
         self.setUniformItemSizes(True)
         self.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        # Rows elide their text to the width: a sideways scroll bar would only hide the dates.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.activated.connect(self.open_requested)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
