@@ -402,3 +402,11 @@ def test_a_short_page_keeps_its_tables(tmp_path: Path, data_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = run_cli("export", "page.md", "--library", str(library), "--format", "text", data_dir=data_dir).stdout
     assert "第一格內容" in text and "第二格內容" in text and "前言段落" in text and "結語段落" in text
+
+
+def test_an_html_file_with_no_document_is_named_not_a_traceback(tmp_path: Path, data_dir: Path) -> None:
+    """Hypothesis found ``<?``: lxml raised "Document is empty" out of the importer."""
+    page = tmp_path / "odd.html"
+    page.write_bytes(b"<?")
+    result = run_cli("import", str(page), "--library", str(tmp_path / "lib"), data_dir=data_dir)
+    assert "Traceback" not in result.stderr and "odd.html" in result.stderr + result.stdout

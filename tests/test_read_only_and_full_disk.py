@@ -157,7 +157,8 @@ def test_reading_commands_work_on_a_read_only_data_folder(read_only_data: Path, 
 
     (sample_library / "new.md").write_text("---\ntitle: 新文章\n---\n\n唯讀資料夾中的新文章", encoding="utf-8")
     listed = run_cli("list", "--library", lib, data_dir=read_only_data)
-    assert listed.returncode == 0 and "新文章  [new.md]" in listed.stdout  # the catalog is kept in memory
+    assert listed.returncode == 0  # the catalog is kept in memory
+    assert any("新文章" in line and "[new.md]" in line for line in listed.stdout.splitlines())
     catalog = DataPaths(read_only_data).catalog_db(sample_library.resolve())
     assert f"{catalog}: the data folder is read-only; the catalog is kept in memory for this run (nothing is written)" in listed.stderr
     searched = run_cli("search", "布萊切利", "--library", lib, data_dir=read_only_data)

@@ -152,7 +152,11 @@ def convert_html(text: str, path: str = "") -> Article:
     article = Article(path=path)
     if not text.strip():
         return article
-    tree = _parse(text)
+    try:
+        tree = _parse(text)
+    except (ValueError, lxml.etree.ParserError):  # "<?" and other pages with no document
+        article.problems.append("not an HTML page: no document could be read from it")
+        return article
     flattened = _flatten_deep(tree)
     for bad in tree.xpath("//script|//style|//noscript|//template|//iframe|//object|//form"):
         bad.drop_tree()
