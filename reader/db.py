@@ -79,3 +79,17 @@ def migrate(
             migrations[number](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
     return target
+
+
+def probe_error(path: Path) -> sqlite3.Error | None:
+    """Open ``path`` read-only and ``immutable`` (no -shm needed) and read its schema: the
+    error SQLite gives, or None when the file reads as a database."""
+    try:
+        probe = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.Error as exc:
+        return exc
+    return None

@@ -791,15 +791,8 @@ def _damaged(path: Path) -> bool:
         return False
     conn = _connect_read_only(path)
     if conn is None:
-        try:
-            probe = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-            try:
-                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            finally:
-                probe.close()
-        except sqlite3.Error as exc:
-            return _is_damage(exc)
-        return False
+        error = db.probe_error(path)
+        return error is not None and _is_damage(error)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         conn.execute("PRAGMA user_version").fetchone()

@@ -575,15 +575,8 @@ def file_problem(path: Path) -> str:
         return ""
     conn = _read_only_connection(path)
     if conn is None:
-        try:
-            probe = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-            try:
-                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            finally:
-                probe.close()
-        except sqlite3.DatabaseError as exc:
-            return _why_damaged(exc)
-        return "cannot be opened"
+        error = db.probe_error(path)
+        return _why_damaged(error) if isinstance(error, sqlite3.DatabaseError) else "cannot be opened"
     try:
         version = db.schema_version(conn)
         if version > len(MIGRATIONS):

@@ -14,13 +14,14 @@ from reader.annotations.selectors import describe
 from reader.annotations.service import highlight_ranges
 from reader.errors import ReaderError
 from reader.ui.annotations_panel import color_icon
-from reader.ui.i18n import tr
+from reader.ui.i18n import color_label, tr
 from reader.ui.session import OpenedArticle
 
 
 class AnnotationActions:
     def colors_renamed(self) -> None:
-        colors = self.session.store.colors()
+        """The highlight colours, named in the interface language (see :func:`color_label`)."""
+        colors = [type(c)(c.key, color_label(c.name), c.color) for c in self.session.store.colors()]
         self.annotations.set_colors(colors)
         self.pane.colors = [(c.key, c.name, c.color) for c in colors]
         self._build_highlight_actions()

@@ -44,7 +44,6 @@ from reader.ui.article_models import (
 from reader.ui.find_bar import FindBar, FoldedText
 from reader.ui.i18n import (
     articles_text,
-    color_label,
     current_language,
     retranslate_widgets,
     set_language,
@@ -718,16 +717,6 @@ class MainWindow(AnnotationActions, QMainWindow):
         self.recent_menu.clear()
         for item in self.settings.get("recent_libraries"):
             self.recent_menu.addAction(item, lambda p=item: self.open_library(Library(Path(p), self.paths)) if Path(p).is_dir() else None)
-
-    def colors_renamed(self) -> None:
-        """The highlight colours, named in the interface language (see :func:`color_label`)."""
-        colors = [type(c)(c.key, color_label(c.name), c.color) for c in self.session.store.colors()]
-        self.annotations.set_colors(colors)
-        self.pane.colors = [(c.key, c.name, c.color) for c in colors]
-        self._build_highlight_actions()
-        if self.current is not None:
-            self.refresh_annotations()
-        self.refresh_library_annotations()
 
     # Reading comfort ----------------------------------------------------------------------
     def toggle_distraction_free(self) -> None:
