@@ -157,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help='the query (see below); one that starts with "-" goes after "--"')
     p.add_argument("--limit", type=int, default=20, help="number of hits; 0 means all")
     p.add_argument("--json", action="store_true", help="machine-readable output (see below)")
+    p.add_argument("--passages", action="store_true", help="every occurrence, grouped by article, with its context and locator")
+    p.add_argument("--context", type=int, default=40, metavar="N", help="with --passages: characters of context on either side (default 40)")
 
     p = sub.add_parser("export", help="print an article as text, HTML or Markdown")
     _common(p)

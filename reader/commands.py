@@ -256,6 +256,8 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
         print(f"reader: {exc}", file=sys.stderr)
         print(f"reader: searching what the index held before ({library.index_dir})", file=sys.stderr)
         index = SearchIndex(library.index_dir)
+    if args.passages:
+        return _print_passages(index, library, args)
     result = search(index, args.query, limit=args.limit or None)
     index.close()
     if getattr(result, "rejected", False):
@@ -280,6 +282,41 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     for hit in result.hits:
         snippet = _html.unescape(_re.sub(r"</?mark>", "**", hit.snippet))
         print(f"\n{hit.title}  [{hit.path}]  {hit.date}\n  {snippet}")
+    return 0
+
+
+def _print_passages(index, library, args: argparse.Namespace) -> int:
+    """``reader search QUERY --passages``: every occurrence, from the search's own matcher."""
+    from reader.library.documents import pages_for
+    from reader.search.passages import passages
+
+    if not 0 <= args.context <= 1000:
+        raise UsageError("--context must be from 0 to 1000 characters")
+    try:
+        found = passages(index, library, args.query, context=args.context, pages=pages_for)
+        if getattr(found, "rejected", False):
+            raise UsageError(found.message)
+        if found.message:
+            print(found.message, file=sys.stderr)
+        data = found.to_json()
+    finally:
+        index.close()
+    if args.json:
+        print_json(data)
+        return 0
+    import html as _html
+    import re as _re
+
+    total, articles = data["total_passages"], data["total_articles"]
+    print(f"{total:,} passage{'s' if total != 1 else ''} in {articles:,} article{'s' if articles != 1 else ''}")
+    for article in data["articles"]:
+        print(f"\n{article['title']}  [{article['path']}]")
+        for passage in article["passages"]:
+            where = [f"p. {passage['page']}"] if passage.get("page") else []
+            where += [f"¶{passage['paragraph']}"] if passage.get("paragraph") else []
+            where += [passage["heading"]] if passage.get("heading") else []
+            text = _html.unescape(_re.sub(r"</?mark>", "**", passage["text"]))
+            print(f"  {passage['start']}–{passage['end']}  {' · '.join(where)}\n    {text}")
     return 0
 
 
