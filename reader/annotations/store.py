@@ -214,7 +214,14 @@ class AnnotationStore:
     def open(cls, paths: DataPaths) -> AnnotationStore:
         """Open for reading and writing: recover a damaged file from its newest good backup,
         migrate an older schema, and fall back to read-only (saying why) when the data folder
-        cannot be written or a newer Reader wrote the file."""
+        cannot be written or a newer Reader wrote the file. Processes opening the same data
+        folder take turns (a lock file), so none sees another's half-made database and takes
+        it for a damaged one."""
+        with _opening_lock(paths.root):
+            return cls._open(paths)
+
+    @classmethod
+    def _open(cls, paths: DataPaths) -> AnnotationStore:
         path = paths.annotations_db
         messages: list[str] = []
         damaged: list[Path] = []
@@ -289,11 +296,16 @@ class AnnotationStore:
         """For the indexer and the reading commands: None only when there are no annotations
         yet. A damaged file is restored from its backup (``messages`` says so); when it cannot
         be, :class:`DamagedData` says why, so nobody takes an empty result for the truth."""
+        with _opening_lock(paths.root) if _folder_writable(paths.root) else contextlib.nullcontext():
+            return cls._open_for_reading(paths)
+
+    @classmethod
+    def _open_for_reading(cls, paths: DataPaths) -> AnnotationStore | None:
         path = paths.annotations_db
         if _lost_beside_backup(path, paths.backups_dir):
             if not _folder_writable(path.parent):
                 raise DamagedData("the annotations database is missing or empty while backups exist, and the data folder is read-only, so it cannot be restored", path)
-            return cls.open(paths)  # restores the newest good backup and says so
+            return cls._open(paths)  # restores the newest good backup and says so
         if not path.exists():
             return None
         damaged = _damaged(path)
@@ -314,7 +326,7 @@ class AnnotationStore:
                 "starts a new database with what can still be read of it", path)
         if not _folder_writable(path.parent):
             raise DamagedData("the annotations database cannot be read and the data folder is read-only, so it cannot be restored from a backup", path)
-        return cls.open(paths)  # restores a damaged file from its backup, migrates an old one
+        return cls._open(paths)  # restores a damaged file from its backup, migrates an old one
 
     @classmethod
     def for_worker(cls, paths: DataPaths) -> AnnotationStore | None:
@@ -735,6 +747,33 @@ class AnnotationStore:
         return moved
 
 
+@contextlib.contextmanager
+def _opening_lock(folder: Path):
+    """An exclusive lock on ``<data>/annotations.lock`` while a database is opened, recovered
+    or migrated; nothing where the folder cannot be written (then nothing is created)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: SQLite's own locks are all there is
+        yield
+        return
+    handle = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / "annotations.lock", "a+b")  # noqa: SIM115 (held across the yield)
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    except OSError:
+        if handle is not None:
+            handle.close()
+        handle = None
+    try:
+        yield
+    finally:
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+
+
 def _folder_exists(path: str) -> bool:
     from reader.library.library import folder_of_key
 
@@ -760,22 +799,41 @@ def _connect_read_only(path: Path) -> sqlite3.Connection | None:
     into the main file, so nothing is missed)."""
     if not path.exists():
         return None
-    options = ["mode=ro", "mode=ro&immutable=1"] if _folder_writable(path.parent) else ["mode=ro&immutable=1"]
-    for option in options:
+    writable = _folder_writable(path.parent)
+    option = "mode=ro" if writable else "mode=ro&immutable=1"
+    while True:
         try:
             conn = sqlite3.connect(f"file:{path}?{option}", uri=True, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
         except sqlite3.Error:
-            continue
-        conn.row_factory = sqlite3.Row
+            return None
         try:
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
         except sqlite3.Error as exc:
             conn.close()
-            if _is_damage(exc):
-                return None
-    return None
+            text = str(exc).lower()
+            # Only where SQLite cannot make its -shm file (a full disk) is the file read
+            # immutable; never while another process may be writing it (a busy or new file
+            # read that way looks damaged).
+            if option == "mode=ro" and not _is_damage(exc) and ("unable to open" in text or "disk" in text):
+                option = "mode=ro&immutable=1"
+                continue
+            return None
+
+
+def _normal_read_error_is_damage(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return _is_damage(exc)
+    return False
 
 
 def _is_damage(exc: BaseException) -> bool:
@@ -791,6 +849,10 @@ def _damaged(path: Path) -> bool:
         return False
     conn = _connect_read_only(path)
     if conn is None:
+        if _folder_writable(path.parent):
+            # Damage is only believed from a normal connection (another process may be
+            # creating or writing the file): one that cannot be made says nothing.
+            return _normal_read_error_is_damage(path)
         error = db.probe_error(path)
         return error is not None and _is_damage(error)
     try:
