@@ -9,7 +9,7 @@ from reader.library.library import Library
 from reader.render.article import RenderedArticle, render_article
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PagedAnnotation(Annotation):
     """A highlight on a paged source (a PDF-derived article) with the page its start is on:
     the W3C export adds a ``FragmentSelector`` (``page=N``, RFC 3778), the Markdown export

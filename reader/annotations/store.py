@@ -128,7 +128,9 @@ class Color:
     color: str
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: building a frozen dataclass costs five times more, and a window opens 100,000
+# of these at once. Treat instances as values all the same (``replace`` to change one).
+@dataclass(slots=True)
 class Annotation:
     id: str
     library: str
