@@ -9,11 +9,11 @@ permissions a new file of the user's gets, or the replaced file's own.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from pathlib import Path
 
 from reader.errors import RefusedOutput, from_os_error
+from reader.fileio import fsync_folder, write_temp_file
 
 
 def check_output_path(target: Path, data_dir: Path, force: bool = False) -> Path:
@@ -57,28 +57,14 @@ def write_output(target: Path, data: bytes, data_dir: Path, force: bool = False)
     """Check ``target`` (see :func:`check_output_path`) and write ``data`` to it atomically."""
     path = check_output_path(target, data_dir, force)
     try:
-        old_mode = stat.S_IMODE(os.stat(path).st_mode)
+        old = os.stat(path)
     except FileNotFoundError:
-        old_mode = None
+        old = None
     tmp = None
     try:
-        for _ in range(100):
-            candidate = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
-            try:  # mode 0666: the umask applies, as to any file the user makes
-                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                continue
-            tmp = candidate
-            break
-        else:
-            raise FileExistsError(17, "no free temporary name", str(path.parent))
-        with os.fdopen(fd, "wb") as handle:
-            if old_mode is not None:
-                os.fchmod(handle.fileno(), old_mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        tmp = write_temp_file(path.parent, path.name, data, old)
         os.replace(tmp, path)
+        fsync_folder(path.parent)
     except OSError as exc:
         if tmp is not None:
             tmp.unlink(missing_ok=True)

@@ -33,6 +33,7 @@ from reader.errors import (
     describe_database_error,
     from_os_error,
 )
+from reader.fileio import fsync_folder
 
 LAWS_DB = "laws.sqlite3"
 SCHEMA_VERSION = 1
@@ -285,7 +286,7 @@ def import_laws(path: str | os.PathLike[str], data_dir: str | os.PathLike[str]) 
         with open(temp, "rb+") as written:
             os.fsync(written.fileno())
         os.replace(temp, report.database)
-        _fsync_folder(data)
+        fsync_folder(data)
     except sqlite3.Error as exc:
         _remove(temp)
         error = describe_database_error(exc, report.database)
@@ -384,15 +385,6 @@ def _store(conn: sqlite3.Connection, law: _Law, report: ImportReport) -> None:
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 @contextlib.contextmanager

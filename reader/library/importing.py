@@ -36,7 +36,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -44,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import from_os_error, is_disk_full, os_problem
+from reader.fileio import fsync_folder, write_temp_file
 from reader.library import frontmatter
 from reader.library.encodings import DecodeError, decode
 from reader.library.model import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES
@@ -384,51 +384,10 @@ class _NameTaken(Exception):
     pass
 
 
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _write_temp(folder: Path, name: str, data: bytes, like: os.stat_result | None) -> Path:
-    """A hidden temporary file in ``folder`` holding ``data``, fsynced. Created with mode 0666
-    so the umask applies as to any file the user makes; ``like`` gives an old file's mode."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
-        try:
-            fd = os.open(tmp, flags, 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
-    try:
-        try:
-            if like is not None:
-                os.fchmod(fd, stat.S_IMODE(like.st_mode))
-                if (like.st_uid, like.st_gid) != (os.geteuid(), os.getegid()):
-                    with contextlib.suppress(OSError):
-                        os.fchown(fd, like.st_uid, like.st_gid)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
 def _put_new(target: Path, data: bytes) -> None:
     """Write a new file; :class:`_NameTaken` if something appeared at ``target`` meanwhile
     (hard-linking the temporary file into place never replaces anything)."""
-    tmp = _write_temp(target.parent, target.name, data, None)
+    tmp = write_temp_file(target.parent, target.name, data, None)
     try:
         try:
             os.link(tmp, target)
@@ -442,17 +401,17 @@ def _put_new(target: Path, data: bytes) -> None:
             os.rename(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
 
 
 def _put_replacing(target: Path, data: bytes, old: os.stat_result) -> None:
-    tmp = _write_temp(target.parent, target.name, data, old)
+    tmp = write_temp_file(target.parent, target.name, data, old)
     try:
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
 
 
 # --- the import ------------------------------------------------------------------------------
