@@ -38,17 +38,20 @@ def connect(path: Path, *, durable: bool = False, read_only: bool = False) -> sq
 
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (then re-raised)."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (then re-raised), a failed
+    COMMIT included: the connection never stays in a transaction holding the write lock."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        # Inside the try: a COMMIT that fails (a deferred constraint, busy, an I/O error)
+        # leaves the transaction open, and with it the lock every other writer waits for.
+        conn.execute("COMMIT")
     except BaseException:
         # SQLite may already have rolled back (disk full, I/O error): then there is nothing to
         # roll back, and trying would hide the real error.
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -109,6 +109,14 @@ def repair(paths: DataPaths, library: Library) -> tuple[list[str], list[str]]:
     finally:
         catalog.close()
         index.close()
+    from reader.library.catalog import prune_extraction_cache
+
+    try:  # entries no library uses, unused for long, or beyond the size budget
+        pruned = prune_extraction_cache(paths.root, paths.extracted_dir, force=True)
+        if pruned:
+            done.append(f"extraction cache: {pruned} unused entr{'y' if pruned == 1 else 'ies'} removed")
+    except (OSError, sqlite3.Error) as exc:
+        failed.append(_failure(exc, paths.extracted_dir))
     return done, failed
 
 

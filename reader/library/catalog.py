@@ -16,6 +16,7 @@ import contextlib
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,7 @@ SHAPES = {
     1: {"articles": _V1_COLUMNS, "meta": ["key", "value"]},
     2: {"articles": [*_V1_COLUMNS, "source_label"], "meta": ["key", "value"]},
     3: {"articles": [*_V1_COLUMNS, "source_label", "extractor"], "meta": ["key", "value"]},
+    4: {"articles": [*_V1_COLUMNS, "source_label", "extractor", "file_hash"], "meta": ["key", "value"]},
 }
 
 
@@ -82,10 +84,21 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE articles ADD COLUMN extractor TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS = [_v1, _v2, _v3]
+def _v4(conn: sqlite3.Connection) -> None:
+    """The extraction cache is pruned of entries no library uses: each document's file hash
+    (the cache's key; ``hash`` is the version annotations anchor to, derived from it). The
+    documents are read again at the next scan (from the cache) to fill it in."""
+    problem = shape_problem(conn, SHAPES[3])
+    if problem:
+        raise _Damaged(problem)
+    conn.execute("ALTER TABLE articles ADD COLUMN file_hash TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE articles SET mtime_ns = -1 WHERE extractor != ''")
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4]
 
 SHAPE = SHAPES[len(MIGRATIONS)]
-TEXT_COLUMNS = ("path", "title", "date", "lang", "hash", "encoding", "source_label", "extractor")
+TEXT_COLUMNS = ("path", "title", "date", "lang", "hash", "encoding", "source_label", "extractor", "file_hash")
 INTEGER_COLUMNS = ("size", "mtime_ns")
 LIST_COLUMNS = ("authors", "tags", "problems")
 
@@ -383,12 +396,25 @@ class Catalog:
         after the other, after the other files; ``progress(ScanProgress)`` follows them,
         and a set ``cancel`` (an Event) stops the extraction under way: documents not read
         keep their old rows (new ones are added at the next rescan) and the report says
-        ``cancelled``. Each document's row is stored as soon as it is read."""
+        ``cancelled``. Each document's row is stored as soon as it is read.
+
+        A library folder that is not there (an unmounted drive) changes nothing. After a full
+        rescan the data folder's extraction cache is pruned, at most once a day
+        (:func:`prune_extraction_cache`)."""
         report = ScanReport()
+        started_ns = time.time_ns()
         known = {
             row["path"]: (row["size"], row["mtime_ns"], row["hash"], _texts(row["problems"]), row["extractor"])
             for row in self.conn.execute("SELECT path, size, mtime_ns, hash, problems, extractor FROM articles")
         }
+        if not self.library.is_dir():
+            # An unmounted drive or a folder moved away is not a library whose files were all
+            # deleted: emptying the catalog would read (and extract) everything again.
+            notice = f"{self.library}: the library folder is not available; the catalog is kept as it was"
+            if notice not in self.notices:
+                self.notices.append(notice)
+            report.unchanged = len(known)
+            return report
         seen: set[str] = set()
         pending: list[tuple] = []
         documents: list[tuple[Found, tuple | None]] = []
@@ -429,7 +455,7 @@ class Catalog:
                 continue
             loaded = load_file(found.path, found.rel_path)
             self._note(report, old, loaded.article, loaded.content_hash, force)
-            pending.append(_row(loaded.article, loaded.size, loaded.mtime_ns, loaded.content_hash, loaded.encoding))
+            pending.append(_row(loaded.article, loaded.size, _settled(loaded.mtime_ns, started_ns), loaded.content_hash, loaded.encoding))
         if pending:
             self._flush(pending)
             pending = []
@@ -459,7 +485,9 @@ class Catalog:
             # A problem of this machine (a time limit on a busy machine) is tried again at the
             # next rescan; a scan waiting for Tesseract is, once Tesseract is there.
             mtime = -1 if loaded.transient and not _waits_for_ocr(loaded.article.problems) else loaded.mtime_ns
-            self._flush([_row(loaded.article, loaded.size, mtime, loaded.content_hash, loaded.encoding, loaded.extractor)])
+            extracted = loaded.article.extracted
+            file_hash = extracted.file_hash if extracted is not None else ""
+            self._flush([_row(loaded.article, loaded.size, mtime, loaded.content_hash, loaded.encoding, loaded.extractor, file_hash)])
         if progress is not None and total and not report.cancelled:
             progress(ScanProgress(total, total))
         report.removed = sorted(set(known) - seen)
@@ -468,7 +496,18 @@ class Catalog:
         if on_problem:
             for rel_path, problem in report.problems:
                 on_problem(rel_path, problem)
+        if only is None and not report.cancelled:
+            self._prune_cache()
         return report
+
+    def _prune_cache(self) -> None:
+        """After a full rescan, prune the data folder's extraction cache (at most once a day)."""
+        cache_dir = self.documents.cache_dir
+        libraries = self.db_path.parent.parent
+        if self.in_memory or not self.documents.store or cache_dir is None or libraries.name != "libraries":
+            return
+        with contextlib.suppress(OSError, sqlite3.Error):  # only a cache: never fails a scan
+            prune_extraction_cache(libraries.parent, cache_dir)
 
     @staticmethod
     def _note(report: ScanReport, old: tuple | None, article: Article, digest: str, force: bool) -> None:
@@ -500,7 +539,7 @@ class Catalog:
 
     def _store(self, pending: list[tuple], removed: list[str]) -> None:
         with db.transaction(self.conn):
-            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
+            self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
             self.conn.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in removed])
 
 
@@ -525,6 +564,49 @@ def _read_only_connection(path: Path, checked: bool = False) -> sqlite3.Connecti
             return None
         return conn
     return None
+
+
+def referenced_file_hashes(data_root: Path) -> set[str] | None:
+    """The file hashes (extraction cache keys) of the documents of every library whose
+    catalog is in the data folder; None when that cannot be known (a catalog that cannot be
+    read, of an older Reader, or not yet read again since it was brought up to date): then
+    no cache entry counts as unused."""
+    found: set[str] = set()
+    libraries = data_root / "libraries"
+    try:
+        catalogs = sorted(libraries.glob("*/catalog.sqlite3"))
+    except OSError:
+        return None
+    for path in catalogs:
+        conn = _read_only_connection(path)
+        if conn is None:
+            return None
+        try:
+            if db.schema_version(conn) < 4 or "file_hash" not in [r[1] for r in conn.execute("PRAGMA table_info(articles)")]:
+                return None
+            if conn.execute("SELECT 1 FROM articles WHERE extractor != '' AND file_hash = '' AND mtime_ns = -1 LIMIT 1").fetchone():
+                return None  # documents still to be read again after the upgrade
+            found.update(row[0] for row in conn.execute("SELECT file_hash FROM articles WHERE file_hash != ''") if type(row[0]) is str)
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
+    return found
+
+
+def prune_extraction_cache(data_root: Path, cache_dir: Path | None = None, force: bool = False) -> int | None:
+    """Prune the data folder's extraction cache by its policy (see
+    :mod:`reader.library.formats.cache`): at most once a day, or now when ``force``
+    (``reader doctor --repair``). How many entries were removed; None when it was not due or
+    the data folder is read-only."""
+    from reader.library.formats.cache import ExtractionCache
+
+    cache = ExtractionCache(cache_dir or data_root / "extracted")
+    if read_only_problem(cache.folder):
+        return None
+    if not force and not cache.due():
+        return None
+    return cache.prune_now(referenced_file_hashes(data_root))
 
 
 def _default_documents(db_path: Path, library: Path, store: bool) -> DocumentSource:
@@ -556,6 +638,19 @@ def _still_current(old: tuple, found: Found) -> bool:
 
         return bool(ocr.missing_problem())
     return True
+
+
+#: A text file modified less than this before a scan may change again within the same
+#: timestamp tick (FAT/exFAT keep 2 s, ext4 a few ms) and keep its size: its stat is not
+#: trusted. (Not documents: reading one again is costly, and a saved binary keeps its size
+#: far less often than an edited note.)
+RACY_NS = 2_000_000_000
+
+
+def _settled(mtime_ns: int, scan_started_ns: int) -> int:
+    """The mtime to store: -1 (read it again at the next scan) for a file modified just
+    before the scan began (or in the future, by a skewed clock), as git does for its index."""
+    return -1 if mtime_ns > scan_started_ns - RACY_NS else mtime_ns
 
 
 def _waits_for_ocr(problems: list[str]) -> bool:
@@ -624,7 +719,7 @@ def _why_damaged(exc: BaseException) -> str:
     return text
 
 
-def _row(article: Article, size: int, mtime: int, digest: str, encoding: str, extractor: str = "") -> tuple:
+def _row(article: Article, size: int, mtime: int, digest: str, encoding: str, extractor: str = "", file_hash: str = "") -> tuple:
     return (
         article.path,
         article.title,
@@ -640,6 +735,7 @@ def _row(article: Article, size: int, mtime: int, digest: str, encoding: str, ex
         json.dumps(article.problems, ensure_ascii=False),
         article.source_label,
         extractor,
+        file_hash,
     )
 
 
