@@ -36,9 +36,16 @@ query syntax:
   an exact phrase:                            "AI Seoul Summit"
   in one field:                               title:安全  tag:政策  author:王  note:重要
   by date:                                    date:2024  date:2024-05..2024-08
+  articles citing a provision:                law:個資法 art:6  (para:1 item:2; art:6-1;
+                                              the law by name, short name or pcode)
   Han text of any length matches exactly where it occurs; full-width and simplified
-  forms match too (ＮＩＳＴ = NIST, 机构 = 機構). A query that cannot be parsed is
-  searched as plain words, and Reader says so on stderr.
+  forms match too (ＮＩＳＴ = NIST, 机构 = 機構), and so do variant characters (硏究 =
+  研究), legal numbering written any way (第3條 = 第三條 = 第 3 條, 30日 = 三十日), and
+  English inflections (evaluations = evaluation; never organic = organization).
+  Full-width syntax works: title：  －GDPR  （5G OR 6G）  “AI 安全”  「人工智慧」.
+  Terms the library glosses are also searched as their other forms (NIST also finds
+  美國國家標準暨技術研究院); Reader says which on stderr, --no-expand turns it off.
+  A query that cannot be parsed is searched as plain words, and Reader says so on stderr.
   A query that starts with "-" goes after "--":  reader search -- -的
   Limits: at most 2,000 characters, 200 words, and parentheses or NOT nested 50 deep;
   a query beyond them is not searched (exit 2, saying why).
@@ -48,7 +55,8 @@ output:
   snippet with the matches in **bold**. --limit N shows the N best (default 20;
   --limit 0 shows every hit). With --json:
     {"query": "...", "total": N,
-     "hits": [{"path": "...", "title": "...", "date": "...", "score": 1.0, "snippet": "..."}]}
+     "hits": [{"path": "...", "title": "...", "date": "...", "score": 1.0, "snippet": "..."}],
+     "expansions": [{"term": "NIST", "also": ["美國國家標準暨技術研究院", "..."]}]}
   where "total" counts every matching article and the snippet marks matches as <mark>...</mark>.
 """
 
@@ -159,24 +167,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output (see below)")
     p.add_argument("--passages", action="store_true", help="every occurrence, grouped by article, with its context and locator")
     p.add_argument("--context", type=int, default=40, metavar="N", help="with --passages: characters of context on either side (default 40)")
+    p.add_argument("--no-expand", action="store_true", help="do not also search the glossary's other forms of a term")
 
     p = sub.add_parser("export", help="print an article as text, HTML or Markdown")
     _common(p)
     p.add_argument("path", metavar="PATH")
     p.add_argument("--format", choices=["text", "html", "markdown"], required=True)
 
+    p = sub.add_parser("refs", help="list the statutes, interpretations and decisions an article cites",
+                       description="List the references of an article, with offsets into `reader export PATH --format"
+                       " text`. With --json: [{\"kind\": \"statute|interpretation|judgment|decision|instrument\", \"law\","
+                       " \"article\", \"paragraph\", \"item\", \"start\", \"end\", \"text\"}], statutes with"
+                       " \"provision_text\" once laws are imported (reader laws import).")
+    _common(p)
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("terms", help="list the bilingual term pairs learned from the library's glosses")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("laws", help="import and show Taiwan's laws (the offline law library)")
+    _common(p)
+    lsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    li = lsub.add_parser("import", help="import laws in the JSON of mojLawSplitJSON (files, folders, JSON lines, .gz)")
+    _common(li)
+    li.add_argument("source", metavar="FILE_OR_DIR")
+    ls = lsub.add_parser("show", help="print a law's name, English name and a provision's text")
+    _common(ls)
+    ls.add_argument("law", metavar="LAW", help="name, short name (個資法) or pcode")
+    ls.add_argument("article", metavar="ART", nargs="?", help="article number: 6, 6-1, 第6條之1")
+
     p = sub.add_parser("annotations", help="export or import highlights and notes")
     _common(p)
     asub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    e = asub.add_parser("export", help="export annotations")
+    e = asub.add_parser("export", help="export annotations", description="Export highlights and notes: W3C Web"
+                        " Annotation JSON (the default; `reader annotations import` reads it back), or Markdown, Word"
+                        " (.docx, citations as footnotes) or CSV, grouped by article with each quote's citation and"
+                        " locator (頁 N for paged sources, else the paragraph or heading).")
     _common(e)
-    e.add_argument("--format", choices=["json", "markdown"], default="json")
-    e.add_argument("--article", metavar="PATH")
+    e.add_argument("--format", choices=["json", "markdown", "docx", "csv"], default="json",
+                   help="json (default), markdown, docx (needs -o unless the output is redirected) or csv")
+    e.add_argument("--style", metavar="STYLE", help="citation style of markdown, docx and csv: taiwan-law-journal"
+                   " (default), apa, chicago, chicago-author-date, a style in <data folder>/csl, or a path to a .csl file")
+    e.add_argument("--article", metavar="PATH", action="append", help="only this article's annotations (may be repeated)")
+    e.add_argument("--color", metavar="COLOUR", action="append", help="only highlights of this colour, by key or name"
+                   " (may be repeated; notes on articles have no colour and are left out)")
+    e.add_argument("--tag", metavar="TAG", action="append", help="only annotations with this tag (may be repeated: any of them)")
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     e.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
     i = asub.add_parser("import", help="merge annotations from an export")
     _common(i)
     i.add_argument("file", metavar="FILE")
+    t = asub.add_parser("tags", help="list the tags on highlights and notes, with how many carry each")
+    _common(t)
+    t.add_argument("--json", action="store_true", help='machine-readable: {"library", "tags": [{"tag", "count"}]}')
 
     p = sub.add_parser("doctor", help="check the data folder and the library")
     _common(p)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.cli import columns, open_library, plural, print_json
+from reader.cli import columns, elide, open_library, plural, print_json
 from reader.errors import UsageError
 from reader.library.catalog import print_problem
 from reader.library.importing import FAILED, record_path, run_import
@@ -256,10 +256,12 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
         print(f"reader: {exc}", file=sys.stderr)
         print(f"reader: searching what the index held before ({library.index_dir})", file=sys.stderr)
         index = SearchIndex(library.index_dir)
+    glossary = None if getattr(args, "no_expand", False) else _search_glossary(index, paths)
     if args.passages:
-        return _print_passages(index, library, args)
-    result = search(index, args.query, limit=args.limit or None)
+        return _print_passages(index, library, args, glossary)
+    result = search(index, args.query, limit=args.limit or None, glossary=glossary)
     index.close()
+    _tell_expansions(getattr(result, "expansions", []))
     if getattr(result, "rejected", False):
         # Not searched at all: an empty result would read as "nowhere in the library".
         raise UsageError(result.message)
@@ -270,6 +272,7 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
             "query": result.query,
             "total": result.total,
             "hits": [{"path": h.path, "title": h.title, "date": h.date, "score": h.score, "snippet": h.snippet} for h in result.hits],
+            "expansions": [e.to_json() for e in getattr(result, "expansions", [])],
         })
         return 0
     if not result.hits:
@@ -285,7 +288,26 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
-def _print_passages(index, library, args: argparse.Namespace) -> int:
+def _search_glossary(index, paths: DataPaths):
+    """The glossary a search expands its terms with (issue 14); a damaged decisions file is
+    reported and left out, never a reason not to search."""
+    from reader.errors import ReaderError
+    from reader.search.expansion import index_glossary
+
+    try:
+        return index_glossary(index, paths.root)
+    except ReaderError as exc:
+        print(f"reader: {exc}; searching with the learned terms only", file=sys.stderr)
+        return index_glossary(index, None)
+
+
+def _tell_expansions(expansions) -> None:
+    """Expansion is never silent: each expanded term, on stderr."""
+    for expansion in expansions:
+        print(f"expanded: {expansion.describe()} (--no-expand searches only what you typed)", file=sys.stderr)
+
+
+def _print_passages(index, library, args: argparse.Namespace, glossary=None) -> int:
     """``reader search QUERY --passages``: every occurrence, from the search's own matcher."""
     from reader.library.documents import pages_for
     from reader.search.passages import passages
@@ -293,9 +315,10 @@ def _print_passages(index, library, args: argparse.Namespace) -> int:
     if not 0 <= args.context <= 1000:
         raise UsageError("--context must be from 0 to 1000 characters")
     try:
-        found = passages(index, library, args.query, context=args.context, pages=pages_for)
+        found = passages(index, library, args.query, context=args.context, pages=pages_for, glossary=glossary)
         if getattr(found, "rejected", False):
             raise UsageError(found.message)
+        _tell_expansions(getattr(found, "expansions", []))
         if found.message:
             print(found.message, file=sys.stderr)
         data = found.to_json()
@@ -385,13 +408,7 @@ def cmd_export(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
-    from reader.annotations.exchange import (
-        ImportError_,
-        export_json,
-        export_markdown,
-        import_json,
-        read_annotation_file,
-    )
+    from reader.annotations.exchange import ImportError_, import_json, read_annotation_file
     from reader.annotations.service import (
         attach_library,
         current_annotations,
@@ -433,6 +450,13 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
         print(f"{source}: {report.summary()}", file=sys.stderr)
         return 1 if report.failure or report.rejected else 0
 
+    if args.action == "tags":
+        return _print_tags(args, paths, library, root)
+    from reader.exporting import command as annotation_export
+
+    # The style, the filters and -o are checked before anything is opened or computed.
+    request = annotation_export.request_from(args, paths)
+    chosen_articles = {_article_path(library, a) for a in args.article} if args.article else None
     store = AnnotationStore.open_for_reading(paths)  # DamagedData when it cannot be read
     items = []
     colors = {}
@@ -455,24 +479,139 @@ def cmd_annotations(args: argparse.Namespace, paths: DataPaths) -> int:
             colors = {c.key: c.name for c in store.colors()}
         finally:
             store.close()
-    if args.article:
-        rel = _article_path(library, args.article)
-        items = [i for i in items if i.article == rel]
-    if args.format == "json":
-        output = export_json(items, colors)
-    else:
-        articles = {}
-        for path in {i.article for i in items}:
-            if library.contains(path) and library.file_path(path).exists():
-                articles[path] = library.load(path)
-        output = export_markdown(items, articles, colors)
-    if args.output:
-        from reader.output import write_output
+    if chosen_articles is not None:
+        items = [i for i in items if i.article in chosen_articles]
+    data, count = annotation_export.export_bytes(request, library, items, colors)
+    annotation_export.write(request, data, count, paths.root)
+    return 0
 
-        written = write_output(Path(args.output), output.encode("utf-8"), paths.root, args.force)
-        print(f"{written}: {len(items)} annotation{'s' if len(items) != 1 else ''} exported", file=sys.stderr)
-    else:
-        sys.stdout.write(output)
+
+def _print_tags(args: argparse.Namespace, paths: DataPaths, library, root: str) -> int:
+    """``reader annotations tags``: the tags in use in the library (for --tag and htag:)."""
+    from reader.annotations.store import AnnotationStore
+
+    store = AnnotationStore.open_for_reading(paths)  # DamagedData when it cannot be read
+    counts: dict[str, int] = {}
+    if store is not None:
+        try:
+            for message in store.messages:
+                print(message, file=sys.stderr)
+            counts = store.tag_counts(root)
+        finally:
+            store.close()
+    if args.json:
+        print_json({"library": root, "tags": [{"tag": tag, "count": n} for tag, n in counts.items()]})
+        return 0
+    if not counts:
+        print("No tags yet.")
+        return 0
+    for line in columns([[tag, str(n)] for tag, n in counts.items()]):
+        print(line)
+    return 0
+
+
+# --- references, terms and laws (issue 14) ---------------------------------------------------
+
+def cmd_refs(args: argparse.Namespace, paths: DataPaths) -> int:
+    """``reader refs PATH [--json]``: the article's references, offsets into its exported text."""
+    from reader.legal.lawdb import imported_laws, provision_text
+    from reader.legal.references import find_references
+    from reader.render.article import render_article
+
+    library = open_library(args, paths)
+    rel = _article_path(library, args.path)
+    text = render_article(library.load(rel)).text  # what `reader export --format text` prints
+    refs = find_references(text)
+    laws = imported_laws(paths.root) if any(r.kind == "statute" for r in refs) else {}
+    rows = []
+    for ref in refs:
+        row = {"kind": ref.kind, "law": ref.law, "article": ref.article, "paragraph": ref.paragraph,
+               "item": ref.item, "start": ref.start, "end": ref.end, "text": ref.text}
+        if ref.kind == "statute" and ref.pcode in laws and ref.article:
+            found = provision_text(paths.root, ref.pcode, ref.article)
+            if found is not None:
+                row["provision_text"] = found[2]
+        rows.append((ref, row))
+    if args.json:
+        print_json([row for _, row in rows])
+        return 0
+    if not rows:
+        print(f"{rel}: no references")
+        return 0
+    print(f"{rel}: {plural(len(rows), 'reference')}")
+    table = [[f"{ref.start}–{ref.end}", ref.kind, ref.label, ref.text.replace(chr(10), ' ')] for ref, _ in rows]
+    for line in columns(table, caps=[0, 0, 40, 40]):
+        print("  " + line)
+    if laws:
+        for ref, row in rows:
+            if "provision_text" in row:
+                print(f"\n{ref.label}\n  {row['provision_text']}")
+    return 0
+
+
+def cmd_terms(args: argparse.Namespace, paths: DataPaths) -> int:
+    """``reader terms [--json]``: the pairs learned from the library's glosses and the
+    confirmed ones (terms.json in the data folder), most certain first."""
+    from reader.search.expansion import index_glossary
+
+    library = open_library(args, paths)
+    index, report = refresh_index(library, quiet=True, timeout=2.0)
+    try:
+        glossary = index_glossary(index, paths.root, with_laws=False)
+    finally:
+        index.close()
+    pairs = [p for p in glossary.pairs if p.status in ("learned", "confirmed")]
+    if args.json:
+        print_json([dict(p.to_json(), usable=p.usable) for p in pairs])
+        return 0
+    if not pairs:
+        print("No term pairs: the library's articles gloss no terms (中文（English）).")
+        return 0
+    rows = [["中文", "English", "abbr", "articles", "confidence", "status"]]
+    for pair in pairs:
+        status = pair.status + ("" if pair.usable else " (not used)")
+        rows.append([pair.zh, pair.en or "-", pair.abbr or "-", str(pair.articles), f"{pair.confidence:.2f}", status])
+    for line in columns(rows, caps=[24, 48, 12, 0, 0, 0]):
+        print(line)
+    return 0
+
+
+def cmd_laws(args: argparse.Namespace, paths: DataPaths) -> int:
+    """``reader laws import FILE_OR_DIR`` and ``reader laws show LAW [ART]``."""
+    from reader.legal.lawdb import import_laws, law_provisions, lookup_provision
+
+    if args.action == "import":
+        report = import_laws(args.source, paths.root)
+        if not report.imported:
+            for line in report.rejected[1:]:
+                print(f"reader: {line}", file=sys.stderr)
+            first = report.rejected[0] if report.rejected else (
+                f"{args.source}: no laws in it (expected the JSON of mojLawSplitJSON: objects with pcode, name,"
+                " english_name and articles)")
+            raise UsageError(f"{first}; nothing was imported")
+        for line in report.rejected:
+            print(f"reader: {line}", file=sys.stderr)
+        print(f"{args.source}: {report.summary()} -> {report.database}", file=sys.stderr)
+        return 1 if report.rejected else 0
+    name, english, text = lookup_provision(paths.root, args.law, args.article)
+    print(name)
+    if english:
+        print(english)
+    if text is not None:
+        print(f"\n{text}")
+        return 0
+    from reader.legal.names import resolve_law
+
+    found = resolve_law(args.law)
+    listing = law_provisions(paths.root, found.pcode) if found else None
+    if listing:
+        print()
+        for provision in listing[2]:
+            if provision.heading and not provision.text:
+                print(provision.heading)
+            else:
+                first = (provision.text or "").splitlines()[0] if provision.text else ""
+                print(f"  {provision.no or ''}  {elide(first, 60)}")
     return 0
 
 

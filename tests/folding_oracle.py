@@ -87,6 +87,15 @@ def chars(text: str) -> str:
     return "".join(char(c) for c in text)
 
 
+def _plain_char(c: str) -> str:
+    """:func:`char` without the variant classes."""
+    if ord(c) in INVISIBLE:
+        return ""
+    if ord(c) in DASHES:
+        return "-"
+    return "".join("" if ord(x) in INVISIBLE else "-" if ord(x) in DASHES else x for x in base_char(c))
+
+
 # --- Han numbers from integers ------------------------------------------------------------
 
 _DIGIT = "〇一二三四五六七八九"
@@ -168,6 +177,13 @@ def number_value(run: str) -> int | None:
 
 def numbering(text: str) -> str:
     """The oracle's folding of legal numbering, for already character-folded text."""
+    return numbering_with_offsets(text)[0]
+
+
+def numbering_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`numbering` and, for each output character, the index of the input character it
+    comes from (``len + 1`` entries): a converted number's digits point at its first
+    character and its last digit at its last one; white space dropped points nowhere."""
     from reader.search import numbering as tables
 
     numerals = set(tables.HAN_NUMERAL_CHARS)
@@ -216,6 +232,19 @@ def numbering(text: str) -> str:
         return str(value)
 
     out: list[str] = []
+    origin: list[int] = []
+
+    def put(piece: str, where: list[int]) -> None:
+        assert len(piece) == len(where)
+        out.append(piece)
+        origin.extend(where)
+
+    def number_at(start: int, end: int, value: str) -> list[int]:
+        """Origins of a number's output: itself when Arabic, else first/last character."""
+        if text[start:end] == value:
+            return list(range(start, end))
+        return [start] * (len(value) - 1) + [end - 1] if len(value) > 1 else [start]
+
     i = 0
     while i < len(text):
         c = text[i]
@@ -235,9 +264,11 @@ def numbering(text: str) -> str:
                 unit = unit_at(m, numbering_units)
                 if first is not None and unit:
                     piece = c + first + unit
+                    where = [i] + number_at(j, k, first) + list(range(m, m + len(unit)))
                     end = m + len(unit)
                     if dash:
                         piece += "之" + dash
+                        where += [d] + list(range(d, e))
                     else:
                         z = skip(end)
                         if z < len(text) and text[z] == "之":
@@ -248,8 +279,9 @@ def numbering(text: str) -> str:
                                 second = text[y:e2] if arabic2 else converted(y, e2)
                                 if second is not None:
                                     piece += "之" + second
+                                    where += [z] + number_at(y, e2, second)
                                     end = e2
-                    out.append(piece)
+                    put(piece, where)
                     i = end
                     continue
         if c in numerals and not (i and text[i - 1] in numerals):
@@ -259,10 +291,10 @@ def numbering(text: str) -> str:
                 e = run_at(k + 2, numerals)
                 a, b = converted(i, k), converted(k + 2, e)
                 if a is not None and b is not None and (len(run) > 1 or allowed_single(i, run)):
-                    out.append(a + "分之" + b)
+                    put(a + "分之" + b, number_at(i, k, a) + [k, k + 1] + number_at(k + 2, e, b))
                     i = e
                     continue
-                out.append(c)
+                put(c, [i])
                 i += 1
                 continue
             m = skip(k)
@@ -276,7 +308,7 @@ def numbering(text: str) -> str:
                 ok = len(run) > 1 or (allowed_single(i, run) and (run not in ambiguous or unit in money))
                 value = converted(i, k) if ok else None
                 if value is not None:
-                    out.append(value + unit)
+                    put(value + unit, number_at(i, k, value) + list(range(m, m + len(unit))))
                     i = m + len(unit)
                     continue
         if c.isdigit() and c.isascii() and not (i and (text[i - 1].isdigit() or text[i - 1] in ".,")):
@@ -289,12 +321,101 @@ def numbering(text: str) -> str:
                 if big and following < len(text) and (unit_at(following, after_large) or text[following] in numerals or text[following].isdigit()):
                     unit = big
             if unit is not None:
-                out.append(text[i:k] + unit)
+                put(text[i:k] + unit, list(range(i, k)) + list(range(m, m + len(unit))))
                 i = m + len(unit)
                 continue
-            out.append(text[i:k])
+            put(text[i:k], list(range(i, k)))
             i = k
             continue
-        out.append(c)
+        put(c, [i])
         i += 1
-    return "".join(out)
+    return "".join(out), origin + [len(text)]
+
+
+# --- whole texts and queries ----------------------------------------------------------------
+
+NUMERALS = "〇零一二三四五六七八九十百千兩两廿卅壹貳贰參参叁肆伍陸陆柒捌玖拾佰仟"
+
+
+def full(text: str) -> str:
+    """The oracle's whole folding: the ordinary folding, invisible characters and dashes,
+    legal numbering, then the variant classes. (Its classes keep the smallest member, often
+    a radical-supplement form the numbering tables do not hold, so numbering comes before
+    them here: the code merges variants first. The two orders agree unless a character of a
+    numbering pattern is written as a variant, which the test texts never do.)"""
+    canonical = _canonical()
+    return "".join(canonical.get(c, c) for c in numbering("".join(_plain_char(c) for c in text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def full_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`full` and, for each folded character, the index in ``text`` it comes from."""
+    plain: list[str] = []
+    first: list[int] = []
+    for index, c in enumerate(text):
+        piece = _plain_char(c)
+        plain.append(piece)
+        first.extend([index] * len(piece))
+    first.append(len(text))
+    folded, inner = numbering_with_offsets("".join(plain))
+    canonical = _canonical()
+    return "".join(canonical.get(c, c) for c in folded), [first[i] for i in inner]
+
+
+def has_numerals(query: str) -> bool:
+    """Whether a query has a digit or a Han numeral (read before the variant classes)."""
+    plain = "".join(_plain_char(c) for c in query)
+    return any(c in NUMERALS or (c.isascii() and c.isdigit()) for c in plain)
+
+
+def _literal(text: str) -> str:
+    """``text`` as a regex: digits at digit boundaries at its ends (a number is matched whole)."""
+    import re
+
+    body = re.escape(text)
+    if text[:1].isdigit():
+        body = r"(?<![0-9])" + body
+    if text[-1:].isdigit():
+        body += r"(?![0-9])"
+    return body
+
+
+def query_bounds(query: str) -> tuple[str, str]:
+    """(the plain form of a query, a regex of every form it may take), over oracle-folded
+    text, for a query of Han text and numbers: the plain form is the query folded on its own
+    (every text holding it matches); a text may match only where each Han number of the
+    query stands as written or as its Arabic value (三條 in 第三條 = 第3條 is found as 3条,
+    三 in 三十日 = 30日 is not found: a number is matched whole)."""
+    import re
+
+    folded = "".join(_plain_char(c) for c in query)  # numbers are read before the classes
+    canonical = _canonical()
+
+    def canon(text: str) -> str:
+        return "".join(canonical.get(c, c) for c in text)
+
+    plain = full(query)
+    parts: list[str] = []
+    i = 0
+    while i < len(folded):
+        if folded[i] in NUMERALS:
+            j = i
+            while j < len(folded) and folded[j] in NUMERALS:
+                j += 1
+            run = folded[i:j]
+            options = [re.escape(canon(run))]
+            value = number_value(run)
+            if value is not None:
+                options.append(_literal(str(value)))
+            parts.append("(?:" + "|".join(options) + ")")
+            i = j
+        elif folded[i].isascii() and folded[i].isdigit():
+            j = i
+            while j < len(folded) and folded[j].isascii() and folded[j].isdigit():
+                j += 1
+            parts.append(_literal(folded[i:j]))
+            i = j
+        else:
+            parts.append(re.escape(canon(folded[i])))
+            i += 1
+    return plain, "".join(parts)

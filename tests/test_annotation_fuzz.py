@@ -28,6 +28,14 @@ BAD_TIMES = ["0001-01-01T00:00:00+01:00", "yesterday", "2026-13-01T00:00:00Z", "
 JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=5), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
 
+#: Tags, among them a colour's name and case variants of one tag (AI = ai).
+GOOD_TAGS = st.one_of(st.sampled_from(["定義", "AI", "ai", " 安全 ", "黃 Yellow", "yellow", ""]), st.text(alphabet="法規ab", max_size=4))
+BAD_TAGS = st.one_of(
+    st.just("x" * 201), st.just("好\x07"), st.just("一\n二"), st.integers(), st.none(), st.lists(st.text(max_size=2), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+)
+
+
 @st.composite
 def good_item(draw) -> dict:
     exact = draw(st.text(alphabet="人工智慧安全法規 ab", min_size=1, max_size=8))
@@ -35,7 +43,8 @@ def good_item(draw) -> dict:
         "type": "Annotation",
         "id": draw(st.sampled_from(IDS)),
         "modified": draw(st.sampled_from(TIMES)),
-        "body": [{"type": "TextualBody", "value": draw(st.text(max_size=10)), "purpose": "commenting"}],
+        "body": [{"type": "TextualBody", "value": draw(st.text(max_size=10)), "purpose": "commenting"}]
+        + [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in draw(st.lists(GOOD_TAGS, max_size=3))],
         "target": {"source": draw(st.sampled_from(GOOD_SOURCES)), "selector": [{"type": "TextQuoteSelector", "exact": exact}]},
     }
     if draw(st.booleans()):
@@ -47,8 +56,10 @@ def good_item(draw) -> dict:
 @st.composite
 def bad_item(draw) -> dict | object:
     item = draw(good_item())
-    how = draw(st.sampled_from(["source", "time", "field", "junk", "type"]))
-    if how == "source":
+    how = draw(st.sampled_from(["source", "time", "field", "junk", "type", "tag"]))
+    if how == "tag":
+        item["body"].append({"type": "TextualBody", "purpose": "tagging", "value": draw(BAD_TAGS)})
+    elif how == "source":
         item["target"]["source"] = draw(st.sampled_from(BAD_SOURCES))
     elif how == "time":
         item["modified"] = draw(st.sampled_from(BAD_TIMES))

@@ -234,4 +234,5 @@ def test_markdown_export_groups_by_article(sample_library: Path, data_dir: Path)
     store.close()
     out = run_cli("annotations", "export", "--library", str(sample_library), "--format", "markdown", data_dir=data_dir).stdout
     assert "## 英國與美國為人工智慧安全共同開發簽署合作備忘錄" in out
-    assert "> 聯合測試演習" in out and "*義務*: 實務重點" in out and "2024-07" in out
+    assert "> 聯合測試演習" in out and "— *義務* · 第 4 段: 實務重點" in out and "2024-07" in out
+    assert "〈英國與美國為人工智慧安全共同開發簽署合作備忘錄〉，2024年7月，第4段。" in out  # the citation, located

@@ -75,12 +75,12 @@ def test_markdown_groups_by_article_with_quote_note_and_located_citation(highlig
     first, second = text.index("## " + articles[A].title), text.index("## " + articles[B].title)
     assert first < second  # by title
     assert "> 攜手打造安全、可靠且可信賴之AI生態系" in text
-    assert "定義：安全與可信賴" in text
+    assert "— *黃 Yellow* · #定義 #安全 · 第 1 段: 定義：安全與可信賴\n" in text
     assert _citation_at(library, A, "攜手打造安全") in text
     assert "— *黃 Yellow* · #定義 #安全 · 第 1 段" in text
     assert "— *綠 Green* · 延伸閱讀" in text  # a heading has no paragraph: the heading locates it
     assert "**Note on the article:**" in text and "整篇文章的筆記" in text
-    assert "\n=SUM(A1) 不是公式\n" in text
+    assert "· 第 1 段: =SUM(A1) 不是公式\n" in text  # a one-line note follows its details, unescaped
 
 
 def test_docx_opens_in_python_docx_and_holds_each_citation_as_a_footnote(highlighted, tmp_path) -> None:

@@ -276,7 +276,8 @@ def test_a_highlight_on_page_3_exports_with_its_page(shelf: Shelf, tmp_path: Pat
     assert text[selectors[1]["start"] : selectors[1]["end"]] == chosen  # the positions index the exported text
 
     markdown = ok(cli("annotations", "export", "--library", str(shelf.library), "--format", "markdown", data_dir=shelf.data)).stdout
-    assert f"> {chosen}\n\n— *黃 Yellow* · 頁 {FIRST_LABEL + 2}: 第三頁的筆記" in markdown
+    assert f"> {chosen}\n\n— *黃 Yellow* · 頁 {FIRST_LABEL + 2}（" in markdown and ": 第三頁的筆記\n" in markdown
+    assert f"，頁{FIRST_LABEL + 2}。" in markdown  # the citation carries the page
     everything = json.loads(ok(cli("annotations", "export", "--library", str(shelf.library), data_dir=shelf.data)).stdout)
     on_docx = [i for i in everything["items"] if i["target"]["source"] == "journal.docx"]
     assert [s["type"] for s in on_docx[0]["target"]["selector"]] == ["TextQuoteSelector", "TextPositionSelector"]  # no pages

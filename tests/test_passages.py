@@ -1,9 +1,13 @@
 """Every passage of a search: counts equal a substring oracle, offsets point at the query.
 
-The oracle is written apart from the matcher: it folds the article's plain text character by
-character (``fold`` is the definition of folded text, not the matcher), finds each query
+The oracle is written apart from the matcher: it folds the article's plain text with the
+independent folding of tests/folding_oracle.py (characters, variants, legal numbering, with
+each folded character's origin), finds each query
 part with ``str.find`` left to right without overlap, checks word boundaries and English
-word forms by hand, and joins overlapping matches of different parts. Articles come from a
+word forms by hand, and joins overlapping matches of different parts. A query with a number
+may also match where the number is written as digits (三條 finds 第3條): its passages must
+include every match of its plain folding and be matches of one of its forms
+(``folding_oracle.query_bounds``). Articles come from a
 real index built by the project's own indexing, over generated law articles and the sample
 collection.
 """
@@ -24,11 +28,11 @@ from reader.paths import DataPaths
 from reader.render.article import render_article
 from reader.search.analysis import stem
 from reader.search.documents import field_texts
-from reader.search.folding import fold
 from reader.search.index import SearchIndex
 from reader.search.passages import Matcher, passages, passages_json
 from reader.search.query import Leaf, parse_query
 from reader.search.searching import search
+from tests import folding_oracle
 from tests.conftest import CORPUS, SAMPLES, run_cli
 from tests.generate import generate_library
 
@@ -55,16 +59,12 @@ class Folded:
     original index."""
 
     def __init__(self, text: str) -> None:
-        chars, origin = [], []
-        for index, char in enumerate(text):
-            for piece in fold(char):
-                chars.append(piece)
-                origin.append(index)
-        self.text = "".join(chars)
-        self.origin = origin + [len(text)]
+        self.text, self.origin = folding_oracle.full_with_offsets(text)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.origin[start], self.origin[end - 1] + 1
+        # Every source inside it: 第 12-1 條 folds out of order (第12條之1).
+        sources = self.origin[start:end]
+        return min(sources), max(sources) + 1
 
 
 def literal_matches(folded: str, query: str) -> list[tuple[int, int]]:
@@ -121,8 +121,8 @@ def oracle_spans(text: str, parts: list[str]) -> list[tuple[int, int]]:
     folded = Folded(text)
     found = []
     for part in parts:
-        query = fold(part).strip()
-        single_word = query.isalpha() and all(wordy(c) for c in query) and len(query) >= 4 and " " not in query
+        query = folding_oracle.full(part).strip()
+        single_word = query.isalpha() and all(wordy(c) for c in query) and " " not in query
         matches = word_form_matches(folded.text, query) if single_word and not part.startswith('"') else literal_matches(folded.text, query.strip('"'))
         found += [folded.span(s, e) for s, e in matches]
     found.sort()
@@ -135,16 +135,39 @@ def oracle_spans(text: str, parts: list[str]) -> list[tuple[int, int]]:
     return [tuple(m) for m in merged]
 
 
+_WORD = r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af\u3005-\u3007]"
+
+
+def _bounded(folded: str, pattern: str) -> re.Pattern[str]:
+    if re.match(_WORD, folded):
+        pattern = rf"(?<!{_WORD})" + pattern
+    if re.search(_WORD + r"\Z", folded):
+        pattern += rf"(?!{_WORD})"
+    return re.compile(pattern)
+
+
+def numeric(query: str) -> bool:
+    return folding_oracle.has_numerals(query)
+
+
 def contains(texts: dict[str, str], query: str) -> set[str]:
     """The articles whose folded fields contain ``query`` (the search's exact promise)."""
-    folded = fold(query)
-    pattern = re.escape(folded).replace(r"\ ", r"\s+")
-    word = r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af\u3005-\u3007]"
-    if re.match(word, folded):
-        pattern = rf"(?<!{word})" + pattern
-    if re.search(word + r"\Z", folded):
-        pattern += rf"(?!{word})"
-    compiled = re.compile(pattern)
+    folded = folding_oracle.full(query)
+    compiled = _bounded(folded, re.escape(folded).replace(r"\ ", r"\s+"))
+    return {path for path, text in texts.items() if compiled.search(text)}
+
+
+def upper_spans(text: str, query: str) -> set[tuple[int, int]]:
+    """Original spans of every match of any form a query with numbers may take."""
+    folded = Folded(text)
+    _, body = folding_oracle.query_bounds(query)
+    compiled = _bounded(folding_oracle.chars(query), body)
+    return {folded.span(m.start(), m.end()) for m in compiled.finditer(folded.text) if m.end() > m.start()}
+
+
+def upper_contains(texts: dict[str, str], query: str) -> set[str]:
+    _, body = folding_oracle.query_bounds(query)
+    compiled = _bounded(folding_oracle.chars(query), body)
     return {path for path, text in texts.items() if compiled.search(text)}
 
 
@@ -157,7 +180,7 @@ class Corpus:
         for entry in library.catalog().entries():
             article = library.load(entry.article.path)
             self.rendered[entry.article.path] = render_article(article)
-            self.fields[entry.article.path] = fold("\n\x00\n".join(field_texts(article).values()))
+            self.fields[entry.article.path] = folding_oracle.full("\n\x00\n".join(field_texts(article).values()))
 
     def loader(self, path: str):
         """The real article and its rendering, kept across queries (rendering every article
@@ -190,6 +213,9 @@ def check(corpus: Corpus, query: str, parts: list[str], articles: set[str] | Non
     found = passages(corpus.index, corpus.library, query, loader=corpus.loader)
     paths = [found[n].path for n in range(len(found))]
     assert set(paths) == {h.path for h in search(corpus.index, query, limit=0, with_snippets=False).hits}
+    if any(numeric(part) for part in parts):
+        _check_bounds(corpus, found, paths, parts, articles)
+        return
     if articles is not None:
         assert set(paths) == articles, query
     expected = corpus.expected(set(paths), parts)
@@ -206,6 +232,39 @@ def check(corpus: Corpus, query: str, parts: list[str], articles: set[str] | Non
             assert "<mark>" + _escaped(passage.match) + "</mark>" in passage.text
     assert got == expected, query
     assert found.total_passages == total
+
+
+def _check_bounds(corpus: Corpus, found, paths: list[str], parts: list[str], articles: set[str] | None) -> None:
+    """For a query with numbers: every article and passage of its plain folding is there, and
+    every passage is a match of one of its forms (or of a part without numbers)."""
+    if articles is not None:
+        assert set(paths) == articles
+    for article in found.iter_articles():
+        text = corpus.rendered[article.path].text
+        got = [(p.start, p.end) for p in article.passages]
+        for passage in article.passages:
+            assert passage.match == text[passage.start : passage.end]
+        allowed: set[tuple[int, int]] = set()
+        for part in parts:
+            allowed |= upper_spans(text, part) if numeric(part) else set(oracle_spans(text, [part]))
+        plain = oracle_spans(text, parts)
+        # Merged spans: each found one is made of allowed matches, each plain one inside one.
+        for start, end in got:
+            assert any(s == start for s, _ in allowed) and any(e == end for _, e in allowed), (article.path, start, end)
+        for start, end in plain:
+            assert any(s <= start and end <= e for s, e in got), (article.path, start, end)
+    assert found.total_passages == sum(len(a.passages) for a in found.iter_articles())
+
+
+def articles_of(corpus: Corpus, query: str) -> set[str]:
+    """The articles a leaf must find: the oracle's, or for a leaf with numbers the search's
+    own answer once it is checked to lie within the oracle's bounds."""
+    plain = contains(corpus.fields, query)
+    if not numeric(query):
+        return plain
+    got = {h.path for h in search(corpus.index, query, limit=0, with_snippets=False).hits}
+    assert plain <= got <= upper_contains(corpus.fields, query), query
+    return got
 
 
 def _escaped(text: str) -> str:
@@ -229,12 +288,12 @@ def _han_queries(corpus: Corpus, rng: random.Random, count: int) -> list[str]:
 def test_han_queries_of_1_to_8_characters_count_every_occurrence(corpus) -> None:
     rng = random.Random(1)
     for number, query in enumerate(_han_queries(corpus, rng, 96)):
-        check(corpus, query, [query], contains(corpus.fields, query), resolve=number % 6 == 0)
+        check(corpus, query, [query], articles_of(corpus, query), resolve=number % 6 == 0)
 
 
 def test_one_character_queries_are_counted_exactly(corpus) -> None:
     for query in ("的", "法", "之", "條", "第", "機"):
-        check(corpus, query, [query], contains(corpus.fields, query), resolve=query in ("的", "機"))
+        check(corpus, query, [query], articles_of(corpus, query), resolve=query in ("的", "機"))
 
 
 def test_english_words_count_their_forms_at_word_boundaries(corpus) -> None:
@@ -257,15 +316,15 @@ def test_phrases_and_mixed_queries(corpus) -> None:
 def test_boolean_queries_count_their_positive_parts_in_exactly_the_searched_articles(corpus) -> None:
     rng = random.Random(7)
     leaves = _han_queries(corpus, rng, 30) + ["NIST", "TEVV", "不存在的詞語"]
-    fields = corpus.fields
+    docs = {leaf: articles_of(corpus, leaf) for leaf in leaves}
     for number in range(12):
         a, b, c = rng.sample(leaves, 3)
         cases = [
-            (f"{a} {b}", [a, b], contains(fields, a) & contains(fields, b)),
-            (f"{a} OR {b}", [a, b], contains(fields, a) | contains(fields, b)),
-            (f"{a} -{b}", [a], contains(fields, a) - contains(fields, b)),
-            (f"({a} OR {b}) {c}", [a, b, c], (contains(fields, a) | contains(fields, b)) & contains(fields, c)),
-            (f"{a} NOT ({b} OR {c})", [a], contains(fields, a) - contains(fields, b) - contains(fields, c)),
+            (f"{a} {b}", [a, b], docs[a] & docs[b]),
+            (f"{a} OR {b}", [a, b], docs[a] | docs[b]),
+            (f"{a} -{b}", [a], docs[a] - docs[b]),
+            (f"({a} OR {b}) {c}", [a, b, c], (docs[a] | docs[b]) & docs[c]),
+            (f"{a} NOT ({b} OR {c})", [a], docs[a] - docs[b] - docs[c]),
         ]
         for query, parts, articles in cases:
             check(corpus, query, parts, articles, resolve=number % 4 == 0)

@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.search.folding import fold  # noqa: E402
+from reader.search.folding import fold_base as fold  # noqa: E402  (the ordinary folding: the tables are built over it)
 from reader.search.variants import TABLE_FILE  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "tw-laws.jsonl.gz"

@@ -1,4 +1,5 @@
-"""Export and import: W3C Web Annotation JSON (round-trips exactly) and Markdown for papers."""
+"""Export and import of W3C Web Annotation JSON (round-trips exactly). Markdown, Word and CSV
+exports, with citations, are :mod:`reader.exporting`."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from reader.annotations.validation import (
     validate_item,
 )
 from reader.errors import os_problem
-from reader.library.model import Article
 
 ImportError_ = InvalidFile  # the file as a whole is not an annotation export we can read
 
@@ -47,7 +47,9 @@ def to_w3c(item: Annotation, color_names: dict[str, str]) -> dict:
     if item.note:
         body.append({"type": "TextualBody", "value": item.note, "format": "text/markdown", "purpose": "commenting"})
     if item.kind == HIGHLIGHT:
+        # The colour comes first: import reads a highlight's first tagging body as its colour.
         body.append({"type": "TextualBody", "value": color_names.get(item.color, item.color), "purpose": "tagging"})
+    body += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in item.tags]
     target: dict = {"source": item.article}
     if item.quote is not None:
         selectors = [item.quote.to_json()]
@@ -160,38 +162,3 @@ def import_json(store: AnnotationStore, text: str, library: str) -> MergeReport:
 
 def _shown(ident: str) -> str:
     return ident if len(ident) <= 80 else ident[:77] + "…"
-
-
-def export_markdown(items: list[Annotation], articles: dict[str, Article], color_names: dict[str, str]) -> str:
-    """Grouped by article: title, date and source URL, then quotes as blockquotes."""
-    out: list[str] = ["# Annotations", ""]
-    by_article: dict[str, list[Annotation]] = {}
-    for item in items:
-        by_article.setdefault(item.article, []).append(item)
-    for path in sorted(by_article, key=lambda p: (articles[p].title if p in articles else p)):
-        article = articles.get(path)
-        title = article.title if article else path
-        out.append(f"## {title}")
-        out.append("")
-        details = [f"`{path}`"]
-        if article and article.date:
-            details.append(article.date)
-        if article and article.sources and article.sources[0].url:
-            details.append(f"<{article.sources[0].url}>")
-        out.append(" · ".join(details))
-        out.append("")
-        group = sorted(by_article[path], key=lambda a: (a.kind != ARTICLE_NOTE, a.position.start if a.position else 0))
-        for item in group:
-            if item.kind == ARTICLE_NOTE:
-                if item.note:
-                    out += ["**Note on the article:** " + item.note, ""]
-                continue
-            quote = item.quote.exact if item.quote else ""
-            out += ["> " + line for line in quote.splitlines() or [""]]
-            label = color_names.get(item.color, item.color)
-            state = "" if item.state in ("exact", "moved") else f" ({item.state})"
-            page = getattr(item, "page_label", "")
-            out.append("")
-            out.append(f"— *{label}*{state}" + (f" · 頁 {page}" if page else "") + (f": {item.note}" if item.note else ""))
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
@@ -22,7 +23,7 @@ from reader import db
 from reader.annotations import backups
 from reader.annotations.anchoring import ORPHAN, anchor
 from reader.annotations.selectors import TextPosition, TextQuote
-from reader.annotations.validation import ARTICLE_NOTE, HIGHLIGHT
+from reader.annotations.validation import ARTICLE_NOTE, HIGHLIGHT, clean_tags, tag_key
 from reader.errors import (
     DamagedData,
     DataFolderError,
@@ -111,10 +112,35 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX annotations_article ON annotations (library, article)")
 
 
-MIGRATIONS = [_v1, _v2, _v3]
+def _v4(conn: sqlite3.Connection) -> None:
+    """Tags on annotations, besides colour: a JSON list of texts per row ('[]' for none).
+    Every existing row is kept as it is, with no tags."""
+    conn.execute("ALTER TABLE annotations ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4]
 _COLUMNS = ("library", "id", "article", "kind", "color", "exact", "prefix", "suffix", "start", "end",
-            "note", "state", "created", "modified", "score", "article_hash")
+            "note", "state", "created", "modified", "score", "article_hash", "tags")
+#: What a column missing from an older schema (read where it cannot be migrated) reads as.
+_MISSING = {"revision": "0", "tags": "'[]'"}
+NO_TAGS = "[]"
 IMPORT_BATCH = 1000
+
+
+def tags_json(tags: tuple[str, ...] | list[str]) -> str:
+    """The ``tags`` column's text: a JSON list (``[]`` for none)."""
+    return json.dumps(list(tags), ensure_ascii=False) if tags else NO_TAGS
+
+
+def tags_of_json(text: object) -> tuple[str, ...]:
+    """The tags in a ``tags`` column (a damaged value reads as none; nothing raises)."""
+    if not text or text == NO_TAGS or not isinstance(text, str):
+        return ()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ()
+    return tuple(t for t in value if isinstance(t, str)) if isinstance(value, list) else ()
 
 
 def now() -> str:
@@ -146,6 +172,7 @@ class Annotation:
     modified: str
     article_hash: str = ""
     revision: int = 0  # as read from the database; 0 for an annotation not read from it
+    tags: tuple[str, ...] = ()  # free-form, besides the colour (validation.clean_tags)
 
     @property
     def orphan(self) -> bool:
@@ -158,7 +185,7 @@ class Annotation:
             self.library, self.id, self.article, self.kind, self.color,
             q.exact if q else None, q.prefix if q else None, q.suffix if q else None,
             p.start if p else None, p.end if p else None, self.note, self.state,
-            self.created, self.modified, self.score, self.article_hash,
+            self.created, self.modified, self.score, self.article_hash, tags_json(self.tags),
         )
 
     def same_content(self, other: Annotation) -> bool:
@@ -168,11 +195,13 @@ class Annotation:
 def _row(row: sqlite3.Row) -> Annotation:
     quote = TextQuote(row["exact"], row["prefix"] or "", row["suffix"] or "") if row["exact"] is not None else None
     position = TextPosition(row["start"], row["end"]) if row["start"] is not None else None
-    revision = row["revision"] if "revision" in row.keys() else 0  # noqa: SIM118 (Row: in tests values) schema-2, read-only
+    names = row.keys()
+    revision = row["revision"] if "revision" in names else 0  # schema 2, read-only
+    tags = tags_of_json(row["tags"]) if "tags" in names else ()  # schema 3, read-only
     return Annotation(
         row["id"], row["library"], row["article"], row["kind"], row["color"], quote, position,
         row["note"], row["state"], row["score"], row["created"], row["modified"], row["article_hash"],
-        revision,
+        revision, tags,
     )
 
 
@@ -410,10 +439,11 @@ class AnnotationStore:
 
     def add_highlight(
         self, library: str, article: str, quote: TextQuote, position: TextPosition,
-        color: str = "yellow", note: str = "", article_hash: str = "",
+        color: str = "yellow", note: str = "", article_hash: str = "", tags: tuple[str, ...] | list[str] = (),
     ) -> Annotation:
         stamp = now()
-        item = Annotation(f"urn:uuid:{uuid.uuid4()}", library, article, HIGHLIGHT, color, quote, position, note, "exact", 100.0, stamp, stamp, article_hash)
+        item = Annotation(f"urn:uuid:{uuid.uuid4()}", library, article, HIGHLIGHT, color, quote, position, note, "exact", 100.0, stamp, stamp, article_hash,
+                          tags=clean_tags(list(tags)))
         self.put(item)
         return self.get(library, item.id) or item
 
@@ -453,6 +483,14 @@ class AnnotationStore:
 
     def set_color(self, library: str, annotation_id: str, color: str) -> Annotation:
         return self._update_fields(library, annotation_id, {"color": color})
+
+    def set_tags(self, library: str, annotation_id: str, tags: list[str] | tuple[str, ...]) -> Annotation:
+        """Replace the annotation's tags (``[]`` removes them): cleaned by
+        :func:`~reader.annotations.validation.clean_tags` (which raises
+        :class:`~reader.annotations.validation.InvalidTag` naming a bad one, before anything
+        is written). Only the tags change; ``modified`` and the revision are new."""
+        cleaned = clean_tags(tags)
+        return self._update_fields(library, annotation_id, {"tags": tags_json(cleaned)})
 
     def reattach(self, library: str, annotation_id: str, quote: TextQuote, position: TextPosition, article_hash: str) -> Annotation:
         return self._update_fields(library, annotation_id, {
@@ -545,7 +583,8 @@ class AnnotationStore:
         than the query at 100,000 highlights) with the repeated texts shared."""
         if self._columns is None:
             names = {r[1] for r in self.conn.execute("PRAGMA table_info(annotations)")}
-            self._columns = ", ".join(c for c in (*_COLUMNS, "revision") if c in names) + ("" if "revision" in names else ", 0")
+            # An older schema (read-only, not migrated) lacks the newer columns: their defaults.
+            self._columns = ", ".join(c if c in names else _MISSING[c] for c in (*_COLUMNS[:-1], "revision", "tags"))
         cursor = self.conn.cursor()
         cursor.row_factory = None
         rows = cursor.execute(f"SELECT {self._columns} FROM annotations {where} ORDER BY {order}", params).fetchall()
@@ -553,12 +592,13 @@ class AnnotationStore:
         share = shared.setdefault
         out = []
         append = out.append
-        for (lib, ident, article, kind, color, exact, prefix, suffix, start, end, note, state, created, modified, score, article_hash, revision) in rows:
+        for (lib, ident, article, kind, color, exact, prefix, suffix, start, end, note, state, created, modified, score, article_hash, revision, tags) in rows:
             append(Annotation(
                 ident, share(lib, lib), share(article, article), share(kind, kind), share(color, color),
                 TextQuote(exact, prefix or "", suffix or "") if exact is not None else None,
                 TextPosition(start, end) if start is not None else None,
                 note, share(state, state), score, created, modified, share(article_hash, article_hash), revision,
+                () if tags == NO_TAGS else tags_of_json(tags),
             ))
         return out
 
@@ -599,6 +639,46 @@ class AnnotationStore:
                 parts.append(note)
         return {article: "\n".join(parts) for article, parts in out.items()}
 
+    # Tags ----------------------------------------------------------------------------------
+    def tagged_rows(self, library: str | None) -> list[tuple[str, str, str]]:
+        """(library, article, tags JSON) of the rows that have tags (none on a schema read
+        before it had tags)."""
+        if "tags" not in {r[1] for r in self.conn.execute("PRAGMA table_info(annotations)")}:
+            return []
+        where, params = ("WHERE tags != ?", (NO_TAGS,)) if library is None else ("WHERE library = ? AND tags != ?", (library, NO_TAGS))
+        return self.conn.execute(f"SELECT library, article, tags FROM annotations {where}", params).fetchall()
+
+    def tag_counts(self, library: str | None = None) -> dict[str, int]:
+        """Every tag in use (of ``library``, else of all) -> the number of annotations with
+        it; tags that differ only in case or Unicode form count as one, named as first seen."""
+        names: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for _lib, _article, text in self.tagged_rows(library):
+            for tag in tags_of_json(text):
+                key = tag_key(tag)
+                names.setdefault(key, tag)
+                counts[key] = counts.get(key, 0) + 1
+        return {names[key]: counts[key] for key in sorted(names, key=lambda k: (k, names[k]))}
+
+    def all_tags(self, library: str | None = None) -> list[str]:
+        """The tags in use, in alphabetical order (for completion)."""
+        return list(self.tag_counts(library))
+
+    def with_tag(self, library: str, tag: str) -> list[Annotation]:
+        """The annotations of ``library`` that carry ``tag`` (compared by
+        :func:`~reader.annotations.validation.tag_key`: AI = ai), by article and position."""
+        wanted = tag_key(tag.strip())
+        if "tags" not in {r[1] for r in self.conn.execute("PRAGMA table_info(annotations)")}:
+            return []
+        items = self._select("WHERE library = ? AND tags != ?", (library, NO_TAGS), "article, start")
+        return [item for item in items if any(tag_key(t) == wanted for t in item.tags)]
+
+    def paths_with_tag(self, library: str, tag: str) -> set[str]:
+        """The articles of ``library`` with an annotation that carries ``tag`` (``htag:``)."""
+        wanted = tag_key(tag.strip())
+        return {article for _lib, article, text in self.tagged_rows(library)
+                if any(tag_key(t) == wanted for t in tags_of_json(text))}
+
     def colors(self) -> list[Color]:
         rows = self.conn.execute("SELECT key, name, color FROM colors ORDER BY position").fetchall()
         return [Color(*row) for row in rows]
@@ -630,7 +710,7 @@ class AnnotationStore:
             # Built directly: dataclasses.replace costs more than the anchoring at 100,000.
             updated = Annotation(
                 item.id, item.library, item.article, item.kind, item.color, quote, position, item.note,
-                state, score, item.created, item.modified, article_hash, item.revision,
+                state, score, item.created, item.modified, article_hash, item.revision, item.tags,
             )
             changed.append(updated)
             result.append(updated)

@@ -14,12 +14,13 @@ import datetime as dt
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.annotations.anchoring import EXACT, FUZZY, MOVED, ORPHAN
 from reader.annotations.selectors import TextPosition, TextQuote
-from reader.errors import OutsideLibrary, ReaderError
+from reader.errors import OutsideLibrary, ReaderError, UsageError
 
 HIGHLIGHT, ARTICLE_NOTE = "highlight", "article_note"
 STATES = (EXACT, MOVED, FUZZY, ORPHAN)
@@ -33,6 +34,8 @@ MAX_CONTEXT_CHARS = 2_000
 MAX_NOTE_CHARS = 1_000_000
 MAX_OFFSET = 10**9
 MAX_BODIES = 100
+MAX_TAG_CHARS = 200
+MAX_TAGS = 100
 MAX_SELECTORS = 20
 FUTURE_SLACK = dt.timedelta(days=1)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -48,6 +51,54 @@ class InvalidFile(ReaderError):
 
 class InvalidItem(ValueError):
     """One item is rejected; the message is the reason, in a user's words."""
+
+
+class InvalidTag(UsageError):
+    """A tag Reader does not keep (not a text, too long, control characters): exit code 2."""
+
+
+# Tags ------------------------------------------------------------------------------------------
+def tag_problem(value: object) -> str:
+    """Why ``value`` cannot be a tag ("" when it can). A tag is a text of at most
+    :data:`MAX_TAG_CHARS` characters without control characters (line breaks, tabs, NUL,
+    U+2028/U+2029) or lone surrogates; white space around it is dropped."""
+    if not isinstance(value, str):
+        return f"a tag is {_kind(value)}, not a text"
+    if len(value) > MAX_TAG_CHARS:
+        return f"a tag is longer than {MAX_TAG_CHARS} characters ({len(value):,})"
+    bad = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        return f"a tag has a control character (U+{ord(bad):04X})"
+    if _has_surrogate(value):
+        return "a tag contains lone surrogates (not valid Unicode text)"
+    return ""
+
+
+def tag_key(tag: str) -> str:
+    """What two tags are compared by: 定義 = 定義 in another Unicode form, AI = ai."""
+    return unicodedata.normalize("NFC", tag).casefold()
+
+
+def clean_tags(values: object) -> tuple[str, ...]:
+    """``values`` (texts) as tags to keep: NFC, without white space around, empty ones and
+    repeats (compared by :func:`tag_key`) left out, in their order. Raises
+    :class:`InvalidTag` naming the first problem."""
+    if isinstance(values, str) or not isinstance(values, (list, tuple, set, frozenset)):
+        raise InvalidTag(f"tags must be a list of texts, not {_kind(values)}")
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        problem = tag_problem(value)
+        if problem:
+            shown = json.dumps(value, ensure_ascii=not isinstance(value, str) or _has_surrogate(value)) if isinstance(value, str) else ""  # escaped: printable
+            raise InvalidTag(f"{problem}: {shown if len(shown) <= 60 else shown[:57] + '…'}" if shown else problem)
+        tag = unicodedata.normalize("NFC", value).strip()
+        if tag and tag_key(tag) not in seen:
+            seen.add(tag_key(tag))
+            out.append(tag)
+    if len(out) > MAX_TAGS:
+        raise InvalidTag(f"more than {MAX_TAGS} tags on one annotation ({len(out)})")
+    return tuple(out)
 
 
 @dataclass
@@ -180,15 +231,13 @@ def validate_item(
     if not isinstance(article_hash, str) or not _HEX.match(article_hash):
         raise InvalidItem('"articleHash" is not a hexadecimal digest')
 
-    note, tag_color = _bodies(data.get("body", []))
+    note, tagging = _bodies(data.get("body", []))
     color = state.get("color", "")
     if color is None:
         color = ""
     if not isinstance(color, str) or (color and not _COLOR_KEY.match(color)):
         raise InvalidItem('"color" is not a colour key')
-    if not color and tag_color:
-        color = color_keys.get(tag_color, tag_color if tag_color in known_colors else "")
-    color = (color or "yellow") if kind == HIGHLIGHT else ""
+    color, tags = _color_and_tags(kind, color, tagging, color_keys, known_colors)
 
     notices: list[str] = []
     created, created_at = _time(data, "created", now, notices)
@@ -198,7 +247,7 @@ def validate_item(
         id=ident, library=library, article=article, kind=kind, color=color, quote=quote,
         position=position, note=note, state=anchor_state, score=float(score),
         created=created or stamp_now, modified=modified or created or stamp_now,
-        article_hash=article_hash.lower(),
+        article_hash=article_hash.lower(), tags=tags,
     )
     return Checked(annotation, modified_at or created_at, notices)
 
@@ -276,7 +325,8 @@ def _selectors(selectors: list) -> tuple[TextQuote | None, TextPosition | None]:
     return quote, position
 
 
-def _bodies(bodies: object) -> tuple[str, str]:
+def _bodies(bodies: object) -> tuple[str, list[str]]:
+    """(the note: the textual bodies joined, the values of the ``tagging`` bodies in order)."""
     if isinstance(bodies, dict):
         bodies = [bodies]
     if bodies is None:
@@ -284,13 +334,19 @@ def _bodies(bodies: object) -> tuple[str, str]:
     if not isinstance(bodies, list) or len(bodies) > MAX_BODIES:
         raise InvalidItem(f'"body" is not a list of at most {MAX_BODIES} bodies')
     notes: list[str] = []
-    tag = ""
-    for body in bodies:
+    tagging: list[str] = []
+    for number, body in enumerate(bodies, 1):
         if isinstance(body, str):
             continue  # an IRI body: nothing we can show
         if not isinstance(body, dict):
             raise InvalidItem(f"a body is {_kind(body)}, not an object")
         value = body.get("value", "")
+        if body.get("purpose") == "tagging":
+            problem = tag_problem(value)
+            if problem:
+                raise InvalidItem(f"body {number} (tagging): {problem}")
+            tagging.append(value)
+            continue
         if not isinstance(value, str):
             raise InvalidItem("a body's value is not a text")
         if _has_surrogate(value):
@@ -298,16 +354,37 @@ def _bodies(bodies: object) -> tuple[str, str]:
         body_type = body.get("type")
         if isinstance(body_type, list):
             body_type = "TextualBody" if "TextualBody" in body_type else (body_type[0] if body_type else None)
-        if body.get("purpose") == "tagging":
-            if len(value) > 200:
-                raise InvalidItem("a tag is longer than 200 characters")
-            tag = tag or value
-        elif body_type in (None, "TextualBody"):  # a body with a value and no type is textual
+        if body_type in (None, "TextualBody"):  # a body with a value and no type is textual
             notes.append(value)
     note = "\n\n".join(n for n in notes if n)
     if len(note) > MAX_NOTE_CHARS:
         raise InvalidItem(f"the note is longer than {MAX_NOTE_CHARS:,} characters")
-    return note, tag
+    return note, tagging
+
+
+def _color_and_tags(kind: str, state_color: str, tagging: list[str], color_keys: dict[str, str], known_colors: set[str]) -> tuple[str, tuple[str, ...]]:
+    """The colour key and the tags of an item, from its ``tagging`` bodies.
+
+    Reader writes a highlight's colour as its first tagging body (the colour's name), then
+    one tagging body per tag. So when ``reader:state`` names the colour, the first tagging
+    body of a highlight is that colour and the others are tags (a tag may have a colour's
+    name). Without it (another tool's file), a first tagging body that names one of our
+    colours (by name or key) gives the colour; every other tagging body is a tag."""
+    color = state_color
+    tags = list(tagging)
+    if kind == HIGHLIGHT and tags:
+        if color:
+            tags = tags[1:]
+        else:
+            first = tags[0].strip()
+            found = color_keys.get(first, first if first in known_colors else "")
+            if found:
+                color, tags = found, tags[1:]
+    try:
+        cleaned = clean_tags(tags)
+    except InvalidTag as exc:
+        raise InvalidItem(exc.problem) from None
+    return ((color or "yellow") if kind == HIGHLIGHT else ""), cleaned
 
 
 def _has_type(data: dict, name: str) -> bool:

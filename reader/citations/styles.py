@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,9 +74,14 @@ def _read_info(path: Path, key: str, origin: str) -> StyleInfo:
     import lxml.etree as etree
 
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise StyleProblem(f"cannot read the style ({exc.strerror or exc})", path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StyleProblem("is a folder, not a citation style (.csl file)", path)
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+        raise StyleProblem("is a device or other special file, not a citation style; it was not read", path)
+    size = info.st_size
     if size > MAX_STYLE_BYTES:
         raise StyleProblem(f"not a citation style: larger than {MAX_STYLE_BYTES // 2**20} MB", path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

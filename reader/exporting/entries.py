@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.annotations.validation import tag_key
 from reader.citations import DEFAULT_STYLE, Citation, StyleInfo, citation, find_style, metadata
 from reader.locator import Location, Locator, PageAt
 
@@ -100,15 +101,16 @@ def tags_of(item, tags: dict[str, list[str]] | None = None) -> list[str]:
 def select(items: Iterable, colors: dict[str, str] | None = None, *, only_colors: Iterable[str] | None = None, only_tags: Iterable[str] | None = None, tags: dict[str, list[str]] | None = None) -> list:
     """The annotations an export keeps: of one of ``only_colors`` (colour keys or the names
     shown; a note on the article has no colour, so a colour filter leaves notes out), with
-    at least one of ``only_tags``. None means no filter."""
+    at least one of ``only_tags`` (compared as :func:`~reader.annotations.validation.tag_key`
+    does: AI = ai). None means no filter."""
     colors = colors or {}
     wanted_colors = None if only_colors is None else set(only_colors)
-    wanted_tags = None if only_tags is None else set(only_tags)
+    wanted_tags = None if only_tags is None else {tag_key(t.strip()) for t in only_tags}
     out = []
     for item in items:
         if wanted_colors is not None and (item.kind != HIGHLIGHT or (item.color not in wanted_colors and colors.get(item.color, item.color) not in wanted_colors)):
             continue
-        if wanted_tags is not None and not wanted_tags.intersection(tags_of(item, tags)):
+        if wanted_tags is not None and not wanted_tags.intersection(tag_key(t) for t in tags_of(item, tags)):
             continue
         out.append(item)
     return out

@@ -64,10 +64,14 @@ def write(built: Built) -> bytes:
                 continue
             out += (_passage_block(entry) if entry.kind == PASSAGE and entry.match else _quote_block(entry.quote)) + [""]
             details = _details(entry)
-            if details:
-                out += [f"— {details}", ""]
-            if entry.note:
-                out += [escape(line) for line in entry.note.splitlines()] + [""]
+            note_lines = entry.note.splitlines() if entry.note else []
+            if details and len(note_lines) == 1:  # a one-line note follows its details: — *黃* · 頁 3: note
+                out += [f"— {details}: {escape(note_lines[0])}", ""]
+            else:
+                if details:
+                    out += [f"— {details}", ""]
+                if note_lines:
+                    out += [escape(line) for line in note_lines] + [""]
             if entry.citation is not None:
                 out += [escape(entry.citation.text), ""]
     return ("\n".join(out).rstrip() + "\n").encode("utf-8")

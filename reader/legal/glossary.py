@@ -23,9 +23,11 @@ A pair's confidence is ``(1 - Π(1 - q)) × agreement``: each article's gloss qu
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reader.search.variants import fold_chars
 
@@ -289,11 +291,24 @@ def build_glossary(
 ) -> Glossary:
     """The glossary of a library: ``articles`` are (id, text); ``confirmed`` and ``rejected``
     are the user's decisions, as (Chinese, English or abbreviation) pairs."""
+    return glossary_of_glosses(((article_id, extract_glosses(text)) for article_id, text in articles),
+                               with_laws=with_laws, confirmed=confirmed, rejected=rejected)
+
+
+def glossary_of_glosses(
+    articles: Iterable[tuple[str, list[Gloss]]],
+    *,
+    with_laws: bool = True,
+    confirmed: Iterable[tuple[str, str]] = (),
+    rejected: Iterable[tuple[str, str]] = (),
+) -> Glossary:
+    """:func:`build_glossary` from glosses already extracted (the index keeps each
+    article's, so a search does not read the library again)."""
     attested: dict[tuple[str, str], dict] = {}
     per_english: dict[str, set[str]] = {}
-    for article_id, text in articles:
+    for article_id, glosses in articles:
         seen_here: set[tuple[str, str]] = set()
-        for gloss in extract_glosses(text):
+        for gloss in glosses:
             other = gloss.en or gloss.abbr or ""
             key = (_key(gloss.zh), _key(other))
             entry = attested.setdefault(key, {"zh": gloss.zh, "en": gloss.en, "abbr": gloss.abbr, "q": {}, "sources": []})
@@ -327,3 +342,56 @@ def build_glossary(
     if with_laws:
         pairs.extend(law_pairs())
     return Glossary(pairs)
+
+
+# --- the user's decisions -----------------------------------------------------------------
+
+DECISIONS_FILE = "terms.json"
+
+
+def load_decisions(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(confirmed, rejected) pairs from ``path`` (``{"confirmed": [[zh, en], ...],
+    "rejected": [...]}``); none when the file does not exist. A damaged file raises
+    :class:`reader.errors.DamagedData` naming it."""
+    import json
+
+    from reader.errors import DamagedData, from_os_error
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [], []
+    except OSError as exc:
+        raise from_os_error(exc, path) from None
+    try:
+        data = json.loads(raw)
+        out = []
+        for name in ("confirmed", "rejected"):
+            pairs = data.get(name, [])
+            if not isinstance(pairs, list) or not all(
+                isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+            ):
+                raise ValueError(name)
+            out.append([(a, b) for a, b in pairs])
+    except (ValueError, AttributeError) as exc:
+        raise DamagedData(f"not a term decisions file ({exc}); expected {{\"confirmed\": [[zh, en]], \"rejected\": [...]}}", path) from None
+    return out[0], out[1]
+
+
+def save_decisions(path: Path, confirmed: Iterable[tuple[str, str]], rejected: Iterable[tuple[str, str]]) -> None:
+    """Write the decisions (temp file + ``os.replace``)."""
+    import json
+    import os
+    import tempfile
+
+    data = {"confirmed": [list(p) for p in confirmed], "rejected": [list(p) for p in rejected]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".terms-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

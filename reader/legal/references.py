@@ -143,8 +143,19 @@ _BEFORE_REFWORD = set("依据按照及与、于为之即系称如在对由以从
 #: Before a bare 第X條: not the end of a name we do not know (公約第3條, 本章第2條).
 _NAME_ENDINGS = set("法例则约定章令准点程纲表书文议制规典案节编款项目号")
 
-_FOREIGN = tuple(fold_chars(w) for w in ["德國", "日本", "美國", "法國", "英國", "歐盟", "歐洲", "中國", "大陸", "韓國", "南韓", "瑞士", "荷蘭", "義大利", "奧地利", "新加坡", "香港", "澳門", "加州", "中共", "俄羅斯", "印度", "澳洲", "加拿大", "西班牙", "瑞典", "芬蘭", "丹麥", "比利時", "挪威", "愛爾蘭", "紐西蘭", "泰國", "越南", "菲律賓", "馬來西亞", "印尼", "德意志", "聯邦", "外國", "各國", "他國"])
-_REJECT_AFTER_FA = set(fold_chars("院官人庭律學典制令"))
+_FOREIGN_WORDS = ("德國", "日本", "美國", "法國", "英國", "歐盟", "歐洲", "中國", "大陸", "韓國", "南韓", "瑞士", "荷蘭", "義大利", "奧地利", "新加坡", "香港", "澳門", "加州", "中共", "俄羅斯", "印度", "澳洲", "加拿大", "西班牙", "瑞典", "芬蘭", "丹麥", "比利時", "挪威", "愛爾蘭", "紐西蘭", "泰國", "越南", "菲律賓", "馬來西亞", "印尼", "德意志", "聯邦", "外國", "各國", "他國")
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign() -> tuple[str, ...]:
+    """Names of other countries before a law name (folded on first use: no work at import)."""
+    return tuple(fold_chars(w) for w in _FOREIGN_WORDS)
+
+
+@functools.lru_cache(maxsize=1)
+def _reject_after_fa() -> frozenset[str]:
+    return frozenset(fold_chars("院官人庭律學典制令"))
+
 
 # Each starts with a character class or a literal (the regex engine then skips quickly); the
 # optional issuer before it is read backwards by _PREFIXES.
@@ -243,7 +254,7 @@ _LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z0-9]+")
 def _statute_context_ok(folded: str, start: int, end: int, name: str, kind: str) -> bool:
     before = folded[max(0, start - 4) : start]
     if kind == "statute":
-        if any(before.endswith(f) for f in _FOREIGN):
+        if any(before.endswith(f) for f in _foreign()):
             return False
         previous = folded[start - 1] if start else ""
         # 監獄行刑法 written without 監獄, 移民法 seen as 民法: a longer name's tail.
@@ -251,7 +262,7 @@ def _statute_context_ok(folded: str, start: int, end: int, name: str, kind: str)
             return False
     if name.endswith("法"):
         after = folded[end : end + 2]
-        if after[:1] in _REJECT_AFTER_FA or after in ("法庭", "法院"):
+        if after[:1] in _reject_after_fa() or after in ("法庭", "法院"):
             return False
         # 電信法規 (regulations) is not 電信法 規定 (the Act provides).
         if after[:1] == "规" and after[1:2] not in ("定", "范"):

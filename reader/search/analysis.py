@@ -3,8 +3,9 @@
 * Han runs become overlapping bigrams (as Lucene's CJK analyzer does) plus the run's last
   character as a unigram, each at its own position: a phrase of bigrams at consecutive
   positions is then a substring of one run, so Han phrase queries are exact.
-* Latin/digit runs become lowercase words, plus a Porter stem marked with ``~`` at the same
-  position (``evaluations`` also finds ``evaluation``; exact words still score higher).
+* Latin/digit runs become lowercase words, plus their inflection stem marked with ``~`` at
+  the same position (``evaluations`` also finds ``evaluation``, ``organic`` never finds
+  ``organization``; exact words still score higher).
 * What separates two tokens is kept in the positions: none (``AI安全``) advances by 0,
   white space by 1, anything else by 2. A phrase checked at exact offsets then tells
   ``AI安全`` from ``AI 安全`` and ``AI-安全`` without reading the text.
@@ -14,10 +15,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from reader.search.inflection import stem as _inflection_stem
 
 _HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af\u3005-\u3007"
 TOKEN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)")
@@ -25,13 +27,11 @@ HAN_RUN = re.compile(rf"[{_HAN}]+")
 STEM_MARK = "~"
 
 
-@functools.lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    from whoosh.lang.porter import stem as porter
-
-    if not word.isascii() or not word.isalpha() or len(word) < 4:
-        return word
-    return porter(word)
+    """The inflection stem of a folded word (:func:`reader.search.inflection.stem`: plurals,
+    -ed, -ing, possessives; never derivations, so ``organic`` stays apart from
+    ``organization``)."""
+    return _inflection_stem(word)
 
 
 @dataclass(frozen=True)

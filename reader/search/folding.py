@@ -1,8 +1,10 @@
 """Character folding shared by the index, the query parser and find-in-article.
 
-Folding is NFKC, lower case, and Traditional -> Simplified Chinese, done *character by
-character* so every folded character can be traced back to the original text (snippets and
-highlighting point at what the user sees). Folding to Simplified (not Traditional) is a choice
+Folding is NFKC, lower case, and Traditional -> Simplified Chinese, then variant characters,
+invisible format characters and dashes (:mod:`reader.search.variants`), done *character by
+character*, and finally legal numbering (:mod:`reader.search.numbering`, a short sequence
+at a time with an offset map), so every folded character can be traced back to the original
+text (snippets and highlighting point at what the user sees). Folding to Simplified (not Traditional) is a choice
 of direction only: both spellings end up equal, which is all search needs.
 """
 
@@ -51,24 +53,62 @@ def compute_table() -> tuple[dict[int, str], str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
-    """(str.translate table, pattern of characters whose folding is longer than one char).
-
-    Read from the shipped table (tools/make_fold_table.py), computed only if it is missing."""
+def _base_table() -> dict[int, str]:
+    """The ordinary folding (NFKC, lower case, Traditional -> Simplified), read from the
+    shipped table (tools/make_fold_table.py), computed only if it is missing."""
     try:
         data = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
-        table = {ord(k): v for k, v in data["table"].items()}
+        return {ord(k): v for k, v in data["table"].items()}
     except (OSError, ValueError, KeyError):
-        table, _ = compute_table()
-    expanding = [chr(cp) for cp, v in table.items() if len(v) != 1]
-    pattern = re.compile("[" + "".join(re.escape(c) for c in expanding) + "]") if expanding else None
-    return table, pattern
+        return compute_table()[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
+    """(str.translate table of the per-character folding, pattern of the characters whose
+    folding is not one character).
+
+    The per-character folding is the ordinary one composed with the variant, invisible and
+    dash folding of :mod:`reader.search.variants` (issue 14): one table, one ``translate``."""
+    from reader.search.variants import char_class, compose_table
+
+    table = compose_table(_base_table())
+    expanding = [cp for cp, v in table.items() if len(v) != 1]
+    return table, (re.compile(char_class(expanding)) if expanding else None)
+
+
+def fold_base(text: str) -> str:
+    """The ordinary folding only (what the variant tables are built over)."""
+    return text.translate(_base_table())
+
+
+def fold_chars(text: str) -> str:
+    """The per-character folding: no legal numbering (same length unless a character folds
+    to more or fewer than one)."""
+    table, _ = _tables()
+    return text.translate(table)
+
+
+def fold_chars_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """:func:`fold_chars` and, for each folded character, its index in ``text`` (``None``
+    when every character folded one-to-one)."""
+    table, expanding = _tables()
+    folded = text.translate(table)
+    if expanding is None or not expanding.search(text):
+        return folded, None
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        origin.extend([index] * len(table.get(ord(char), char)))
+    origin.append(len(text))
+    return folded, origin
 
 
 def fold(text: str) -> str:
-    """The folded form of ``text`` (may differ in length when a character expands)."""
-    table, _ = _tables()
-    return text.translate(table)
+    """The folded form of ``text``: per character, then legal numbering and counted units in
+    one form (第三條 = 第3條; see :mod:`reader.search.numbering`). May differ in length."""
+    from reader.search.numbering import fold_numbering_text
+
+    return fold_numbering_text(fold_chars(text))
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -78,16 +118,11 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     case), meaning folded index == original index. Otherwise it has ``len(folded) + 1``
     entries, the last being ``len(text)``.
     """
-    table, expanding = _tables()
-    folded = text.translate(table)
-    if expanding is None or not expanding.search(text):
-        return folded, None
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        piece = table.get(ord(char), char)
-        origin.extend([index] * len(piece))
-    origin.append(len(text))
-    return "".join(table.get(ord(c), c) for c in text), origin
+    from reader.search.numbering import compose_offsets, fold_numbering
+
+    folded, outer = fold_chars_with_offsets(text)
+    result, inner = fold_numbering(folded)
+    return result, compose_offsets(outer, inner)
 
 
 def to_original(offset: int, origin: list[int] | None) -> int:

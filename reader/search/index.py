@@ -33,7 +33,8 @@ from reader.library.reading import DISAPPEARED
 from reader.library.scanning import NOT_UTF8_NAME
 from reader.paths import read_only_problem
 from reader.search.documents import field_texts, pack_texts
-from reader.search.schema import INDEX_FORMAT, make_schema
+from reader.search.folding import fold
+from reader.search.schema import INDEX_FORMAT, Folded, make_schema
 
 FORMAT_FILE = "reader-index.json"
 VERSIONS_FILE = "reader-versions.json"
@@ -131,9 +132,12 @@ class SearchIndex:
             reason = self._check_format()
             if not reason:
                 ix, failure = _try_open(self.dir, self.read_only)
-                if ix is not None:
+                if ix is not None and set(ix.schema.names()) == set(make_schema().names()):
                     self._ix = ix
                     return ix
+                if ix is not None:  # a format marker that does not tell (a development build)
+                    ix.close()
+                    failure = "its fields are not this Reader's"
                 reason = f"the index could not be opened ({failure}); rebuilding"
             if self.read_only:
                 self._create_in_memory(reason)
@@ -435,14 +439,26 @@ class SearchIndex:
                     from reader.library.documents import search_text
 
                     texts["body"] = search_text(article)
+                from reader.legal.glossary import extract_glosses  # here: a search never needs it
+
+                # Folded once: folding works per field (nothing folds across a line break).
+                folded = {name: Folded(fold(value)) for name, value in texts.items()}
+                extra: dict[str, str] = {}
+                glosses = [(g.zh, g.en, g.abbr, g.quality) for g in extract_glosses(texts["body"])]
+                if glosses:
+                    extra["glossed"] = "yes"
                 writer.update_document(
                     path=path,
                     hash=version,
                     date=article.date or "",
                     texts=pack_texts(texts),
-                    chars="\n".join(texts.values()),
-                    tchars=texts["title"] + "\n" + texts["tags"],
-                    **texts,
+                    ftexts=pack_texts(folded),
+                    chars=Folded("\n".join(folded.values())),
+                    tchars=Folded(folded["title"] + "\n" + folded["tags"]),
+                    ref=texts["title"] + "\n\n" + texts["body"],  # its references (schema.RefTerms)
+                    glosses=glosses,
+                    **extra,
+                    **folded,
                 )
                 if path in indexed:
                     report.updated += 1

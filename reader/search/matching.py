@@ -6,6 +6,7 @@ the positions of its rarest terms only for the documents that contain all of the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -16,10 +17,11 @@ from reader.search.analysis import (
     han_terms,
     has_punctuation,
     query_tokens,
-    stem,
 )
 from reader.search.documents import FIELD_SEPARATOR, unpack_texts
-from reader.search.folding import fold
+from reader.search.folding import fold, fold_chars
+from reader.search.inflection import query_terms
+from reader.search.numbering import HAN_NUMERAL_CHARS, has_dash_numbering, query_forms
 from reader.search.query import Leaf
 from reader.search.schema import TEXT_FIELDS
 
@@ -82,8 +84,43 @@ def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: boo
     return LeafPlan(field, sequence, parts, positional, punctuation or not positional)
 
 
+#: Digits, Han numerals, and the 之 and - that the numbering pass writes and removes (第 12-1 條
+#: is 第12條之1): a form with none of them matches alike with or without that pass.
+_NUMERAL = re.compile(f"[-之0-9{re.escape(HAN_NUMERAL_CHARS)}]")
+
+
+def leaf_forms(leaf: Leaf) -> list[str]:
+    """The folded forms a leaf is looked for in (one, unless its edges cut legal numbering:
+    三條 is 三条 or 3条; :func:`reader.search.numbering.query_forms`), the plain one first."""
+    return list(_forms(leaf.text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _forms(text: str) -> tuple[str, ...]:
+    folded = fold_chars(text).strip()
+    if not folded:
+        return ()
+    return tuple(dict.fromkeys(form.strip() for form in query_forms(folded) if form.strip()))
+
+
+def has_numerals(form: str) -> bool:
+    """Whether a folded form has a digit, a Han numeral, 之 or -. One without is matched
+    alike in a text folded with or without the numbering pass, which verification then
+    skips."""
+    return _NUMERAL.search(form) is not None
+
+
+def fold_for(forms: list[str]):
+    """The text folding that verification of ``forms`` needs."""
+    return fold if any(has_numerals(f) for f in forms) else fold_chars
+
+
 def verify_pattern(leaf: Leaf) -> re.Pattern[str]:
-    return exact_pattern(fold(leaf.text).strip())
+    """One pattern for all of a leaf's forms."""
+    forms = leaf_forms(leaf)
+    if len(forms) == 1:
+        return exact_pattern(forms[0])
+    return re.compile("|".join(f"(?:{exact_pattern(f).pattern})" for f in forms))
 
 
 class LeafMatcher:
@@ -116,7 +153,11 @@ class LeafMatcher:
         return self.term_docs(field, char) | self.prefix_docs(field, char)
 
     def word_docs(self, field: str, word: str) -> set[int]:
-        return self.term_docs(field, word) | self.term_docs(field, STEM_MARK + stem(word))
+        """The word and its inflections (never its derivations: inflection.query_terms)."""
+        docs: set[int] = set()
+        for term in query_terms(word, STEM_MARK):
+            docs |= self.term_docs(field, term)
+        return docs
 
     def phrase_docs(self, field: str, sequence: Sequence, check: Sequence | None = None, within: set[int] | None = None) -> set[int]:
         """Documents with the terms of ``sequence`` at its offsets; only the terms of
@@ -152,13 +193,25 @@ class LeafMatcher:
         decode = self.searcher.schema[field].format.decode_positions
         return {doc: decode(value) for doc, value in self.reader.postings(field, term).all_items() if doc in docs}
 
-    def plan_docs(self, plan: LeafPlan, within: set[int] | None = None) -> set[int]:
+    def plan_docs(self, plan: LeafPlan, within: set[int] | None = None, any_field: bool = False) -> set[int]:
+        """The documents of ``plan``. ``any_field``: the leaf is searched in every field and
+        its text verified, so a trailing character's candidates may come from the unigram
+        field (one term) instead of every bigram it starts in this field."""
         if plan.positional and plan.sequence:
             return self.phrase_docs(plan.field, plan.sequence, plan.check, within)
+        if plan.sequence and all(kind in ("phrase", "char") for kind, _ in plan.parts):
+            # A trailing single character (a prefix, which positions cannot say): everything
+            # before it at its offsets, the character anywhere; the text then verifies. (Each
+            # part on its own would leave every article with 3, 条第, 1 and 项 to verify.)
+            docs = self.phrase_docs(plan.field, plan.sequence, None, within)
+            for kind, text in plan.parts:
+                if kind == "char" and docs:
+                    docs &= self.char_docs("*" if any_field and plan.verify else plan.field, text)
+            return docs
         result: set[int] | None = within
         for kind, text in plan.parts:
             if kind == "char":
-                docs = self.char_docs(plan.field, text)
+                docs = self.char_docs("*" if any_field and plan.verify else plan.field, text)
             elif kind == "word":
                 docs = self.word_docs(plan.field, text)
             elif kind == "phrase":
@@ -172,12 +225,20 @@ class LeafMatcher:
 
     def leaf_docs(self, leaf: Leaf, within: set[int] | None = None) -> set[int]:
         """The documents ``leaf`` matches (only those in ``within``, when given: the
-        expensive checks then look at fewer documents)."""
-        folded = fold(leaf.text.strip())
+        expensive checks then look at fewer documents): those of any of its forms."""
+        forms = leaf_forms(leaf)
+        if not forms:
+            return self.verified(leaf, self.all_docs() if within is None else within)
+        docs: set[int] = set()
+        for form in forms:
+            docs |= self.form_docs(leaf, form, within)
+        return docs
+
+    def form_docs(self, leaf: Leaf, folded: str, within: set[int] | None = None) -> set[int]:
         tokens = query_tokens(folded)
         punctuation = has_punctuation(folded)
         if not tokens:
-            return self.verified(leaf, self.all_docs() if within is None else within)
+            return self.verified(leaf, self.all_docs() if within is None else within, [folded])
         fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
         if leaf.field is None and len(tokens) == 1 and tokens[0].kind == "han" and len(tokens[0].text) == 1 and not punctuation:
             docs = self.char_docs("*", tokens[0].text)
@@ -187,8 +248,8 @@ class LeafMatcher:
         for field in fields:
             plan = plan_leaf(leaf, field, tokens, punctuation)
             verify |= plan.verify
-            docs |= self.plan_docs(plan, within)
-        return self.verified(leaf, docs) if verify else docs
+            docs |= self.plan_docs(plan, within, any_field=leaf.field is None)
+        return self.verified(leaf, docs, [folded]) if verify else docs
 
     def estimate(self, leaf: Leaf) -> int:
         """About how many documents ``leaf`` can match: its rarest term's count (cheap)."""
@@ -200,15 +261,27 @@ class LeafMatcher:
             terms = han_terms(token.text) if token.kind == "han" else [token.text]
             return min(sum(self.reader.doc_frequency(f, t) for f in fields) for t in terms)
 
-        tokens = query_tokens(fold(leaf.text.strip()))
+        forms = leaf_forms(leaf)
+        tokens = query_tokens(forms[0]) if len(forms) == 1 else []
         return min((count(t) for t in tokens), default=self.reader.doc_count_all())
 
-    def verified(self, leaf: Leaf, candidates: set[int]) -> set[int]:
-        pattern = verify_pattern(leaf)
+    def verified(self, leaf: Leaf, candidates: set[int], forms: list[str] | None = None) -> set[int]:
+        """The candidates whose folded text holds one of ``forms`` (by default the leaf's)."""
+        forms = leaf_forms(leaf) if forms is None else forms
+        if not forms:
+            return set()
+        pattern = re.compile("|".join(f"(?:{exact_pattern(f).pattern})" for f in forms))
+        folding = fold_for(forms)
         fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
         out = set()
         for doc in candidates:
-            texts = unpack_texts(self.reader.stored_fields(doc)["texts"])
-            if pattern.search(fold(FIELD_SEPARATOR.join(texts[f] for f in fields))):
+            stored = self.reader.stored_fields(doc)
+            if "ftexts" in stored:  # folded at indexing (folding per field = folding the whole)
+                text = FIELD_SEPARATOR.join(unpack_texts(stored["ftexts"])[f] for f in fields)
+            else:
+                texts = unpack_texts(stored["texts"])
+                text = FIELD_SEPARATOR.join(texts[f] for f in fields)
+                text = (fold if has_dash_numbering(text) else folding)(text)
+            if pattern.search(text):
                 out.add(doc)
         return out

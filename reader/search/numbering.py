@@ -226,8 +226,9 @@ def _fold_pieces(folded: str, match: re.Match[str]) -> tuple[list[tuple[str, lis
         s, e = match.span(name)
         if _touches(folded, s, e):
             raise _Touching
-        s = match.start(name)
-        out.append((value, [s] * len(value)))
+        # Its digits point at its first character, the last digit at its last one: a span
+        # ending at the number (its last digit's character + 1) then covers all of it.
+        out.append((value, [s] * (len(value) - 1) + [e - 1] if len(value) > 1 else [s]))
 
     if groups["lead"] is not None:
         n1 = _number(groups["n1"])
@@ -370,6 +371,21 @@ _SPACE_IN_NUMBERING = re.compile(
     rf"[第前]{_SP}(?:{_NUM_HAN}|[0-9]+)(?:{_SP}-{_SP}[0-9]+)?{_SP}(?:{_UNIT_ALL})(?:{_SP}之{_SP}(?:{_NUM_HAN}|[0-9]+))?"
     rf"|(?<![0-9.,])[0-9]+[ \t\u3000\u00a0]+(?:{_alt(*COUNTED_UNITS)})"
 )
+
+
+#: 第 12-1 條 (as written, or folded): the one numbering the folding reorders (第12條之1), so
+#: a query without numbers (條規定) can match it before the numbering pass and not after.
+#: Broad on purpose (any dash, full-width digits, invisible characters): a text it finds is
+#: folded whole, which is always right.
+_DASH_NUMBERING = re.compile(
+    "[第前][\\s\u00ad\u200b-\u200f\u2060-\u206f\ufeff]*[0-9\uff10-\uff19]+[\\s\u00ad\u200b-\u200f\u2060-\u206f\ufeff]*"
+    "[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d\ufe31\ufe32\u2e3a\u2e3b]"
+)
+
+
+def has_dash_numbering(text: str) -> bool:
+    """Whether ``text`` (raw or folded) may hold a numbering the folding reorders."""
+    return _DASH_NUMBERING.search(text) is not None
 
 
 def join_numbering_spaces(text: str) -> str:

@@ -62,9 +62,18 @@ from reader.errors import ReaderError
 from reader.locator import Location, Locator, PageAt
 from reader.search.analysis import WORDCHAR
 from reader.search.documents import unpack_texts
-from reader.search.folding import _tables, fold, fold_with_offsets, to_original
-from reader.search.query import Leaf, ParsedQuery, parse_query, positive_leaves
-from reader.search.snippets import _WORD, _StemPattern, leaf_patterns
+from reader.search.folding import (
+    _tables,
+    fold,
+    fold_chars,
+    fold_chars_with_offsets,
+    fold_with_offsets,
+    to_original,
+)
+from reader.search.matching import has_numerals, leaf_forms
+from reader.search.numbering import has_dash_numbering
+from reader.search.query import Leaf, ParsedQuery, Ref, parse_query, positive_leaves, positive_refs
+from reader.search.snippets import _WORD, _StemPattern, leaf_patterns, ref_spans
 
 DEFAULT_CONTEXT = 40
 #: Articles ranked before the first passages are built (the others when they are reached).
@@ -215,12 +224,15 @@ _PROBE = "第十二條之一，三十日內；一百萬元。Ⅳ…ﬁ ＮＩＳ
 
 @functools.lru_cache(maxsize=1)
 def _per_character() -> bool:
-    """Whether folding is exactly the per-character table, offsets included: what the fast
-    paths assume. When the folding grows beyond it, every text is folded as snippets fold."""
+    """Whether the per-character folding is exactly the table, offsets included: what the
+    fast paths assume. They serve only queries without numerals, which match alike in a text
+    folded with or without the numbering pass (tests/test_folding_numbering.py); a query with
+    numerals, or a per-character folding grown beyond the table, is matched over the text
+    folded as snippets fold it."""
     table, _ = _tables()
     expected = _PROBE.translate(table)
-    folded, origin = fold_with_offsets(_PROBE)
-    if fold(_PROBE) != expected or folded != expected:
+    folded, origin = fold_chars_with_offsets(_PROBE)
+    if fold_chars(_PROBE) != expected or folded != expected:
         return False
     offsets = [i for i, c in enumerate(_PROBE) for _ in table.get(ord(c), c)] + [len(_PROBE)]
     return (origin or list(range(len(_PROBE) + 1))) == offsets
@@ -237,6 +249,13 @@ class _ListOrigin:
 
     def end(self, offset: int) -> int:
         return to_original(offset - 1, self.origin) + 1
+
+    def span(self, start: int, end: int) -> Span:
+        """Widened to every source inside it (第 12-1 條 folds out of order: 第12條之1)."""
+        if self.origin is None:
+            return start, end
+        sources = self.origin[start:end]
+        return min(sources), max(sources) + 1
 
 
 class _Origin:
@@ -275,6 +294,9 @@ class _Origin:
         original character, included)."""
         return self.start(offset - 1) + 1
 
+    def span(self, start: int, end: int) -> Span:
+        return self.start(start), self.end(end)
+
 
 #: Words a word pattern was asked about and the answers, kept per leaf (words repeat).
 _MAX_KNOWN_TOKENS = 100_000
@@ -297,6 +319,8 @@ class _LeafScan:
                 if found[1] is not None and len(self.folded_patterns) == 1:
                     self.spellings = _spellings(found[1])
         self.has_raw = len(self.raw) == len(self.folded_patterns)
+        # No numerals: matched alike over the per-character folding (the fast paths' view).
+        self.plain = not any(has_numerals(form) for form in leaf_forms(leaf))
 
     def spans_raw(self, text: str) -> list[Span]:
         """Matches in ``text``, whose folding is character for character (word characters
@@ -310,7 +334,7 @@ class _LeafScan:
                     word = match.group(0)
                     ok = known.get(word)
                     if ok is None:
-                        token = fold(word)
+                        token = fold_chars(word)
                         ok = any(m.start() == 0 and m.end() == len(token) for m in pattern.finditer(token))
                         if len(known) > _MAX_KNOWN_TOKENS:
                             known.clear()
@@ -335,38 +359,44 @@ class _LeafScan:
         for pattern in self.folded_patterns:
             for match in pattern.finditer(folded):
                 if match.end() > match.start():
-                    out.append((origin.start(match.start()), origin.end(match.end())))
+                    out.append(origin.span(match.start(), match.end()))
         return out
 
 
 class Matcher:
     """The occurrences of a query's positive body leaves in a text (offsets into that text)."""
 
-    def __init__(self, leaves: list[Leaf]) -> None:
+    def __init__(self, leaves: list[Leaf], refs: list[Ref] | None = None) -> None:
         distinct: dict[tuple, Leaf] = {}
         for leaf in leaves:
             if leaf.field in BODY_FIELDS and fold(leaf.text).strip():
                 distinct.setdefault((fold(leaf.text).strip(), leaf.phrase), leaf)
         self.leaves = list(distinct.values())
         self.scans = [_LeafScan(leaf) for leaf in self.leaves]
-        self.fast = _per_character() and all(scan.has_raw for scan in self.scans)
+        self.refs = list(refs or [])  # provisions (law: art:): each citation is a passage
+        self.fast = _per_character() and all(scan.has_raw and scan.plain for scan in self.scans)
 
     @classmethod
     def for_query(cls, parsed: ParsedQuery) -> Matcher:
-        return cls(positive_leaves(parsed.root))
+        return cls(positive_leaves(parsed.root), positive_refs(parsed.root))
 
     def __bool__(self) -> bool:
-        return bool(self.scans)
+        return bool(self.scans or self.refs)
 
     def spans(self, text: str) -> list[Span]:
         """Every occurrence, in order; overlapping matches of different leaves merged."""
+        if self.refs and text:
+            return _merge(ref_spans(text, self.refs) + self._leaf_spans(text))
+        return self._leaf_spans(text)
+
+    def _leaf_spans(self, text: str) -> list[Span]:
         if not self.scans or not text:
             return []
-        if not self.fast:
+        if not self.fast or has_dash_numbering(text):  # 第 12-1 條: the numbering pass reorders it
             folded, offsets = fold_with_offsets(text)
             origin: object = _ListOrigin(offsets)
         elif _fold_maps()[1].search(text):
-            folded, origin = fold(text), _Origin(text)
+            folded, origin = fold_chars(text), _Origin(text)
         else:
             return _merge([s for scan in self.scans for s in scan.spans_raw(text)])
         return _merge([s for scan in self.scans for s in scan.spans_folded(folded, origin)])
@@ -382,9 +412,9 @@ class Matcher:
 
     def count(self, text: str) -> int:
         """``len(self.spans(text))``, without making the spans when one leaf decides it."""
-        if not self.scans or not text:
+        if not (self.scans or self.refs) or not text:
             return 0
-        if self.fast and len(self.scans) == 1 and not _fold_maps()[1].search(text):
+        if self.fast and not self.refs and len(self.scans) == 1 and not _fold_maps()[1].search(text) and not has_dash_numbering(text):
             return self.scans[0].count_raw(text)
         return len(self.spans(text))
 
@@ -519,7 +549,7 @@ class PassageSearch:
     first asked for); iterating gives every :class:`Passage`. One thread at a time (the
     window runs it in a worker)."""
 
-    def __init__(self, index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None) -> None:
+    def __init__(self, index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None, glossary=None) -> None:
         if order not in ORDERS:
             raise ReaderError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
         self.query = query
@@ -529,6 +559,11 @@ class PassageSearch:
         self.pages = pages
         self.loader = loader
         self.parsed = parse_query(query)
+        self.expansions: list = []  # expansion.Expansion, when a glossary was given
+        if glossary is not None and self.parsed.root is not None:
+            from reader.search.expansion import expand
+
+            self.parsed.root, self.expansions = expand(self.parsed.root, glossary)
         self.message = self.parsed.message
         self.fallback = self.parsed.fallback
         self.rejected = self.parsed.rejected
@@ -717,7 +752,7 @@ class PassageSearch:
         }
 
 
-def passages(index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None) -> PassageSearch:
+def passages(index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None, glossary=None) -> PassageSearch:
     """The passages of ``query`` in ``library`` (searched in ``index``, a
     :class:`~reader.search.index.SearchIndex` of it). Iterate it for every
     :class:`Passage` in order, or take its articles in order (``search[i]``,
@@ -726,7 +761,7 @@ def passages(index, library, query: str, context: int = DEFAULT_CONTEXT, order: 
     ``"date"`` (newest first). ``pages(path, rendered)`` gives a ``page_at(offset)`` for
     paged sources; ``loader(path)`` gives (Article, RenderedArticle) when the caller keeps
     them (see :data:`Loader`)."""
-    return PassageSearch(index, library, query, context, order, pages, loader)
+    return PassageSearch(index, library, query, context, order, pages, loader, glossary)
 
 
 def passages_json(

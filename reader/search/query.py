@@ -1,5 +1,11 @@
 """The query language: words (AND), OR, NOT / -word, parentheses, "phrases", and fields
-``title:`` ``tag:`` ``author:`` ``note:`` ``date:2024`` ``date:2024-05..2024-08``.
+``title:`` ``tag:`` ``author:`` ``note:`` ``date:2024`` ``date:2024-05..2024-08``, and
+provisions ``law:個資法 art:6 para:1 item:2`` (adjacent ones make one :class:`Ref`).
+
+The raw query is first put through :func:`reader.search.query_syntax.prepare_query`: the
+full-width operators, quotes and colons a Chinese input method types work as the ASCII ones
+(``title：`` ``－GDPR`` ``（5G OR 6G）`` ``“AI 安全”`` ``「人工智慧」``), and white space inside
+legal numbering is dropped (``第 3 條`` is one word).
 
 A malformed query raises :class:`QuerySyntaxError`; :func:`parse_query` then falls back to
 searching the plain words and says so.
@@ -20,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from reader.errors import UsageError
+from reader.search.query_syntax import prepare_query
 
 #: About a page of Chinese text; a longer passage is found by searching a part of it.
 MAX_QUERY_CHARS = 2_000
@@ -32,12 +39,21 @@ FIELD_ALIASES = {
     "title": "title", "tag": "tags", "tags": "tags", "author": "authors", "authors": "authors",
     "note": "notes", "notes": "notes", "body": "body", "text": "body", "date": "date",
 }
+#: Provision fields: ``law:`` starts a provision, the others refine the one beside them.
+REF_FIELDS = ("law", "art", "para", "item")
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>"[^"]*")|(?P<open_quote>")|(?P<word>[^\s()"]+))')
 _DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?))?$")
 
 
 class QuerySyntaxError(ValueError):
     pass
+
+
+class UnknownProvision(UsageError):
+    """A ``law:`` / ``art:`` query that names nothing Reader knows (not searched)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"Query not searched: {problem}.")
 
 
 class QueryTooComplex(UsageError):
@@ -61,12 +77,29 @@ class DateRange:
 
 
 @dataclass
+class Ref:
+    """Articles citing a provision: any of ``terms`` in the ``ref`` field (see
+    :func:`reader.legal.references.provision_terms`); ``label`` is what the user typed."""
+
+    terms: list[str]
+    label: str
+
+
+@dataclass
+class _RefPart:
+    """One ``law:`` / ``art:`` / ``para:`` / ``item:`` word, before it is joined to a Ref."""
+
+    name: str
+    value: str
+
+
+@dataclass
 class Op:
     kind: str  # and | or | not
     children: list = field(default_factory=list)
 
 
-Node = Leaf | DateRange | Op
+Node = Leaf | DateRange | Ref | Op
 
 
 @dataclass
@@ -136,6 +169,7 @@ class _Parser:
             if token == ("word", "AND"):
                 self.take()
             children.append(self.unary())
+        children = _join_refs(children)
         return children[0] if len(children) == 1 else Op("and", children)
 
     def unary(self) -> Node:
@@ -145,13 +179,13 @@ class _Parser:
         if token == ("word", "NOT"):
             self.take()
             self.enter()
-            node = Op("not", [self.unary()])
+            node = Op("not", [_alone(self.unary())])
             self.depth -= 1
             return node
         if token[0] == "word" and token[1].startswith("-") and len(token[1]) > 1:
             self.take()
             self.tokens.insert(self.i, ("word", token[1][1:]))
-            return Op("not", [self.atom()])
+            return Op("not", [_alone(self.atom())])
         return self.atom()
 
     def atom(self) -> Node:
@@ -173,6 +207,14 @@ class _Parser:
         if value in ("AND", "OR"):
             raise QuerySyntaxError(f"'{value}' needs words on both sides")
         name, sep, rest = value.partition(":")
+        if sep and name.lower() in REF_FIELDS:
+            if not rest:
+                nxt = self.peek()
+                if nxt is None or nxt[0] != "quote" or not nxt[1][1:-1].strip():
+                    raise QuerySyntaxError(f"'{name}:' has no value")
+                rest = self.take()[1][1:-1].strip()
+            self._count()
+            return _RefPart(name.lower(), rest)
         if sep and name.lower() in FIELD_ALIASES:
             target = FIELD_ALIASES[name.lower()]
             if not rest:
@@ -205,6 +247,53 @@ class _Parser:
         return Leaf(text, field_name, phrase)
 
 
+def _ref(parts: list[_RefPart]) -> Ref:
+    """One provision from a ``law:`` and the ``art:`` / ``para:`` / ``item:`` beside it."""
+    from reader.legal.references import ProvisionQueryError, provision_terms
+
+    values: dict[str, str] = {}
+    for part in parts:
+        if part.name in values:
+            raise UnknownProvision(f"'{part.name}:' is given twice for one law")
+        values[part.name] = part.value
+    try:
+        terms = provision_terms(values.get("law"), values.get("art"), values.get("para"), values.get("item"))
+    except ProvisionQueryError as exc:
+        raise UnknownProvision(str(exc)) from None
+    return Ref(terms, " ".join(f"{p.name}:{p.value}" for p in parts))
+
+
+def _join_refs(children: list) -> list:
+    """Adjacent provision words become one :class:`Ref` each ``law:`` starts (an ``art:``
+    before the first ``law:`` belongs to it); a provision word under NOT stands alone."""
+    out: list = []
+    group: list[_RefPart] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        laws = [i for i, p in enumerate(group) if p.name == "law"]
+        cuts = ([0] + laws[1:]) if laws else [0]
+        pieces = [group[a:b] for a, b in zip(cuts, cuts[1:] + [len(group)], strict=True)]
+        for piece in pieces:
+            out.append(_ref(piece))
+        group.clear()
+
+    for child in children:
+        if isinstance(child, _RefPart):
+            group.append(child)
+            continue
+        flush()
+        out.append(child)
+    flush()
+    return out
+
+
+def _alone(node):
+    """A provision word that is not beside others (under NOT) as a Ref of its own."""
+    return _ref([node]) if isinstance(node, _RefPart) else node
+
+
 def _too_many_parts() -> str:
     return f"it has more than {MAX_QUERY_PARTS} words; to find a passage, put it in quotes"
 
@@ -218,22 +307,37 @@ def parse_strict(text: str) -> Node | None:
     """The query's tree; :class:`QuerySyntaxError` when it is malformed,
     :class:`QueryTooComplex` when it is beyond the limits."""
     _check_length(text)
-    return _Parser(_lex(text)).parse()
+    return _Parser(_lex(prepare_query(text))).parse()
 
 
 def parse_query(text: str) -> ParsedQuery:
     try:
         return ParsedQuery(parse_strict(text))
-    except QueryTooComplex as exc:
+    except (QueryTooComplex, UnknownProvision) as exc:
         return ParsedQuery(None, message=str(exc), rejected=True)
     except QuerySyntaxError as exc:
-        words = [w for w in re.split(r'[\s()"]+', text) if w and w not in ("AND", "OR", "NOT")]
+        words = [w for w in re.split(r'[\s()"]+', prepare_query(text)) if w and w not in ("AND", "OR", "NOT")]
         words = [w.lstrip("-") or w for w in words]
         if len(words) > MAX_QUERY_PARTS:
             return ParsedQuery(None, message=str(QueryTooComplex(_too_many_parts())), rejected=True)
         leaves: list[Node] = [Leaf(w) for w in words]
         root = None if not leaves else leaves[0] if len(leaves) == 1 else Op("and", leaves)
         return ParsedQuery(root, fallback=True, message=f"Query not understood ({exc}); searched as words.")
+
+
+def positive_refs(node: Node | None) -> list[Ref]:
+    """Provisions whose citations should be marked (not those under NOT), in query order."""
+    out: list[Ref] = []
+    stack: list[tuple[Node, bool]] = [] if node is None else [(node, False)]
+    while stack:
+        current, negated = stack.pop()
+        if isinstance(current, Ref):
+            if not negated:
+                out.append(current)
+        elif isinstance(current, Op):
+            inner = negated ^ (current.kind == "not")
+            stack.extend((child, inner) for child in reversed(current.children))
+    return out
 
 
 def positive_leaves(node: Node | None) -> list[Leaf]:

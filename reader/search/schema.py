@@ -14,10 +14,21 @@ from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 5  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
+
+
+class Folded(str):
+    """A text already folded (``reader.search.folding.fold``): the field types index it as it
+    is, so a text is folded once for its own field, the unigram fields and verification."""
+
+    __slots__ = ()
+
+
+def _folded(value: str) -> str:
+    return value if isinstance(value, Folded) else fold(value)
 
 
 class FoldedTokenizer(Tokenizer):
@@ -57,7 +68,7 @@ class CJKText(_FoldedField):
     def index(self, value, **kwargs):
         boost = self.format.field_boost
         encode = self.format.encode
-        for term, poslist in positions(fold(value)).items():
+        for term, poslist in positions(_folded(value)).items():
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
 
@@ -68,8 +79,26 @@ class CJKChars(_FoldedField):
         super().__init__(formats.Frequency())
 
     def index(self, value, **kwargs):
-        for char, count in unigram_counts(fold(value)).items():
+        for char, count in unigram_counts(_folded(value)).items():
             yield char.encode("utf-8"), count, float(count), pack_uint(count)
+
+
+class RefTerms(_FoldedField):
+    """The references of a text (``I0050021:6:p1``, ``釋字:748``; reader.legal.references),
+    found here, where fields are analysed (a bulk writer's helper processes, in parallel):
+    ``law:`` / ``art:`` queries are one term lookup each."""
+
+    def __init__(self) -> None:
+        super().__init__(formats.Frequency())
+
+    def index(self, value, **kwargs):
+        from reader.legal.references import document_terms
+
+        counts: dict[str, int] = {}
+        for term in document_terms(value):
+            counts[term] = counts.get(term, 0) + 1
+        for term, count in counts.items():
+            yield term.encode("utf-8"), count, float(count), pack_uint(count)
 
 
 def make_schema() -> fields.Schema:
@@ -85,6 +114,14 @@ def make_schema() -> fields.Schema:
         chars=CJKChars(),
         # Han characters of title and tags: ranks 1-character queries by title cheaply.
         tchars=CJKChars(),
+        # What the article cites (statutes to the paragraph, interpretations, decisions).
+        ref=RefTerms(),
+        # The article's glosses (zh, en, abbr, quality): the glossary is built from the index,
+        # reading only the articles marked glossed=yes.
+        glosses=fields.STORED(),
+        glossed=fields.ID(),
         # zlib-compressed texts of the fields: snippets and exact verification of mixed queries.
         texts=fields.STORED(),
+        # The same, folded: verification reads them without folding at query time.
+        ftexts=fields.STORED(),
     )

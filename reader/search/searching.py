@@ -11,11 +11,20 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from reader.search.analysis import STEM_MARK, han_terms, query_tokens, stem
+from reader.search.analysis import STEM_MARK, han_terms, query_tokens
 from reader.search.documents import unpack_texts
-from reader.search.folding import fold
-from reader.search.matching import LeafMatcher
-from reader.search.query import DateRange, Leaf, Node, ParsedQuery, parse_query, positive_leaves
+from reader.search.inflection import query_terms
+from reader.search.matching import LeafMatcher, leaf_forms
+from reader.search.query import (
+    DateRange,
+    Leaf,
+    Node,
+    ParsedQuery,
+    Ref,
+    parse_query,
+    positive_leaves,
+    positive_refs,
+)
 from reader.search.schema import TEXT_FIELDS
 from reader.search.snippets import make_snippet
 
@@ -37,6 +46,7 @@ class SearchResult:
     fallback: bool = False
     message: str = ""
     rejected: bool = False  # the query is beyond the limits and nothing was searched (see query)
+    expansions: list = field(default_factory=list)  # expansion.Expansion: terms also searched as others
 
 
 def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
@@ -45,8 +55,20 @@ def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
     Ranking reads postings, so it uses few of them: for a Han run its two rarest bigrams
     (they carry most of the information), for a single character the unigram fields.
     """
-    tokens = query_tokens(fold(leaf.text.strip()))
+    forms = leaf_forms(leaf)
+    tokens = [t for form in forms for t in query_tokens(form)]
     fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
+    if len({t.kind for t in tokens}) > 1 and len(tokens) > 2:
+        # Han text and numbers (第3條第1項 and its forms): rank by the two rarest tokens; the
+        # numbers and single characters are in nearly every law article.
+        def frequency(token) -> int:
+            if token.kind == "han" and len(token.text) == 1:
+                return reader.doc_frequency("chars", token.text)
+            if token.kind == "han":
+                return min(reader.doc_frequency("body", t) for t in han_terms(token.text))
+            return reader.doc_frequency("body", token.text)
+
+        tokens = sorted(tokens, key=frequency)[:2]
     words = [t for t in tokens if t.kind == "word"]
     if len(words) > 2:  # a phrase of words ranks by its two rarest, as a Han run by two bigrams
         keep = sorted(words, key=lambda t: reader.doc_frequency("body", t.text))[:2]
@@ -62,9 +84,10 @@ def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
             bigrams = sorted(set(han_terms(token.text)), key=lambda t: reader.doc_frequency("body", t))[:2]
             queries += [wq.Term(f, t) for f in fields for t in bigrams]
         else:
+            # The word as typed weighs twice its inflections: exact forms rank first.
             queries += [wq.Term(f, token.text, boost=2.0) for f in fields]
             if not leaf.phrase and token.text.isalpha():
-                queries += [wq.Term(f, STEM_MARK + stem(token.text)) for f in fields]
+                queries += [wq.Term(f, term) for f in fields for term in query_terms(token.text, STEM_MARK)[1:]]
     if not queries:
         return wq.Every()
     return queries[0] if len(queries) == 1 else wq.Or(queries)
@@ -80,6 +103,8 @@ def _distinct(children: list[Node]) -> list[Node]:
             key: tuple | None = ("leaf", child.text, child.field, child.phrase)
         elif isinstance(child, DateRange):
             key = ("date", child.start, child.end)
+        elif isinstance(child, Ref):
+            key = ("ref", tuple(child.terms))
         else:
             key = None
         if key is not None:
@@ -102,6 +127,12 @@ class _Evaluator:
             query = wq.TermRange("date", node.start, node.end + "\uffff")
         return set(query.docs(self.searcher))
 
+    def ref_docs(self, node: Ref) -> set[int]:
+        docs: set[int] = set()
+        for term in node.terms:
+            docs |= self.matcher.term_docs("ref", term)
+        return docs
+
     def exact_set(self, node: Node, within: set[int] | None = None) -> set[int]:
         """The documents ``node`` matches, among ``within`` when given.
 
@@ -113,6 +144,9 @@ class _Evaluator:
             return docs if within is None else docs & within
         if isinstance(node, Leaf):
             return self.matcher.leaf_docs(node, within)
+        if isinstance(node, Ref):
+            docs = self.ref_docs(node)
+            return docs if within is None else docs & within
         if node.kind == "not":
             return (self.matcher.all_docs() if within is None else within) - self.exact_set(node.children[0], within)
         children = _distinct(node.children)
@@ -131,6 +165,8 @@ class _Evaluator:
     def _cost(self, node: Node) -> int:
         if isinstance(node, Leaf):
             return self.matcher.estimate(node)
+        if isinstance(node, Ref):
+            return sum(self.matcher.reader.doc_frequency("ref", t) for t in node.terms)
         return self.matcher.reader.doc_count_all() + (1 if isinstance(node, DateRange) else 2)
 
     def ranking_query(self, node: Node) -> wq.Query | None:
@@ -139,6 +175,9 @@ class _Evaluator:
             return None
         if isinstance(node, Leaf):
             return _scoring_terms(node, self.matcher.reader)
+        if isinstance(node, Ref):
+            terms = [wq.Term("ref", t) for t in node.terms]
+            return terms[0] if len(terms) == 1 else wq.Or(terms)
         if node.kind == "not":
             return None
         parts = [q for q in (self.ranking_query(c) for c in node.children) if q is not None]
@@ -147,11 +186,17 @@ class _Evaluator:
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def search(search_index, text: str, limit: int | None = 20, with_snippets: bool = True) -> SearchResult:
+def search(search_index, text: str, limit: int | None = 20, with_snippets: bool = True, glossary=None) -> SearchResult:
     """Search ``search_index`` (a :class:`~reader.search.index.SearchIndex`). ``limit`` None or
-    0 returns every hit."""
+    0 returns every hit. With a ``glossary`` (:func:`reader.search.expansion.index_glossary`)
+    the terms it knows are also searched as their other forms; ``result.expansions`` says
+    which."""
     parsed: ParsedQuery = parse_query(text)
     result = SearchResult(query=text, total=0, fallback=parsed.fallback, message=parsed.message, rejected=parsed.rejected)
+    if glossary is not None and parsed.root is not None:
+        from reader.search.expansion import expand
+
+        parsed.root, result.expansions = expand(parsed.root, glossary)
     if parsed.root is None:
         return result
     searcher = search_index.searcher()
@@ -166,10 +211,11 @@ def search(search_index, text: str, limit: int | None = 20, with_snippets: bool 
     if not results:
         return result
     leaves = positive_leaves(parsed.root)
+    refs = positive_refs(parsed.root)
     for score, docnum in results:
         stored = searcher.stored_fields(docnum)
         texts = unpack_texts(stored["texts"])
-        snippet = make_snippet(texts, leaves) if with_snippets else ""
+        snippet = make_snippet(texts, leaves, refs=refs) if with_snippets else ""
         result.hits.append(Hit(stored["path"], texts["title"], stored.get("date", ""), round(float(score), 4), snippet))
     return result
 

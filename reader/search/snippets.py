@@ -6,7 +6,7 @@ import html
 import re
 
 from reader.search.analysis import _HAN, exact_pattern, stem
-from reader.search.folding import fold_with_offsets, to_original
+from reader.search.folding import fold_chars_with_offsets, fold_with_offsets, to_original
 from reader.search.query import Leaf
 
 SNIPPET_CHARS = 110
@@ -14,17 +14,18 @@ _WORD = re.compile(rf"[^\W_{_HAN}]+")
 
 
 def leaf_patterns(leaf: Leaf) -> list[re.Pattern[str]]:
-    """Patterns over *folded* text that mark what a leaf matched."""
-    from reader.search.folding import fold
+    """Patterns over *folded* text that mark what a leaf matched: one for each of its forms
+    (matching.leaf_forms: 三條 is 三条 or 3条)."""
+    from reader.search.matching import leaf_forms
 
-    folded = fold(leaf.text).strip()
-    if not folded:
+    forms = leaf_forms(leaf)
+    if not forms:
         return []
-    if not leaf.phrase and _WORD.fullmatch(folded) and folded.isalpha() and len(folded) >= 4:
-        # A single English word: every word with the same stem is a match.
-        target = stem(folded)
-        return [_StemPattern(target, folded)]
-    return [exact_pattern(folded)]
+    folded = forms[0]
+    if len(forms) == 1 and not leaf.phrase and _WORD.fullmatch(folded) and folded.isalpha():
+        # A single English word: every inflection of it is a match (as the index finds).
+        return [_StemPattern(stem(folded), folded)]
+    return [exact_pattern(form) for form in forms]
 
 
 class _StemPattern:
@@ -41,15 +42,45 @@ class _StemPattern:
                 yield match
 
 
-def match_spans(text: str, leaves: list[Leaf]) -> list[tuple[int, int, int]]:
-    """(start, end, leaf index) of every match in ``text``, as offsets into ``text``."""
-    folded, origin = fold_with_offsets(text)
-    spans = []
+def ref_spans(text: str, refs: list) -> list[tuple[int, int]]:
+    """(start, end) of each citation in ``text`` of one of the provisions ``refs``
+    (:class:`reader.search.query.Ref`), as the index found them."""
+    if not refs or not text:
+        return []
+    from reader.legal.references import find_references, reference_terms
+
+    wanted = {term for ref in refs for term in ref.terms}
+    return [(r.start, r.end) for r in find_references(text) if wanted.intersection(reference_terms(r))]
+
+
+def _original_span(start: int, end: int, origin: list[int] | None) -> tuple[int, int]:
+    """A folded span's original span: from its first character's source to its next
+    character's source, widened to every source inside it (the numbering pass writes
+    第 12-1 條 as 第12條之1, the one place a folded text is out of the original order)."""
+    if origin is None:
+        return start, end
+    sources = origin[start:end]
+    return min(sources), max(to_original(end, origin), max(sources) + 1)
+
+
+def match_spans(text: str, leaves: list[Leaf], refs: list | None = None) -> list[tuple[int, int, int]]:
+    """(start, end, leaf index) of every match in ``text``, as offsets into ``text``; the
+    citations of ``refs`` (provisions) count after the leaves."""
+    from reader.search.matching import has_numerals, leaf_forms
+    from reader.search.numbering import has_dash_numbering
+
+    # Forms without numerals match alike without the numbering pass (test_folding_numbering)
+    # unless the text has a 第 12-1 條 the pass reorders; the pass is most of what folding costs.
+    if has_dash_numbering(text) or any(has_numerals(form) for leaf in leaves for form in leaf_forms(leaf)):
+        folded, origin = fold_with_offsets(text)
+    else:
+        folded, origin = fold_chars_with_offsets(text)
+    spans = [(s, e, len(leaves)) for s, e in ref_spans(text, refs or [])]
     for index, leaf in enumerate(leaves):
         for pattern in leaf_patterns(leaf):
             for match in pattern.finditer(folded):
                 if match.end() > match.start():
-                    spans.append((to_original(match.start(), origin), to_original(match.end(), origin), index))
+                    spans.append((*_original_span(match.start(), match.end(), origin), index))
     spans.sort()
     merged: list[tuple[int, int, int]] = []
     for span in spans:
@@ -87,11 +118,11 @@ def highlight(text: str, spans: list[tuple[int, int, int]], start: int, end: int
     return "".join(out)
 
 
-def make_snippet(texts: dict[str, str], leaves: list[Leaf], width: int = SNIPPET_CHARS) -> str:
+def make_snippet(texts: dict[str, str], leaves: list[Leaf], width: int = SNIPPET_CHARS, refs: list | None = None) -> str:
     """The best passage of the body (or, failing a body match, of the notes or title)."""
     for name in ("body", "notes", "tags", "authors", "title"):
         text = " ".join(texts.get(name, "").split())
-        spans = match_spans(text, leaves) if leaves else []
+        spans = match_spans(text, leaves, refs) if leaves or refs else []
         if spans:
             first = _best_window(spans, width)
             start = max(0, first - width // 4)

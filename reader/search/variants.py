@@ -138,7 +138,7 @@ def full_table() -> dict[int, str]:
     """The ordinary folding table of :mod:`reader.search.folding` composed with this one."""
     from reader.search import folding
 
-    return compose_table(folding._tables()[0])
+    return folding._tables()[0]
 
 
 def char_class(code_points: list[int]) -> str:

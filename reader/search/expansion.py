@@ -1,0 +1,79 @@
+"""Term expansion from the library's glossary (issue 14): NIST also finds 美國國家標準暨技術研究院.
+
+A query word or phrase that is one side of a usable pair (confirmed, or learned with high
+confidence; see :mod:`reader.legal.glossary`) is searched as itself OR the pair's other
+sides, each as a phrase. Expansion is never silent: :func:`expand` returns what it did, and
+the CLI and the window show it (``--no-expand`` turns it off).
+
+The glossary is built from the glosses the index keeps for each article (no article is read
+again), with the user's decisions from ``terms.json`` in the data folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.legal.glossary import (
+    DECISIONS_FILE,
+    Gloss,
+    Glossary,
+    glossary_of_glosses,
+    load_decisions,
+)
+from reader.search.query import Leaf, Node, Op
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One query term and what it was also searched as."""
+
+    term: str
+    also: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"term": self.term, "also": list(self.also)}
+
+    def describe(self) -> str:
+        return f"{self.term} → also {', '.join(self.also)}"
+
+
+def index_glossary(search_index, data_dir: Path | None = None, with_laws: bool = True) -> Glossary:
+    """The glossary of the indexed articles (and the law list), with the decisions kept in
+    ``data_dir``/terms.json when given."""
+    confirmed: list[tuple[str, str]] = []
+    rejected: list[tuple[str, str]] = []
+    if data_dir is not None:
+        confirmed, rejected = load_decisions(Path(data_dir) / DECISIONS_FILE)
+    reader = search_index.searcher().reader()
+    articles = []
+    docs = reader.postings("glossed", "yes").all_ids() if ("glossed", "yes") in reader else []
+    for doc in docs:
+        stored = reader.stored_fields(doc)
+        glosses = stored.get("glosses") or []
+        if glosses:
+            articles.append((stored["path"], [Gloss(zh, en, abbr, 0, 0, quality) for zh, en, abbr, quality in glosses]))
+    return glossary_of_glosses(articles, with_laws=with_laws, confirmed=confirmed, rejected=rejected)
+
+
+def expand(root: Node | None, glossary: Glossary) -> tuple[Node | None, list[Expansion]]:
+    """``root`` with each word or phrase of the body (or every field) that the glossary
+    knows searched as itself OR its other forms, and the expansions made, in query order."""
+    made: dict[str, Expansion] = {}
+
+    def walk(node: Node) -> Node:
+        if isinstance(node, Leaf):
+            if node.field not in (None, "body"):
+                return node
+            others = glossary.expansions(node.text)
+            if not others:
+                return node
+            made.setdefault(node.text, Expansion(node.text, tuple(others)))
+            return Op("or", [node] + [Leaf(other, node.field, True) for other in others])
+        if isinstance(node, Op):
+            return Op(node.kind, [walk(child) for child in node.children])
+        return node
+
+    if root is None:
+        return None, []
+    return walk(root), list(made.values())
