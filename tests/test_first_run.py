@@ -135,11 +135,14 @@ def test_the_welcome_speaks_traditional_chinese(qtbot, data_dir: Path, sample_li
             app.removeTranslator(translator)
 
 
-def drop(window: MainWindow, *files: Path) -> None:
+def drop(window: MainWindow, *files: Path, qtbot=None) -> None:
+    """Drop ``files`` on the window and wait until the import (on a worker) has said what it did."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
     event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
+    if qtbot is not None:
+        qtbot.waitUntil(lambda: bool(window.import_message), timeout=10000)
 
 
 def test_importing_into_the_sample_collection_makes_the_users_library(qtbot, data_dir: Path, tmp_path: Path, monkeypatch) -> None:
@@ -153,7 +156,7 @@ def test_importing_into_the_sample_collection_makes_the_users_library(qtbot, dat
     assert "sample collection" in window.pane.toPlainText()
     mine = tmp_path / "mine.txt"
     mine.write_text("我的第一篇文章\n\n內容。", encoding="utf-8")
-    drop(window, mine)
+    drop(window, mine, qtbot=qtbot)
     library = home / "Documents" / "Reader Library"
     assert (library / "mine.md").is_file()
     assert sorted(p.name for p in samples.iterdir()) == before  # nothing written into the samples
@@ -176,12 +179,12 @@ def test_import_feedback_is_honest(qtbot, data_dir: Path, sample_library: Path, 
     new.write_text("新的文章\n\n內容。", encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01\x02binary\x00")
-    drop(window, new, sample_library / MOU, bad)
+    drop(window, new, sample_library / MOU, bad, qtbot=qtbot)
     message = window.statusBar().currentMessage()
     assert message.startswith("1 imported, 1 already in the library, 1 failed: bad.txt: "), message
     qtbot.waitUntil(lambda: window.current is not None and window.current.path == "new.md", timeout=10000)
     assert window.list_panel.view.currentIndex().data(PathRole) == "new.md"
-    drop(window, new)  # the same file again: nothing is written, and it says so
+    drop(window, new, qtbot=qtbot)  # the same file again: nothing is written, and it says so
     assert window.statusBar().currentMessage() == "1 unchanged"
     close_boxes()
     finish(qtbot, window)
@@ -196,7 +199,7 @@ def test_import_feedback_in_traditional_chinese(qtbot, data_dir: Path, sample_li
         window = start(qtbot, data_dir, sample_library)
         new = tmp_path / "new.txt"
         new.write_text("新的文章\n\n內容。", encoding="utf-8")
-        drop(window, new, sample_library / MOU)
+        drop(window, new, sample_library / MOU, qtbot=qtbot)
         assert window.statusBar().currentMessage() == "已匯入 1 篇、1 篇已在文庫中"
         finish(qtbot, window)
     finally:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QTextCursor  # noqa: E402
 from reader.library.library import Library  # noqa: E402
 from reader.paths import DataPaths  # noqa: E402
 from reader.render.article import render_article  # noqa: E402
+from reader.ui.annotation_models import BadgeRole  # noqa: E402
 from tests.conftest import run_cli  # noqa: E402
 from tests.test_window import Harness  # noqa: E402
 
@@ -123,15 +124,15 @@ def painted_color_share(pane, start: int, end: int, css: str) -> float:
 def test_the_panel_lists_every_highlight_in_reading_order(harness) -> None:
     window = harness.window
     listed = window.annotations.list
-    assert listed.count() == COUNT + 1 + DETACHED  # and the "Detached" heading
+    assert listed.count() == COUNT + DETACHED  # a card each, the detached ones last
     rows = [listed.item(r).text() for r in range(listed.count())]
     for number in range(COUNT):
         head, quote, *note = rows[number].split("\n")
         assert quote == f"「第{number}條」", rows[number]
         assert head == window.annotations.color_name(list(COLORS)[number % 4])
         assert note == ([f"✎ 筆記{number}"] if number % 100 == 0 else [])
-    assert rows[COUNT] == "Detached"
-    assert sorted(rows[COUNT + 1 :]) == [f"{window.annotations.color_name('yellow')}  ·  detached\n「已刪除的段落{n}」" for n in range(DETACHED)]
+    assert sorted(rows[COUNT:]) == [f"{window.annotations.color_name('yellow')}  ·  detached\n「已刪除的段落{n}」" for n in range(DETACHED)]
+    assert [listed.item(COUNT + n).data(BadgeRole) for n in range(DETACHED)] == ["detached"] * DETACHED
     assert not window.annotations.empty.isVisible()
     # The marks are in the text: every attached highlight, each in its colour.
     assert window.pane.highlight_colors_at() == [COLORS[list(COLORS)[n % 4]] for n in range(COUNT)]
@@ -179,6 +180,7 @@ def test_deleting_one_of_thousands_updates_the_list_and_the_marks(harness) -> No
     window.annotations.delete_button.click()
     qtbot.waitUntil(lambda: len(window.annotations.items) == COUNT + DETACHED - 1, timeout=10_000)
     assert "「第1000條」" not in [listed.item(r).text().split("\n")[1] for r in range(995, 1_005)]
+    assert window.annotations.current().id == "urn:test:1001"  # the next one, for the keyboard
     assert listed.viewport().rect().intersects(listed.visualItemRect(listed.item(1_000)))  # the list stays there
     assert len(window.pane.highlight_colors_at()) == COUNT - 1
 
@@ -204,15 +206,21 @@ def test_all_annotations_lists_and_filters_thousands(harness) -> None:
     window, qtbot = harness.window, harness.qtbot
     panel = window.annotations
     panel.tabs.setCurrentIndex(1)
-    assert panel.all_list.count() == COUNT + DETACHED
+    assert panel.all_list.count() == 1 + COUNT + DETACHED  # the article's title once, then its cards
+    assert panel.all_list.item(0).text() == "三千則標註"
     panel.filter_text.setText("第2999條")
-    assert panel.all_list.count() == 1
-    assert "「第2999條」" in panel.all_list.item(0).text()
+    qtbot.waitUntil(lambda: panel.all_list.count() == 2, timeout=3000)  # after a pause in the typing
+    assert "「第2999條」" in panel.all_list.item(1).text()
     panel.filter_text.setText("")
     panel.filter_color.setCurrentIndex(panel.filter_color.findData("green"))
-    assert panel.all_list.count() == COUNT // 4
+    qtbot.waitUntil(lambda: panel.library_card_count() == COUNT // 4, timeout=3000)
     item = panel.all_list.item(panel.all_list.count() - 1)
-    panel.all_list.scrollTo(item.index())
+
+    def scrolled_to_it() -> bool:  # rows are laid out in steps: scroll again until it is there
+        panel.all_list.scrollTo(item.index())
+        return panel.all_list.viewport().rect().contains(panel.all_list.visualItemRect(item).center())
+
+    qtbot.waitUntil(scrolled_to_it, timeout=5000)
     qtbot.mouseClick(panel.all_list.viewport(), Qt.MouseButton.LeftButton, pos=panel.all_list.visualItemRect(item).center())
     start, _end = qt_range(window, 2_997)  # the last green one
     qtbot.waitUntil(lambda: visible_range(window.pane)[0] <= start <= visible_range(window.pane)[1], timeout=5_000)
@@ -221,4 +229,8 @@ def test_all_annotations_lists_and_filters_thousands(harness) -> None:
 def test_the_panel_models_pass_the_model_tester(harness, qtmodeltester) -> None:
     panel = harness.window.annotations
     qtmodeltester.check(panel.model)
+    panel.tabs.setCurrentIndex(1)
     qtmodeltester.check(panel.library_model)
+    panel.filter_color.setCurrentIndex(panel.filter_color.findData("green"))
+    panel.filter_timer.timeout.emit()
+    qtmodeltester.check(panel.library_proxy)

@@ -83,6 +83,30 @@ def menu_texts(menu, skip: tuple = ()) -> list[tuple[str, str]]:
     return found
 
 
+def panel_texts(panel) -> list[tuple[str, str]]:
+    """What the annotation cards and group rows say besides the article's own words: the
+    locator, badge, colour name, "Article note", counts, and what screen readers are told."""
+    from reader.ui.annotation_models import GROUP, NOTE, BadgeRole, KindRole, LocatorRole
+
+    found = [("annotations status", panel.library_status.text())]
+    for view in (panel.list, panel.all_list):
+        model = view.model()
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            kind = index.data(KindRole)
+            if kind == GROUP:
+                found.append(("group", index.data(Qt.ItemDataRole.AccessibleDescriptionRole).split(";")[0]))
+                continue
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            found.append(("card head", text.split("\n")[0]))
+            found += [("badge", index.data(BadgeRole)), ("locator", index.data(LocatorRole))]
+            if kind == NOTE:
+                assert text.startswith("文章筆記"), text
+            spoken = index.data(Qt.ItemDataRole.AccessibleTextRole)
+            found.append(("spoken", spoken.split(":")[0]))
+    return [(where, text) for where, text in found if text]
+
+
 def modal_texts(qtbot, open_it) -> list[tuple[str, str]]:
     """Open a modal dialog, read what it shows, close it."""
     seen: list[tuple[str, str]] = []
@@ -125,8 +149,20 @@ def test_every_menu_panel_and_dialog_speaks_chinese(chinese) -> None:
     # Menus and actions (the recent libraries and the contents are paths and headings).
     texts = menu_texts(window.menuBar(), skip=(window.recent_menu, window.toc_menu))
     assert ("action", "黃") in texts  # colour names in one language
+    # The annotations panel with a highlight and an article note, both of its views shown.
+    from tests.test_window import _select, type_text
+
+    _select(window, "布萊切利公園")
+    window.highlight_selection("yellow")
+    type_text(qtbot, window.annotations.article_note, "重點")
+    qtbot.waitUntil(lambda: window.session.store.article_note(window.session.root, MOU) is not None, timeout=3000)
+    panel = window.annotations
+    panel.tabs.setCurrentIndex(1)
+    texts += panel_texts(panel)
+    assert ("card head", "黃") in texts and ("locator", "第 2 段") in texts and ("spoken", "文章筆記") in texts
     # Panels: labels, buttons, placeholders, tooltips, tabs (the article and tags are content).
-    texts += widget_texts(window, skip=(window.pane, window.list_panel.view, window.list_panel.tag_box, window.annotations.list))
+    texts += widget_texts(window, skip=(window.pane, window.list_panel.view, window.list_panel.tag_box, window.annotations.list,
+                                        window.annotations.all_list))
     # Qt's own: the reading pane's context menu, a message box's button, the file dialog.
     context = window.pane.createStandardContextMenu()
     texts += menu_texts(context)

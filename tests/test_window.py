@@ -290,7 +290,7 @@ def test_notes_are_searchable_and_colour_names_renamed(harness) -> None:
     type_text(qtbot, window.annotations.note, "驗證程序筆記")
     qtbot.waitUntil(lambda: window.annotations.items and window.annotations.items[0].note == "驗證程序筆記", timeout=3000)
     window.session.store.rename_color("pink", "罰則")
-    window.colors_renamed()
+    window.annotation_controller.load_colors()
     assert "罰則" in window.annotations.list.item(0).text()
     qtbot.waitUntil(lambda: not window.busy and not window.notes_index_timer.isActive(), timeout=10000)
     window.list_panel.search_box.setText("note:驗證程序")
@@ -356,3 +356,4 @@ def test_the_open_article_stays_marked_among_search_results(harness) -> None:
     window.list_panel.search_box.setText("安全")
     qtbot.waitUntil(lambda: window.results_model.rowCount() == 2, timeout=5000)
     assert window.list_panel.view.currentIndex().data(PathRole) == MOU
+

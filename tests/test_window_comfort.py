@@ -13,10 +13,13 @@ from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QContextMenuEvent, QFontDatabase, QTextCharFormat  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
+from reader.library.library import Library  # noqa: E402
+from reader.paths import DataPaths  # noqa: E402
 from reader.render.themes import THEMES  # noqa: E402
-from reader.settings import DEFAULTS  # noqa: E402
+from reader.settings import DEFAULTS, Settings  # noqa: E402
 from reader.ui import dialogs  # noqa: E402
 from reader.ui.article_models import PathRole  # noqa: E402
+from reader.ui.main_window import MainWindow  # noqa: E402
 from tests.test_window import MOU, NIST, Harness, _select, type_text  # noqa: E402
 
 
@@ -283,7 +286,7 @@ def test_the_note_marker_is_painted_in_the_theme_colour(harness) -> None:
     qtbot.waitUntil(lambda: window.session.store.get(item.library, item.id).note == "地點", timeout=3000)
     window.apply_theme("dark")
     qtbot.waitUntil(lambda: not window.busy and window.pane.document_style().theme == "dark", timeout=5000)
-    window.scroll_to_annotation(item.id)
+    window.annotation_controller.scroll_to(item.id)
     qtbot.waitUntil(lambda: bool(window.pane._notes), timeout=3000)
     page, note = QColor(THEMES["dark"]["bg"]), QColor(THEMES["dark"]["note"])
     image = window.pane.viewport().grab().toImage()
@@ -291,3 +294,49 @@ def test_the_note_marker_is_painted_in_the_theme_colour(harness) -> None:
     near = [c for c in painted if abs(c.red() - note.red()) + abs(c.green() - note.green()) + abs(c.blue() - note.blue()) < 12]
     assert len(near) >= 30  # the marker is there, a solid badge in the theme's note colour
     assert contrast(note, page) >= 3.0
+
+
+def test_closing_in_distraction_free_mode_starts_an_ordinary_window_next_time(harness) -> None:
+    window, qtbot = harness.window, harness.qtbot
+    window.showNormal()
+    window.resize(700, 500)
+    qtbot.waitUntil(lambda: window.width() == 700, timeout=3000)
+    list_width = window.splitter.sizes()[0]
+    assert list_width > 0
+    harness.open(MOU)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen, timeout=3000)
+    window.close()
+
+    paths = DataPaths(harness.data_dir)
+    again = MainWindow(paths, Settings(paths.settings_file), Library(harness.library.resolve(), paths))
+    qtbot.addWidget(again)
+    harness.window = again
+    again.show()
+    qtbot.waitUntil(lambda: not again.busy and again.library_model.rowCount() >= 2, timeout=15000)
+    assert not again.isFullScreen()
+    assert (again.width(), again.height()) == (700, 500)
+    assert again.list_panel.isVisible() and again.annotations.isVisible()
+    assert again.splitter.sizes()[0] == list_width
+
+
+def test_the_reading_pane_context_menu_opens_the_original(harness) -> None:
+    window = harness.window
+    opened = []
+    window.open_external = opened.append
+    harness.open(MOU)
+
+    def choose() -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is None:
+            QTimer.singleShot(20, choose)
+            return
+        action = next(a for a in popup.actions() if a.text() == "Open original")
+        popup.close()
+        action.trigger()
+
+    QTimer.singleShot(20, choose)
+    rect = window.pane.cursorRect()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, rect.center(), window.pane.viewport().mapToGlobal(rect.center()))
+    window.pane.contextMenuEvent(event)
+    assert [url.toLocalFile() for url in opened] == [str((harness.library / MOU).resolve())]

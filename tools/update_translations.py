@@ -1,7 +1,10 @@
 """Collect every tr("...") of reader/ui into resources/i18n/reader_zh_TW.ts, keep existing
 translations, then compile the .qm with pyside6-lrelease.
 
-    python tools/update_translations.py
+    python tools/update_translations.py [NEW.tsv ...]
+
+Each NEW.tsv holds new translations, one "English<TAB>中文" per line; they are added to (or
+replace) the existing ones.
 """
 
 from __future__ import annotations
@@ -71,8 +74,23 @@ def write(strings: list[str], translations: dict[str, str]) -> list[str]:
     return missing
 
 
-def main() -> int:
-    missing = write(collect(), existing())
+def read_tsv(path: Path) -> dict[str, str]:
+    found = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        source, tab, text = line.partition("\t")
+        if not tab or not text.strip():
+            raise SystemExit(f"{path}:{number}: expected English<TAB>translation")
+        found[source] = text.strip()
+    return found
+
+
+def main(argv: list[str]) -> int:
+    translations = existing()
+    for name in argv:
+        translations.update(read_tsv(Path(name)))
+    missing = write(collect(), translations)
     for source in missing:
         print(f"untranslated: {source}", file=sys.stderr)
     lrelease = shutil.which("pyside6-lrelease")
@@ -84,4 +102,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

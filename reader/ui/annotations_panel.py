@@ -1,29 +1,23 @@
 """The annotations panel: this article's highlights and note, and every annotation.
 
-The panel only asks (signals); the window changes the store and tells the panel to refresh.
-Notes are saved as you type, after a short pause.
+The panel only asks (signals); the :class:`~reader.ui.annotation_controller.AnnotationController`
+changes the store and tells the panel what to show. Notes are saved as you type, after a
+short pause. What the owner may call: :meth:`AnnotationsPanel.show_annotations`,
+:meth:`~AnnotationsPanel.set_library_items`, :meth:`~AnnotationsPanel.set_colors`,
+:meth:`~AnnotationsPanel.flush`, :meth:`~AnnotationsPanel.save_failed`,
+:meth:`~AnnotationsPanel.note_saved`, :meth:`~AnnotationsPanel.show_error` and
+:meth:`~AnnotationsPanel.clear_error`.
 
-Both lists are models shown by list views, with rows of one height: an article may have
-100,000 highlights, and a widget item (with its own icon) per highlight, each measured for
-word wrap, took the window seconds and hundreds of megabytes. A row's text is made when it
-is painted; icons are made once per colour.
+Both lists are models shown by list views painting cards (see annotation_models): an article
+may have 100,000 highlights.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QEvent, QModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,22 +33,20 @@ from PySide6.QtWidgets import (
 )
 
 from reader.annotations.store import Annotation, Color
-from reader.search.folding import fold
+from reader.locator import Locator
+from reader.ui.annotation_models import (
+    AnnotationFilterProxy,
+    ArticleAnnotationsModel,
+    ArticleRole,
+    CardDelegate,
+    ColorTable,
+    IdRole,
+    LibraryAnnotationsModel,
+)
 from reader.ui.i18n import tr
 
 SAVE_DELAY_MS = 400
-IdRole = Qt.ItemDataRole.UserRole + 1
-ArticleRole = Qt.ItemDataRole.UserRole + 2
-QUOTE_CHARS = 200  # of a quote shown in a row (its tooltip shows it all)
-
-Index = QModelIndex | QPersistentModelIndex
-
-
-def state_label(item: Annotation) -> str:
-    if item.state == "fuzzy":
-        return tr("fuzzy") + f" {item.score:.0f}%"
-    return {"exact": "", "moved": tr("moved"), "orphan": tr("detached")}.get(item.state, item.state)
-
+FILTER_DELAY_MS = 200
 
 _ICONS: dict[str, QIcon] = {}
 
@@ -76,186 +68,6 @@ def color_icon(css: str) -> QIcon:
     return icon
 
 
-def _one_line(text: str, limit: int) -> str:
-    """``text`` on one line (a row shows each part on a line of its own), at most ``limit``."""
-    short = text[: limit + 1]
-    if "\n" in short or "\r" in short or "\u2028" in short or "\u2029" in short:
-        short = " ".join(short.split())
-    return short if len(short) <= limit else short[:limit] + "…"
-
-
-class _Rows(QAbstractListModel):
-    """Rows of a list of annotations, all of one height (``lines`` lines of text)."""
-
-    lines = 3
-
-    def __init__(self, panel: AnnotationsPanel) -> None:
-        super().__init__(panel)
-        self.panel = panel
-        self.row_height = 0
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        # Qt asks once or twice per row whenever it lays the list out: kept to a lookup.
-        return 0 if parent.isValid() else self.rows
-
-    rows = 0  # the number of rows, kept by reset()
-
-    def count(self) -> int:
-        raise NotImplementedError
-
-    def annotation(self, row: int) -> Annotation | None:
-        raise NotImplementedError
-
-    def size_hint(self) -> QSize:
-        return QSize(100, self.row_height)
-
-    def reset(self, change) -> None:
-        self.beginResetModel()
-        change()
-        self.rows = self.count()
-        self.endResetModel()
-
-
-class ArticleAnnotationsModel(_Rows):
-    """This article's highlights in reading order; the detached ones last, under a heading."""
-
-    def __init__(self, panel: AnnotationsPanel) -> None:
-        super().__init__(panel)
-        self.items: list[Annotation] = []
-        self.header = -1  # the row of the "Detached" heading, or -1
-        self._rows: dict[str, int] | None = None  # id -> row, made when first asked
-
-    def set_items(self, items: list[Annotation]) -> None:
-        def change() -> None:
-            self.items = items
-            self._rows = None
-            self.header = next((k for k, item in enumerate(items) if item.orphan), -1)
-
-        self.reset(change)
-
-    def count(self) -> int:
-        return len(self.items) + (1 if self.header >= 0 else 0)
-
-    def annotation(self, row: int) -> Annotation | None:
-        if row < 0 or row == self.header:
-            return None
-        if self.header >= 0 and row > self.header:
-            row -= 1
-        return self.items[row] if row < len(self.items) else None
-
-    def row_of(self, annotation_id: str) -> int:
-        if self._rows is None:
-            self._rows = {item.id: k for k, item in enumerate(self.items)}
-        k = self._rows.get(annotation_id, -1)
-        return k + 1 if k >= 0 and 0 <= self.header <= k else k
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = index.row()
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return self.size_hint()
-        if row == self.header:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return tr("Detached")
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont(self.panel.font())
-                font.setBold(True)
-                return font
-            return None
-        item = self.annotation(row)
-        if item is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            state = state_label(item)
-            quote = item.quote.exact if item.quote else ""
-            head = self.panel.color_name(item.color) + (f"  ·  {state}" if state else "")
-            return f"{head}\n「{_one_line(quote, QUOTE_CHARS)}」" + (f"\n✎ {_one_line(item.note, QUOTE_CHARS)}" if item.note else "")
-        if role == Qt.ItemDataRole.DecorationRole:
-            return color_icon(self.panel.color_css(item.color))
-        if role == IdRole:
-            return item.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if item.orphan:
-                return tr("Detached: the text changed. Select new text and press “Re-attach to selection”.")
-            quote = item.quote.exact if item.quote else ""
-            return quote[:2000] + (f"\n\n✎ {item.note[:2000]}" if item.note else "")
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid() or index.row() == self.header:
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-class LibraryAnnotationsModel(_Rows):
-    """Every annotation of the library, as filtered by colour, tag and text."""
-
-    lines = 4
-
-    def __init__(self, panel: AnnotationsPanel) -> None:
-        super().__init__(panel)
-        self.items: list[tuple[Annotation, str, list[str]]] = []
-        self.shown: list[int] | range = range(0)  # indices into items
-        self._folded: list[str] | None = None  # what the text filter looks in, made when first used
-
-    def set_items(self, items: list[tuple[Annotation, str, list[str]]]) -> None:
-        self.items = items
-        self._folded = None
-
-    def apply_filter(self, text: str, color: str, tag: str) -> None:
-        def change() -> None:
-            if not (text or color or tag):
-                self.shown = range(len(self.items))
-                return
-            if text and self._folded is None:
-                self._folded = [fold(" ".join([item.quote.exact if item.quote else "", item.note, title]))
-                                for item, title, _tags in self.items]
-            folded = self._folded
-            self.shown = [
-                k for k, (item, _title, tags) in enumerate(self.items)
-                if (not color or item.color == color) and (not tag or tag in tags) and (not text or text in folded[k])
-            ]
-
-        self.reset(change)
-
-    def count(self) -> int:
-        return len(self.shown)
-
-    def entry(self, row: int) -> tuple[Annotation, str, list[str]] | None:
-        return self.items[self.shown[row]] if 0 <= row < len(self.shown) else None
-
-    def annotation(self, row: int) -> Annotation | None:
-        entry = self.entry(row)
-        return entry[0] if entry else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return self.size_hint()
-        entry = self.entry(index.row())
-        if entry is None:
-            return None
-        item, title, _tags = entry
-        if role == Qt.ItemDataRole.DisplayRole:
-            quote = item.quote.exact if item.quote else ""
-            label = self.panel.color_name(item.color) if item.quote else tr("Article note")
-            state = state_label(item)
-            return (f"{_one_line(title, 200)}\n{label}{('  ·  ' + state) if state else ''}\n「{_one_line(quote, 160)}」"
-                    + (f"\n✎ {_one_line(item.note, 160)}" if item.note else ""))
-        if role == Qt.ItemDataRole.DecorationRole:
-            return color_icon(self.panel.color_css(item.color)) if item.quote else None
-        if role == IdRole:
-            return item.id
-        if role == ArticleRole:
-            return item.article
-        if role == Qt.ItemDataRole.ToolTipRole:
-            quote = item.quote.exact if item.quote else ""
-            return title + ("\n\n" + quote[:2000] if quote else "") + (f"\n\n✎ {item.note[:2000]}" if item.note else "")
-        return None
-
-
 @dataclass
 class RowItem:
     """A row of an :class:`AnnotationListView`, as ``QListWidget.item`` gives one."""
@@ -274,33 +86,42 @@ class RowItem:
 
 
 class AnnotationListView(QListView):
-    """A list view of rows of one height (it never measures them one by one), with
-    ``QListWidget``'s ways to name a row: ``count``, ``item``, ``currentRow``, ``setCurrentRow``,
-    ``currentItem`` and ``visualItemRect``."""
+    """Cards painted by :class:`CardDelegate`; Enter and a click ask to jump (``chosen``),
+    Delete asks to delete (``delete_pressed``). With ``QListWidget``'s ways to name a row:
+    ``count``, ``item``, ``currentRow``, ``setCurrentRow``, ``currentItem``, ``visualItemRect``."""
 
-    def __init__(self, model: _Rows, parent=None) -> None:
+    chosen = Signal(QModelIndex)
+    delete_pressed = Signal(QModelIndex)
+
+    def __init__(self, model, uniform: bool, parent=None) -> None:
         super().__init__(parent)
-        self.setUniformItemSizes(True)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setUniformItemSizes(uniform)
+        if not uniform:  # group rows are lower than cards: laid out in steps, never all at once
+            self.setLayoutMode(QListView.LayoutMode.Batched)
+            self.setBatchSize(500)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setAlternatingRowColors(True)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setItemDelegate(CardDelegate(self))
         self.setModel(model)
-        self._measure()
+        self.clicked.connect(self.chosen)
 
-    def _measure(self) -> None:
-        """Rows are as high as ``lines`` lines of Chinese (its fallback font's lines are taller
-        than the interface font's)."""
-        model: _Rows = self.model()
-        sample = "\n".join(["國 Ag ✎「」"] * model.lines)
-        model.row_height = self.fontMetrics().boundingRect(QRect(0, 0, 10_000, 10_000), int(Qt.AlignmentFlag.AlignLeft), sample).height() + 12
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid():
+            self.chosen.emit(index)
+            return
+        if event.key() == Qt.Key.Key_Delete and index.isValid():
+            self.delete_pressed.emit(index)
+            return
+        super().keyPressEvent(event)
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
-        if event.type() == event.Type.FontChange:
-            self._measure()
-            self.model().layoutChanged.emit()
+        if event.type() == QEvent.Type.FontChange:
+            self.itemDelegate().forget_sizes()
+            self.scheduleDelayedItemsLayout()
 
     def count(self) -> int:
         return self.model().rowCount()
@@ -327,9 +148,11 @@ class NoteEditor(QPlainTextEdit):
 
     edited = Signal(str)
 
-    def __init__(self, placeholder: str, parent=None) -> None:
+    def __init__(self, placeholder: str, name: str, parent=None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
+        self.setAccessibleName(name)
+        self.setTabChangesFocus(True)  # Tab moves on, as in a form
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(SAVE_DELAY_MS)
@@ -341,11 +164,15 @@ class NoteEditor(QPlainTextEdit):
         if not self._loading:
             self.timer.start()
 
-    def load(self, text: str) -> None:
-        self.flush()
+    def show_text(self, text: str) -> None:
+        """Show ``text`` without saving it (and without undo history)."""
         self._loading = True
         self.setPlainText(text)
         self._loading = False
+
+    def load(self, text: str) -> None:
+        self.flush()
+        self.show_text(text)
 
     def flush(self) -> None:
         """Save now what is waiting (switching article, closing the window)."""
@@ -354,38 +181,53 @@ class NoteEditor(QPlainTextEdit):
             self.edited.emit(self.toPlainText())
 
 
+ARTICLE_NOTE = ""  # the drafts' key of the article's note
+
+
 class AnnotationsPanel(QWidget):
-    open_requested = Signal(str)  # annotation id (current article)
+    open_requested = Signal(str)  # annotation id (current article): jump to it
     note_edited = Signal(str, str)  # id, text
     color_change_requested = Signal(str, str)  # id, colour key
     delete_requested = Signal(str)
     reattach_requested = Signal(str)
     article_note_edited = Signal(str)
-    library_item_activated = Signal(str, str)  # article path, annotation id
+    library_item_activated = Signal(str, str)  # article path, annotation id ("" for the article)
+    library_shown = Signal()  # the "All annotations" tab came into view
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.colors: list[Color] = []
-        self._colors: dict[str, Color] = {}
+        self.color_table = ColorTable()
         self.items: list[Annotation] = []
         self._editing = ""  # id of the highlight whose note the editor shows
         self._filling = False  # show_annotations is replacing the rows
         self.drafts: dict[str, str] = {}  # notes typed but not saved yet (disk full, read-only)
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(tr("Annotations"))
+        self.tabs.setDocumentMode(True)
+        bar = self.tabs.tabBar()
+        bar.setExpanding(True)
+        bar.setUsesScrollButtons(False)  # both tabs always in view, their names elided if need be
+        bar.setElideMode(Qt.TextElideMode.ElideRight)
+        self.setMinimumWidth(240)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 0)
         layout.addWidget(self.tabs)
 
         article_tab = QWidget()
-        self.model = ArticleAnnotationsModel(self)
-        self.list = AnnotationListView(self.model, article_tab)
-        self.note = NoteEditor(tr("Note on this highlight…"), article_tab)
-        self.note.setMaximumHeight(110)
+        self.model = ArticleAnnotationsModel(self.color_table, self)
+        self.list = AnnotationListView(self.model, True, article_tab)
+        self.list.setAccessibleName(tr("Highlights in this article"))
+        self.note = NoteEditor(tr("Note on this highlight…"), tr("Note on this highlight"), article_tab)
+        self.note.setMaximumHeight(96)
         self.color_box = QComboBox(article_tab)
+        self.color_box.setAccessibleName(tr("Highlight colour"))
         self.delete_button = QPushButton(tr("Delete"), article_tab)
+        self.delete_button.setAccessibleName(tr("Delete highlight"))
+        self.delete_button.setToolTip(tr("Delete the highlight (Del); Ctrl+Z brings it back"))
         self.reattach_button = QPushButton(tr("Re-attach to selection"), article_tab)
-        self.article_note = NoteEditor(tr("Note on the whole article…"), article_tab)
-        self.article_note.setMaximumHeight(130)
+        self.reattach_button.setAccessibleName(tr("Re-attach to selection"))
+        self.article_note = NoteEditor(tr("Note on the whole article…"), tr("Note on the whole article"), article_tab)
+        self.article_note.setMaximumHeight(96)
         self.error = QLabel("", article_tab)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
@@ -396,59 +238,99 @@ class AnnotationsPanel(QWidget):
         buttons.addWidget(self.color_box, 1)
         buttons.addWidget(self.delete_button)
         column = QVBoxLayout(article_tab)
+        column.setContentsMargins(4, 6, 4, 4)
         column.addWidget(self.error)
         column.addWidget(self.empty)
         column.addWidget(self.list, 1)
         column.addLayout(buttons)
         column.addWidget(self.reattach_button)
         column.addWidget(self.note)
-        column.addWidget(QLabel(tr("Article note"), article_tab))
+        self.article_note_label = QLabel(tr("Article note"), article_tab)
+        column.addWidget(self.article_note_label)
         column.addWidget(self.article_note)
         self.tabs.addTab(article_tab, tr("This article"))
+        # Tab goes from the cards to what acts on the selected one, then to the notes.
+        for before, after in ((self.list, self.color_box), (self.color_box, self.delete_button),
+                              (self.delete_button, self.reattach_button), (self.reattach_button, self.note),
+                              (self.note, self.article_note)):
+            QWidget.setTabOrder(before, after)
 
         library_tab = QWidget()
         self.filter_text = QLineEdit(library_tab)
         self.filter_text.setPlaceholderText(tr("Filter by text"))
+        self.filter_text.setAccessibleName(tr("Filter by text"))
+        self.filter_text.setClearButtonEnabled(True)
         self.filter_color = QComboBox(library_tab)
+        self.filter_color.setAccessibleName(tr("Filter by colour"))
         self.filter_tag = QComboBox(library_tab)
-        self.library_model = LibraryAnnotationsModel(self)
-        self.all_list = AnnotationListView(self.library_model, library_tab)
+        self.filter_tag.setAccessibleName(tr("Filter by tag"))
+        self.library_model = LibraryAnnotationsModel(self.color_table, self)
+        self.library_proxy = AnnotationFilterProxy(self)
+        self.library_proxy.setSourceModel(self.library_model)
+        self.all_list = AnnotationListView(self.library_proxy, False, library_tab)
+        self.all_list.setAccessibleName(tr("All annotations"))
+        self.library_status = QLabel("", library_tab)
+        self.library_status.setObjectName("annotationsStatus")
         filters = QHBoxLayout()
-        filters.addWidget(self.filter_color)
-        filters.addWidget(self.filter_tag)
+        filters.addWidget(self.filter_color, 1)
+        filters.addWidget(self.filter_tag, 1)
         column2 = QVBoxLayout(library_tab)
+        column2.setContentsMargins(4, 6, 4, 4)
         column2.addWidget(self.filter_text)
         column2.addLayout(filters)
+        column2.addWidget(self.library_status)
         column2.addWidget(self.all_list, 1)
         self.tabs.addTab(library_tab, tr("All annotations"))
         self.library_items: list[tuple[Annotation, str, list[str]]] = []  # (annotation, title, tags)
+        # Typing in the filter waits for a pause: at 100,000 annotations a filtering takes a moment.
+        self.filter_timer = QTimer(self)
+        self.filter_timer.setSingleShot(True)
+        self.filter_timer.setInterval(FILTER_DELAY_MS)
+        self.filter_timer.timeout.connect(self._filter_library)
 
         self.list.selectionModel().currentChanged.connect(self._current_changed)
-        self.list.clicked.connect(self._clicked)
+        self.list.chosen.connect(self._chosen)
+        self.list.delete_pressed.connect(lambda _index: self._delete())
         self.note.edited.connect(self._note_edited)
         self.article_note.edited.connect(self.article_note_edited)
         self.delete_button.clicked.connect(self._delete)
         self.reattach_button.clicked.connect(self._reattach)
         self.color_box.activated.connect(self._recolor)
-        self.filter_text.textChanged.connect(self._fill_library)
-        self.filter_color.currentIndexChanged.connect(self._fill_library)
-        self.filter_tag.currentIndexChanged.connect(self._fill_library)
-        self.all_list.activated.connect(self._library_activated)
-        self.all_list.clicked.connect(self._library_activated)
+        self.filter_text.textChanged.connect(lambda _t: self.filter_timer.start())
+        self.filter_color.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
+        self.filter_tag.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
+        self.all_list.chosen.connect(self._library_activated)
+        self.tabs.currentChanged.connect(lambda i: self.library_shown.emit() if i == 1 else None)
         self._sync_buttons()
 
-    def show_save_error(self, message: str) -> None:
+    # Intents the owner calls -------------------------------------------------------------------
+    def flush(self) -> None:
+        """Save now the notes typed and not saved yet (switching article, closing)."""
+        self.note.flush()
+        self.article_note.flush()
+
+    def save_failed(self, annotation_id: str, text: str) -> None:
+        """A note could not be saved: keep it (and show it) until a later save succeeds.
+        ``annotation_id`` "" is the article's note."""
+        self.drafts[annotation_id] = text
+
+    def note_saved(self, annotation_id: str) -> None:
+        self.drafts.pop(annotation_id, None)
+
+    def show_error(self, message: str) -> None:
         """Shown until a save succeeds; the editors keep their text meanwhile."""
         self.error.setText(message + "\n" + tr("Your text is kept here and saved with your next change."))
         self.error.show()
 
-    def clear_save_error(self) -> None:
+    def clear_error(self) -> None:
         self.error.hide()
 
-    # This article ----------------------------------------------------------------------------
+    def library_visible(self) -> bool:
+        return self.tabs.currentIndex() == 1
+
+    # Colours -------------------------------------------------------------------------------------
     def set_colors(self, colors: list[Color]) -> None:
-        self.colors = colors
-        self._colors = {c.key: c for c in reversed(colors)}  # the first of a key, as a search would find
+        self.color_table.set(colors)
         self.color_box.clear()
         self.filter_color.blockSignals(True)
         current = self.filter_color.currentData()
@@ -459,34 +341,45 @@ class AnnotationsPanel(QWidget):
             self.filter_color.addItem(color_icon(color.color), color.name, color.key)
         self.filter_color.setCurrentIndex(max(0, self.filter_color.findData(current)))
         self.filter_color.blockSignals(False)
-        for model in (self.model, self.library_model):  # the rows name and show the colours
-            if model.rowCount():
-                model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, 0))
+        item = self.current()
+        if item is not None:
+            self.color_box.setCurrentIndex(max(0, self.color_box.findData(item.color)))
+        self.model.colors_changed()  # the cards name and show the colours
+        self.library_model.colors_changed()
+
+    @property
+    def colors(self) -> list[Color]:
+        return self.color_table.colors
 
     def color_name(self, key: str) -> str:
-        color = self._colors.get(key)
-        return color.name if color else key
+        return self.color_table.name(key)
 
     def color_css(self, key: str) -> str:
-        color = self._colors.get(key)
-        return color.color if color else "#ffe066"
+        return self.color_table.css(key)
 
-    def show_annotations(self, items: list[Annotation], article_note: str, keep: str = "") -> None:
+    # This article --------------------------------------------------------------------------------
+    def show_annotations(self, items: list[Annotation], article_note: str, keep: str = "", locator: Locator | None = None) -> None:
+        """Show an article's highlights (``keep``: the id to select) and its note."""
         self.note.flush()
         current = self.current()
         selected = keep or (current.id if current else "")
         self._filling = True  # the current row changes as the rows are replaced: not the user
         try:
             self.items = items
-            self.model.set_items(items)  # (the list stays scrolled where it was)
+            self.model.set_items(items, locator)  # (the list stays scrolled where it was)
             row = self.model.row_of(selected) if selected else -1
             if row >= 0:
                 self.list.setCurrentRow(row)
         finally:
             self._filling = False
         self.empty.setVisible(not items)
-        self.article_note.load(article_note)
+        if not self.article_note.timer.isActive():  # not while the reader is typing it
+            self.article_note.load(self.drafts.get(ARTICLE_NOTE, article_note))
         self._current_changed()
+
+    def forget_drafts(self) -> None:
+        """Another article: the drafts of the one before are gone with it."""
+        self.drafts.clear()
 
     def highlight_count(self) -> int:
         """How many highlights the list shows."""
@@ -499,7 +392,16 @@ class AnnotationsPanel(QWidget):
     def current(self) -> Annotation | None:
         return self.model.annotation(self.list.currentRow())
 
-    def _clicked(self, index: QModelIndex) -> None:
+    def neighbour_of(self, annotation_id: str) -> str:
+        """The id of the card after (else before) this one: selected once it is deleted."""
+        row = self.model.row_of(annotation_id)
+        for other in (row + 1, row - 1):
+            item = self.model.annotation(other) if row >= 0 else None
+            if item is not None:
+                return item.id
+        return ""
+
+    def _chosen(self, index: QModelIndex) -> None:
         item = self.model.annotation(index.row())
         if item is not None:
             self.open_requested.emit(item.id)
@@ -512,9 +414,7 @@ class AnnotationsPanel(QWidget):
         # After an autosave the list is refreshed while the user may still be typing: leave
         # the editor (and its cursor) alone when it already shows this note.
         if self.note.toPlainText() != wanted and not (item and item.id == self._editing and self.note.timer.isActive()):
-            self.note._loading = True
-            self.note.setPlainText(wanted)
-            self.note._loading = False
+            self.note.show_text(wanted)
         self._editing = item.id if item else ""
         if item:
             self.color_box.setCurrentIndex(max(0, self.color_box.findData(item.color)))
@@ -546,26 +446,52 @@ class AnnotationsPanel(QWidget):
         if item is not None and self.color_box.currentData() != item.color:
             self.color_change_requested.emit(item.id, self.color_box.currentData())
 
-    # Library-wide ------------------------------------------------------------------------------
+    # All annotations -------------------------------------------------------------------------------
     def set_library_items(self, items: list[tuple[Annotation, str, list[str]]]) -> None:
         self.library_items = items
+        current = self.all_list.currentIndex()
+        wanted = (current.data(ArticleRole), current.data(IdRole)) if current.isValid() else None
         self.library_model.set_items(items)
-        tags = sorted({t for _, _, ts in items for t in ts})
-        current = self.filter_tag.currentData()
+        tags = self.library_model.all_tags()
+        chosen = self.filter_tag.currentData()
         self.filter_tag.blockSignals(True)
         self.filter_tag.clear()
         self.filter_tag.addItem(tr("All tags"), "")
         for tag in tags:
             self.filter_tag.addItem(tag, tag)
-        self.filter_tag.setCurrentIndex(max(0, self.filter_tag.findData(current)))
+        self.filter_tag.setCurrentIndex(max(0, self.filter_tag.findData(chosen)))
         self.filter_tag.blockSignals(False)
-        self._fill_library()
+        self._filter_library()
+        if wanted is not None:
+            self._select_library(*wanted)
 
-    def _fill_library(self, *_args) -> None:
-        self.library_model.apply_filter(fold(self.filter_text.text().strip()), self.filter_color.currentData() or "",
-                                        self.filter_tag.currentData() or "")
+    def _select_library(self, article: str, annotation_id: str) -> None:
+        model = self.library_model
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if index.data(ArticleRole) == article and index.data(IdRole) == annotation_id:
+                shown = self.library_proxy.mapFromSource(index)
+                if shown.isValid():
+                    self.all_list.setCurrentIndex(shown)
+                return
+
+    def _filter_library(self) -> None:
+        self.filter_timer.stop()
+        self.library_proxy.set_filter(self.filter_text.text(), self.filter_color.currentData() or "", self.filter_tag.currentData() or "")
+        shown = self.library_card_count()
+        filtered = bool(self.library_proxy.text or self.library_proxy.color or self.library_proxy.tag)
+        self.library_status.setText(
+            (tr("{n} of {total} annotations") if filtered else tr("{total} annotations"))
+            .replace("{n}", str(shown)).replace("{total}", str(len(self.library_items))))
+
+    def library_card_count(self) -> int:
+        """How many annotations (not group rows) "All annotations" shows now."""
+        shown = self.library_proxy.shown_rows()
+        if shown is None:
+            return len(self.library_model.entries)
+        return sum(shown) - sum(1 for group in self.library_model.groups if shown[group.first])
 
     def _library_activated(self, index: QModelIndex) -> None:
-        item = self.library_model.annotation(index.row())
-        if item is not None:
-            self.library_item_activated.emit(item.article, item.id)
+        article = index.data(ArticleRole)
+        if article:
+            self.library_item_activated.emit(article, index.data(IdRole) or "")

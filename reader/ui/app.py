@@ -167,6 +167,10 @@ def take_screenshot(app: QApplication, window, args) -> int:
         print(f"reader: --size {args.size}: expected WIDTHxHEIGHT, e.g. 1280x800", file=sys.stderr)
         return 2
     window.resize(width, height)
+    if "splitter" not in window.window_state.data:  # as a first window of this size shows it
+        from reader.ui.window_geometry import FIRST_SPLIT
+
+        window.splitter.setSizes([round(width * share) for share in FIRST_SPLIT])
     window.show()
     steps = []
     if args.open_path:

@@ -20,9 +20,19 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCursor, QTextDocument, QTextOption
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QImageReader,
+    QPainter,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
 
+from reader.library.documents import RESOURCE_PREFIX, embedded_image
 from reader.library.model import Article
 from reader.render.article import RenderedArticle, header_html, sources_html
 from reader.render.html_chunks import CHUNK_CHARS, html_chunks
@@ -106,20 +116,43 @@ def safe_image_path(library: Path | None, base: Path | None, url: QUrl) -> Path 
     return library_image(library, base, url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
 
 
+def decode_image(data: bytes) -> QImage:
+    """``data`` as an image, or a null image when it is not one or is larger than
+    MAX_IMAGE_PIXELS (the size is read from the header before anything is decoded)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
+        return QImage()
+    return reader.read()
+
+
 class SandboxDocument(QTextDocument):
-    """A document that loads library images only; every other resource is refused.
+    """A document that loads library images only, and the pictures of the document an
+    article was read from (``reader-embedded/NAME``, served from the extracted document,
+    never from a file); every other resource is refused.
 
     Never calls the base class: QTextDocument's own loader reads any local path it is given."""
 
-    def __init__(self, library: Path | None = None, base: Path | None = None) -> None:
+    def __init__(self, library: Path | None = None, base: Path | None = None, article: Article | None = None) -> None:
         super().__init__()
         self.library, self.base = library, base
+        self.article = article if article is not None and article.extracted is not None else None
         self.resource_log: list[tuple[str, str]] = []  # (url, "image" | "refused") for tests
+
+    def _image(self, url: QUrl) -> QImage:
+        reference = url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+        if self.article is not None and reference.startswith(RESOURCE_PREFIX) and not url.scheme():
+            found = embedded_image(self.article, reference)  # type and size checked there
+            return decode_image(found[1]) if found is not None else QImage()
+        path = safe_image_path(self.library, self.base, url)
+        return QImage(str(path)) if path is not None else QImage()
 
     def loadResource(self, kind: int, url: QUrl):
         if kind in (QTextDocument.ResourceType.ImageResource, QTextDocument.ResourceType.ImageResource.value):
-            path = safe_image_path(self.library, self.base, url)
-            image = QImage(str(path)) if path is not None else QImage()
+            image = self._image(url)
             if not image.isNull() and image.width() * image.height() <= MAX_IMAGE_PIXELS:
                 self.resource_log.append((url.toString(), "image"))
             else:
@@ -171,7 +204,7 @@ def build_document(
     header_doc.setHtml(header)
     body_block = header_doc.blockCount()
 
-    doc = SandboxDocument(library, base)
+    doc = SandboxDocument(library, base, article)
     doc.setUndoRedoEnabled(False)  # read-only: an undo stack would only cost memory
     doc.setDocumentMargin(12)
     doc.setDefaultFont(style.font())

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QKeyEvent, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QContextMenuEvent,
+    QFont,
+    QKeyEvent,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -20,6 +28,7 @@ from PySide6.QtWidgets import (
 from reader.ui.article_models import (
     CountRole,
     DateRole,
+    PathRole,
     ProblemsRole,
     ReadRole,
     SnippetRole,
@@ -106,6 +115,7 @@ class ArticleListView(QListView):
     open_requested = Signal(QModelIndex)
     focus_search_requested = Signal()
     step_requested = Signal(int)  # j / k: open the next / previous article
+    open_original_requested = Signal(str)  # library path: its source file in the system viewer
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -128,6 +138,16 @@ class ArticleListView(QListView):
             return
         super().keyPressEvent(event)
 
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        index = self.indexAt(event.pos())
+        path = index.data(PathRole) if index.isValid() else None
+        if not path:
+            return
+        menu = QMenu(self)
+        menu.addAction(tr("Open"), lambda: self.open_requested.emit(index))
+        menu.addAction(tr("Open original"), lambda: self.open_original_requested.emit(path))
+        menu.exec(event.globalPos())
+
 
 class SearchBox(QLineEdit):
     """Typing searches as you type (debounced); Esc clears back to the library."""
@@ -140,6 +160,7 @@ class SearchBox(QLineEdit):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(tr("Search the library (Ctrl+K)"))
+        self.setAccessibleName(tr("Search the library"))
         self.setClearButtonEnabled(True)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -187,7 +208,10 @@ class ArticleListPanel(QWidget):
             self.sort_box.addItem(label, key)
         self.tag_box = QComboBox(self)
         self.tag_box.addItem(tr("All tags"), "")
+        self.sort_box.setAccessibleName(tr("Sort articles"))
+        self.tag_box.setAccessibleName(tr("Filter by tag"))
         self.view = ArticleListView(self)
+        self.view.setAccessibleName(tr("Articles"))
         self.delegate = ArticleDelegate(self.view)
         self.view.setItemDelegate(self.delegate)
         controls = QHBoxLayout()
@@ -219,6 +243,12 @@ class ArticleListPanel(QWidget):
         position = self.tag_box.findData(current)
         self.tag_box.setCurrentIndex(max(0, position))
         self.tag_box.blockSignals(False)
+
+    def show_sort(self, mode: str) -> None:
+        """Show ``mode`` in the sort box without asking to sort (the rows are in that order)."""
+        self.sort_box.blockSignals(True)
+        self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(mode)))
+        self.sort_box.blockSignals(False)
 
     def set_search_mode(self, on: bool) -> None:
         self.delegate.show_snippets = on

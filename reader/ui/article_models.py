@@ -49,6 +49,14 @@ class ArticleRow:
         return self.tags[0] if self.tags else self.source
 
 
+def _plain(snippet: str) -> str:
+    """A snippet's text without its <mark> tags."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", snippet)) if snippet else ""
+
+
 class _RowsModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -65,6 +73,10 @@ class _RowsModel(QAbstractListModel):
             return row.title
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join([row.path, *row.problems])
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says of the row
+            return row.title
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return "; ".join(p for p in (row.date, row.subtitle, _plain(row.snippet)) if p)
         return {
             PathRole: row.path,
             DateRole: row.date,

@@ -32,6 +32,8 @@ SHORTCUTS = [
     ("Ctrl+F", "Find in article"),
     ("H", "Highlight the selection"),
     ("Ctrl+Z", "Undo deleting a highlight"),
+    ("Enter / Del", "Jump to / delete the selected highlight (in the annotations panel)"),
+    ("Ctrl+Shift+O", "Open the article's original file"),
     ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / actual size"),
     ("Ctrl+O", "Open a library"),
     ("Ctrl+Home / Ctrl+End", "Beginning / end of the article"),
@@ -162,10 +164,7 @@ class PreferencesDialog(QDialog):
         window.set_language(pick_language(settings.get("language")))
         window.apply_theme(self.theme.currentData())
         renamed = [(c.key, e.text().strip()) for c, shown, e in self.color_edits if e.text().strip() and e.text().strip() != shown]
-        for key, name in renamed:
-            window.store_call(self.store.rename_color, key, name)
-        if renamed:
-            window.colors_renamed()
+        window.annotation_controller.rename_colors(renamed)
 
 
 def chinese_fonts() -> list[str]:

@@ -1,21 +1,18 @@
 """The reading pane: a QTextBrowser showing documents built by ``article_document``.
 
 Documents come finished from the loader thread (sanitized HTML, resources sandboxed by the
-document itself). Highlights, search matches and find matches are ExtraSelections over the
-document (the text itself is never modified, so positions stay stable). Large documents are
-laid out in steps; anything that needs positions waits for that (``when_settled``), because
-asking Qt for a position lays the document out up to it, on this thread, at once.
-Links are routed to the window.
+document itself). Highlights, search matches and find matches are drawn by the pane's
+:class:`~reader.ui.mark_layer.MarkLayer`; the pane keeps the methods the window calls and
+hands them on. Large documents are laid out in steps; anything that needs positions waits
+for that (``when_settled``), because asking Qt for a position lays the document out up to it,
+on this thread, at once. Links are routed to the window.
 
-An article may carry 100,000 highlights (or a find may match 100,000 times): Qt goes through
-every ExtraSelection each time it paints, and each holds a cursor and a format. So only the
-marks in and around the part of the document in view are ExtraSelections (three screens,
-rebuilt when scrolling leaves them); the others are kept as plain ranges (:class:`Spans`),
-mapped to Qt positions only when they come into view."""
+An article from a paged source (a PDF) has its page labels ("p. 39") in the left margin, at
+the line where each page starts (:class:`PageMargin`), drawn for the lines in view only."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, Qt, QUrl, Signal
@@ -23,16 +20,18 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QContextMenuEvent,
+    QFontMetrics,
     QKeyEvent,
     QPainter,
-    QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit
+from PySide6.QtWidgets import QMenu, QTextBrowser, QWidget
 
 from reader.render.article import RenderedArticle
 from reader.render.themes import THEMES
+from reader.search.query import parse_query, positive_leaves
+from reader.search.snippets import match_spans
 from reader.ui.annotations_panel import color_icon
 from reader.ui.article_document import (
     BASE_FONT_PX,
@@ -44,48 +43,14 @@ from reader.ui.article_document import (
 )
 from reader.ui.i18n import tr
 from reader.ui.layout_driver import LayoutDriver
+from reader.ui.mark_layer import MarkLayer
 from reader.ui.text_mapping import TextMapping
 
 MEASURE_CHARS = 40  # full-width characters per line at the default size
-# Violet: a hue no highlight colour has (yellow, green, blue, pink, orange), and underlined,
-# so a match is told from a highlight by shape too.
-SEARCH_COLOR = QColor("#dcc6ff")
-FIND_COLOR = QColor("#e8dcff")
-CURRENT_COLOR = QColor("#b38cf0")
-MATCH_UNDERLINE = QColor("#5b2bb5")
 #: Documents up to this many characters are laid out at once (at most tens of milliseconds,
 #: even densely formatted); larger ones in steps by the LayoutDriver while the reader reads,
 #: and whatever needs positions (highlights, matches, jumps) waits until that is done.
 EAGER_LAYOUT_CHARS = 60_000
-
-
-class Spans:
-    """Ranges (start, end, key), found by overlap with a stretch of text without looking at
-    the others: sorted by start, the long ones (rare) apart, so that only ranges starting at
-    most LONG before the stretch need looking at."""
-
-    LONG = 2_000
-
-    def __init__(self, ranges: list[tuple[int, int, int]]) -> None:
-        ranges = sorted(ranges)
-        self.short = [r for r in ranges if r[1] - r[0] <= self.LONG]
-        self.long = [r for r in ranges if r[1] - r[0] > self.LONG]
-        self.starts = [r[0] for r in self.short]
-
-    def __len__(self) -> int:
-        return len(self.short) + len(self.long)
-
-    def overlapping(self, low: int, high: int) -> list[int]:
-        """The keys of the ranges that overlap [low, high), in the order of the keys."""
-        first = bisect_left(self.starts, low - self.LONG)
-        last = bisect_left(self.starts, high)
-        keys = [key for start, end, key in self.short[first:last] if end > low or start >= low]
-        keys += [key for start, end, key in self.long if start < high and end > low]
-        keys.sort()
-        return keys
-
-    def in_order(self) -> list[int]:
-        return sorted(key for _s, _e, key in self.short + self.long)
 
 
 class ReadingPane(QTextBrowser):
@@ -93,13 +58,14 @@ class ReadingPane(QTextBrowser):
     highlight_requested = Signal(str)  # colour key
     next_article_requested = Signal()
     previous_article_requested = Signal()
-    selection_changed_in_body = Signal(bool)
 
     settled = Signal()  # the document is laid out: highlights, matches and jumps are shown
     part_requested = Signal(int)  # an article shown in parts needs another part shown
+    open_original_requested = Signal()  # the open article's source file, in the system viewer
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.setAccessibleName(tr("Article"))
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._link_clicked)
@@ -110,21 +76,12 @@ class ReadingPane(QTextBrowser):
         # Reading comfort (Preferences): font, size at zoom 0 (px), line height (%), measure.
         self.font_family, self.font_size, self.line_spacing, self.text_width = "", BASE_FONT_PX, 125, MEASURE_CHARS
         self.colors: list[tuple[str, str, str]] = []  # (key, name, css colour)
-        self._highlight_ranges: list[tuple[int, int, str, str]] = []  # as given: the whole article
-        self._highlights = Spans([])  # of _highlight_ranges, in the article's plain text
-        self._notes: list[tuple[int, str]] = []  # (qt position of the end, note) of those in view
-        self._match_ranges: list[tuple[int, int]] = []  # as given: plain, or Qt positions
-        self._match_plain = True
-        self._matches: list[tuple[int, int, int]] = []  # (number, qt start, qt end) shown here
-        self._match_spans = Spans([])  # of _matches, in Qt positions
-        self._window: tuple[int, int] | None = None  # the Qt positions the ExtraSelections cover
-        self._current_match = -1
+        self.marks = MarkLayer(self)
+        self.page_margin = PageMargin(self)
         self._after_part: Callable[[], None] | None = None
-        self._match_kind = ""
         self.is_settled = True
         self._pending: list[Callable[[], None]] = []  # what waits for the layout
         self._driver: LayoutDriver | None = None
-        self.copyAvailable.connect(lambda _: self.selection_changed_in_body.emit(self.selection_range() is not None))
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # Content -------------------------------------------------------------------------------
@@ -145,9 +102,9 @@ class ReadingPane(QTextBrowser):
         ``same_article``: another part (or style) of the article shown; its marks stay."""
         old = self.document()
         self.rendered = rendered
-        self._clear_placed()
+        self.marks.clear_placed()
         if not same_article:
-            self._highlight_ranges, self._match_ranges, self._current_match = [], [], -1
+            self.marks.forget()
             self._after_part = None
         self._pending.clear()
         if self.wordWrapMode() != built.wrap_mode:
@@ -157,6 +114,8 @@ class ReadingPane(QTextBrowser):
             self._driver.deleteLater()
             self._driver = None
         built.document.setParent(self)
+        self.page_margin.set_pages(rendered, built)
+        self.update_measure()  # page labels take room in the margin: before the width is taken
         # Without a width, Qt's first layout pass lays lines out unbroken (0.2 s on a large
         # document); the pane would set this same width right after.
         built.document.setTextWidth(self.viewport().width())
@@ -165,7 +124,7 @@ class ReadingPane(QTextBrowser):
         if isinstance(old, SandboxDocument) and old is not built.document:
             old.deleteLater()
         self.setExtraSelections([])
-        self._place_marks()
+        self.marks.place()
         self.is_settled = False
         if built.characters <= EAGER_LAYOUT_CHARS:
             self.document().documentLayout().documentSize()  # lays it all out now
@@ -179,7 +138,8 @@ class ReadingPane(QTextBrowser):
         if self.is_settled:
             return  # laid out again after a resize: nothing waits
         self.is_settled = True
-        self._apply_selections()
+        self.marks.apply()
+        self.page_margin.update()
         if self._after_part is not None:
             self._pending.append(self._after_part)
             self._after_part = None
@@ -229,8 +189,9 @@ class ReadingPane(QTextBrowser):
     def clear_article(self) -> None:
         self.rendered = None
         self.built = None
-        self._highlight_ranges, self._match_ranges = [], []
-        self._clear_placed()
+        self.marks.forget()
+        self.page_margin.set_pages(None, None)
+        self.update_measure()  # the labels' room goes with them
         self._pending.clear()
         if self._driver is not None:
             self._driver.detach()
@@ -260,13 +221,18 @@ class ReadingPane(QTextBrowser):
         super().resizeEvent(event)
         if self._driver is not None and self.document().textWidth() != width:
             self._driver.start()  # Qt starts the layout over at a new width
-        if self._window is not None:
-            self._apply_selections()  # other text is in view now
+        if self.marks.window is not None:
+            self.marks.apply()  # other text is in view now
+        self.page_margin.place()
 
     def update_measure(self) -> None:
         side = max(16, (self.width() - self.measure_px()) // 2)
-        if self.viewportMargins().left() != side:
-            self.setViewportMargins(side, 0, side, 0)
+        # Page labels need room in the left margin: the text moves right when it is narrow.
+        left = max(side, self.page_margin.needed_width())
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (left, side):
+            self.setViewportMargins(left, 0, side, 0)
+        self.page_margin.place()
 
     # Resources ---------------------------------------------------------------------------
     def loadResource(self, kind: int, url: QUrl):
@@ -276,91 +242,56 @@ class ReadingPane(QTextBrowser):
             return placeholder_image()
         return None
 
-    # Highlights and matches ----------------------------------------------------------------
+    # Highlights and matches (the mark layer's; kept here for the window) -------------------
     def set_highlights(self, ranges: list[tuple[int, int, str, str]]) -> None:
         """(plain start, plain end, css colour, note) for each attached highlight."""
-        self._highlight_ranges = list(ranges)
-        self._place_highlights()
-        self._apply_selections()
-
-    def _place_marks(self) -> None:
-        """Highlights and matches in the shown document's positions."""
-        self._place_highlights()
-        self._place_matches()
-
-    def _clear_placed(self) -> None:
-        self._highlights, self._match_spans = Spans([]), Spans([])
-        self._notes, self._matches, self._window = [], [], None
-
-    def _place_highlights(self) -> None:
-        """Index the highlights of the shown document (part); mapped when they come into view."""
-        if self.mapping is None:
-            self._highlights = Spans([])
-            return
-        low = self.mapping.offset  # what mapping.covers() decides, for each of up to 100,000
-        high = low + len(self.mapping.plain)
-        self._highlights = Spans([(start, end, k) for k, (start, end, _c, _n) in enumerate(self._highlight_ranges) if start < high and end > low])
-
-    def _selection(self, start: int, end: int, background: QColor, foreground: QColor, tooltip: str = "", underline: QColor | None = None) -> QTextEdit.ExtraSelection:
-        selection = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor
-        fmt = QTextCharFormat()
-        fmt.setBackground(background)
-        fmt.setForeground(foreground)
-        if tooltip:
-            fmt.setToolTip(tooltip)
-        if underline is not None:
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(underline)
-        selection.format = fmt
-        return selection
+        self.marks.set_highlights(ranges)
 
     def set_matches(self, ranges: list[tuple[int, int]], kind: str, plain: bool = True) -> int:
         """Mark search ("search") or find ("find") matches, given as plain-text ranges of the
         article or (``plain`` False) as Qt positions in the shown document; returns how many."""
-        self._match_kind = kind
-        self._match_ranges, self._match_plain = list(ranges), plain
-        self._current_match = 0 if ranges else -1
-        self._place_matches()
-        self._apply_selections()
+        count = self.marks.set_matches(ranges, kind, plain)
         if ranges:
             self._go_to_match()
-        return len(ranges)
+        return count
+
+    def mark_search(self, query: str) -> int:
+        """Mark a library search's matches of ``query``: in the body (stepped through with
+        F3, the first one scrolled to) and in the title. Returns how many body matches."""
+        leaves = positive_leaves(parse_query(query).root) if query.strip() else []
+        if self.rendered is None or not leaves:
+            return self.set_matches([], "search")
+        body = [(s, e) for s, e, _ in match_spans(self.rendered.text, leaves)]
+        title_text = self.document().firstBlock().text()
+        title = self.marks.title_matches([(s, e) for s, e, _ in match_spans(title_text, leaves)])
+        count = self.marks.set_matches(body, "search", True, title)
+        if body:
+            self._go_to_match()
+        return count
 
     def step_match(self, forward: bool = True) -> tuple[int, int]:
-        if not self._match_ranges:
+        if not self.marks.match_ranges:
             return 0, 0
-        self._current_match = (self._current_match + (1 if forward else -1)) % len(self._match_ranges)
-        self._apply_selections()
+        self.marks.step(forward)
         self._go_to_match()
         return self.match_position
 
     @property
     def match_position(self) -> tuple[int, int]:
-        return (self._current_match + 1 if self._match_ranges else 0), len(self._match_ranges)
-
-    def _place_matches(self) -> None:
-        if not self._match_plain:
-            self._matches = [(n, s, e) for n, (s, e) in enumerate(self._match_ranges)]
-        elif self.mapping is not None:
-            self._matches = [(n, *self.mapping.plain_range_to_qt(s, e)) for n, (s, e) in enumerate(self._match_ranges) if self.mapping.covers(s, e)]
-        self._match_spans = Spans([(s, e, k) for k, (_n, s, e) in enumerate(self._matches)])
+        return self.marks.match_position
 
     def _go_to_match(self) -> None:
-        start = self._match_ranges[self._current_match][0]
-        if self._match_plain and not self._shows(start):
+        start = self.marks.current_start()
+        if self.marks.match_plain and not self._shows(start):
             self.show_part(self.built.parts.number_at(start), self._scroll_to_match)
         else:
             self.when_settled(self._scroll_to_match)
 
     def _scroll_to_match(self) -> None:
-        shown = [(s, e) for n, s, e in self._matches if n == self._current_match]
-        if not shown:
+        shown = self.marks.current_shown()
+        if shown is None:
             return
-        start, end = shown[0]
+        start, end = shown
         cursor = QTextCursor(self.document())
         cursor.setPosition(end)
         self.setTextCursor(cursor)
@@ -368,41 +299,7 @@ class ReadingPane(QTextBrowser):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
-    def _apply_selections(self) -> None:
-        """ExtraSelections for the marks in and around the view (see the module's doc)."""
-        if not self.is_settled:
-            return  # Qt would lay the document out up to every selection: at once, on this thread
-        self._window = self._view_range(margin=1.0)
-        low, high = self._window
-        selections = []
-        self._notes = []
-        if self._highlights and self.mapping is not None:
-            plain = self.mapping.qt_range_to_plain(low, high)
-            if plain is not None:
-                text_color = QColor(THEMES[self.theme if self.theme in THEMES else "light"]["mark_text"])
-                colors: dict[str, QColor] = {}
-                for k in self._highlights.overlapping(*plain):
-                    start, end, css, note = self._highlight_ranges[k]
-                    background = colors.get(css)
-                    if background is None:
-                        background = colors[css] = QColor(css)
-                        if self.theme == "dark":
-                            background.setAlpha(200)
-                    qs, qe = self.mapping.plain_range_to_qt(start, end)
-                    selections.append(self._selection(qs, qe, background, text_color, note))
-                    if note:
-                        self._notes.append((qe, note))
-        base = SEARCH_COLOR if self._match_kind == "search" else FIND_COLOR
-        black = QColor("#000000")
-        for k in self._match_spans.overlapping(low, high):
-            number, start, end = self._matches[k]
-            color = QColor(CURRENT_COLOR if number == self._current_match else base)
-            selections.append(self._selection(start, end, color, black, underline=MATCH_UNDERLINE))
-        self._notes.sort()
-        self.setExtraSelections(selections)
-        self.viewport().update()
-
-    def _view_range(self, margin: float = 0.0) -> tuple[int, int]:
+    def view_range(self, margin: float = 0.0) -> tuple[int, int]:
         """The Qt positions in view, and ``margin`` screens above and below."""
         viewport = self.viewport()
         extra = int(viewport.height() * margin)
@@ -411,19 +308,21 @@ class ReadingPane(QTextBrowser):
         return first, last + 1
 
     def _scrolled(self, _value: int) -> None:
-        if self._window is None or not self.is_settled or not (self._highlights or self._match_spans):
-            return
-        low, high = self._view_range()
-        if low < self._window[0] or high > self._window[1]:
-            self._apply_selections()  # before Qt paints the new view
+        self.marks.scrolled()
+        self.page_margin.update()
 
     def highlight_colors_at(self) -> list[str]:
         """The colours of the highlights in the shown document (part), in order."""
-        return [QColor(self._highlight_ranges[k][2]).name() for k in self._highlights.in_order()]
+        return self.marks.highlight_colors()
 
     def shown_marks(self) -> list[tuple[int, int, str]]:
         """(Qt start, Qt end, colour) of the marks painted now: those in and around the view."""
-        return [(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format.background().color().name()) for s in self.extraSelections()]
+        return self.marks.shown()
+
+    @property
+    def _notes(self) -> list[tuple[int, str]]:
+        """(Qt position, note) of the note markers in and around the view (tests look)."""
+        return self.marks.notes
 
     def selection_range(self) -> tuple[int, int] | None:
         cursor = self.textCursor()
@@ -485,7 +384,7 @@ class ReadingPane(QTextBrowser):
     # Painting note markers -----------------------------------------------------------------
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if not self._notes or not self.is_settled:
+        if not self.marks.notes or not self.is_settled:
             return
         # Only the notes in view: a cursor rectangle further down makes Qt lay out up to it.
         first = self.cursorForPosition(QPoint(0, 0)).position()
@@ -499,9 +398,7 @@ class ReadingPane(QTextBrowser):
         size = max(10, (self.font_size + self.zoom) * 2 // 3)
         font.setPixelSize(max(7, size * 3 // 4))
         painter.setFont(font)
-        for position, _note in self._notes[bisect_left(self._notes, (first, "")) :]:
-            if position > last + 1:
-                break
+        for position, _note in self.marks.notes_between(first, last + 1):
             cursor = QTextCursor(self.document())
             cursor.setPosition(position)
             rect: QRect = self.cursorRect(cursor)
@@ -541,4 +438,123 @@ class ReadingPane(QTextBrowser):
                 action.setData(key)
                 action.triggered.connect(lambda _checked=False, k=key: self.highlight_requested.emit(k))
                 sub.addAction(action)
+        if self.rendered is not None:
+            menu.addSeparator()
+            menu.addAction(tr("Open original"), self.open_original_requested.emit)
         menu.exec(event.globalPos())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def legible(color: QColor, toward: QColor, background: QColor, ratio: float = 4.5) -> QColor:
+    """``color``, or the first mix of it with ``toward`` (the text colour) that keeps ``ratio``."""
+    for step in range(11):
+        t = step / 10
+        mixed = QColor.fromRgbF(*(c1 * (1 - t) + c2 * t for c1, c2 in zip(color.getRgbF()[:3], toward.getRgbF()[:3], strict=True)))
+        if contrast_ratio(mixed, background) >= ratio:
+            return QColor(mixed.name())  # whole channel values, as painted
+    return QColor(toward)
+
+
+def page_label_text(label: str) -> str:
+    """What the margin shows for a page: "p. 39" ("頁 39" in Chinese)."""
+    return tr("p. {page}").replace("{page}", label)
+
+
+class PageMargin(QWidget):
+    """The page labels of an article from a paged source, in the pane's left margin (the
+    viewport margin, as a code editor's line numbers are), at the line where each page
+    starts. Only the labels of the lines in view are placed, when painting: asking Qt where
+    a line is lays the document out up to it."""
+
+    PAD = 10  # px between a label and the text
+
+    def __init__(self, pane: ReadingPane) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        self.labels: list[tuple[int, str]] = []  # (Qt position where a page starts, label) shown
+        self._positions: list[int] = []
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def set_pages(self, rendered: RenderedArticle | None, built: ArticleDocument | None) -> None:
+        """The labels of ``rendered``'s pages that the shown document (part) holds; a page
+        that goes on after a footnote or a figure is not labelled twice."""
+        labels: list[tuple[int, str]] = []
+        pages = getattr(rendered, "pages", None)
+        if pages is not None and built is not None:
+            mapping = built.mapping
+            previous = None
+            for offset, label in pages.boundaries():
+                if label == previous:
+                    continue
+                previous = label
+                if mapping.covers(offset, offset + 1):
+                    labels.append((mapping.plain_range_to_qt(offset, offset + 1)[0], label))
+        labels.sort()
+        self.labels = labels
+        self._positions = [position for position, _ in labels]
+        self.setVisible(bool(labels))
+        self.update()
+
+    def label_font(self):
+        font = self.pane.font()
+        font.setPixelSize(max(10, (self.pane.font_size + self.pane.zoom) * 3 // 4))
+        return font
+
+    def needed_width(self) -> int:
+        """The margin the labels need (0 without labels)."""
+        if not self.labels:
+            return 0
+        metrics = QFontMetrics(self.label_font())
+        widest = max(metrics.horizontalAdvance(page_label_text(label)) for _, label in self.labels)
+        return widest + 2 * self.PAD
+
+    def place(self) -> None:
+        """Cover the left margin, beside the viewport."""
+        rect = self.pane.contentsRect()
+        self.setGeometry(QRect(rect.left(), rect.top(), self.pane.viewportMargins().left(), rect.height()))
+
+    def color(self) -> QColor:
+        """The theme's muted text colour, moved towards the text colour as far as it takes
+        to keep 4.5:1 against the page (WCAG 1.4.3: sepia's muted alone is 4.4:1)."""
+        colors = THEMES.get(self.pane.theme, THEMES["light"])
+        return legible(QColor(colors["muted"]), QColor(colors["fg"]), QColor(colors["bg"]))
+
+    def visible_labels(self) -> list[tuple[QRect, str]]:
+        """(the line's box in the margin's coordinates, label) of the page starts in view."""
+        pane = self.pane
+        if not self.labels or not pane.is_settled or pane.built is None:
+            return []
+        first, last = pane.view_range()
+        document = pane.document()
+        offset = pane.viewport().y() - self.y()
+        out = []
+        for position, label in self.labels[bisect_left(self._positions, first) : bisect_right(self._positions, last)]:
+            cursor = QTextCursor(document)
+            cursor.setPosition(min(position, document.characterCount() - 1))
+            line = pane.cursorRect(cursor)
+            out.append((QRect(0, line.top() + offset, self.width() - self.PAD, line.height()), label))
+        return out
+
+    def paintEvent(self, _event) -> None:
+        shown = self.visible_labels()
+        if not shown:
+            return
+        painter = QPainter(self)
+        painter.setFont(self.label_font())
+        painter.setPen(self.color())
+        for box, label in shown:  # centred on the line beside it
+            painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, page_label_text(label))
+        painter.end()

@@ -1,23 +1,28 @@
 """The open library behind the window: catalog, index, annotations, and background work.
 
-Widgets never do this work; they call the session and listen to its signals. Jobs run on
-worker threads with their own catalog connection and index searcher, and hand back plain
-results on the UI thread.
+Widgets never do this work; they call the session's intent methods (``refresh``,
+``import_files``, ``search``, ``clear_search``, ``cancel_indexing``, ...) and listen to its
+signals. Jobs run on worker threads with their own catalog connection and index searcher,
+and hand back plain results on the UI thread: folder walks, imports, document extraction
+(with ``extraction_progress``), indexing and searches never run on the UI thread. A failed
+job is told in one line (:func:`reader.ui.workers.error_line`), never as a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from reader.annotations.service import follow_library, has_gone_libraries
+from reader.annotations.service import follow_library
 from reader.annotations.store import AnnotationStore
 from reader.library.catalog import ListRow
-from reader.library.library import Library
+from reader.library.library import Library, folder_of_key
 from reader.library.model import Article
 from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
@@ -29,10 +34,12 @@ from reader.ui.article_models import ArticleRow
 from reader.ui.article_parts import split_parts
 from reader.ui.i18n import tr
 from reader.ui.ui_state import ReadingState
-from reader.ui.workers import TaskRunner
+from reader.ui.workers import TaskRunner, error_line
 
 SEARCH_LIMIT = 300
 PROCESS_INDEX_MIN = 50  # articles to index before it is worth starting a process
+EXTRACTION_PROGRESS_EVERY_S = 0.2
+WATCHED_FOLDERS = 2000  # a watcher per folder costs a descriptor: enough for real libraries
 EAGER_BUILD_CHARS = 50_000  # restyling a document this small on the UI thread takes a few ms
 
 
@@ -55,6 +62,18 @@ class LibrarySession(QObject):
     article_loaded = Signal(object)  # OpenedArticle
     annotations_changed = Signal(str)  # article path
     message = Signal(str)
+    # Documents (PDF, Word, EPUB, saved pages) read during a rescan: (documents done,
+    # documents to read, the library-relative path being read). The last report has done ==
+    # total; extraction_finished follows with what to tell the user ("" when nothing).
+    extraction_progress = Signal(int, int, str)
+    # The pages of the document being read: (its library-relative path, pages finished, its
+    # pages). A scanned page is finished once Tesseract has recognised it, so a scan's OCR
+    # is followed page by page; reported at most a few times a second, and always its last.
+    extraction_page_progress = Signal(str, int, int)
+    extraction_finished = Signal(str)
+    import_finished = Signal(object)  # ImportReport of import_files(), on the UI thread
+    import_failed = Signal(str)  # one line: the library folder could not be written
+    folders_listed = Signal(object)  # list[str]: the library's folders, for a file watcher
 
     def __init__(self, paths: DataPaths, library: Library, parent=None) -> None:
         super().__init__(parent)
@@ -70,13 +89,43 @@ class LibrarySession(QObject):
         self.searches = TaskRunner(1, self)
         self.loader = TaskRunner(1, self)
         self.search_index = SearchIndex(library.index_dir)  # read on the search thread only
-        self.cancel_indexing = threading.Event()
+        self._stop_indexing = threading.Event()
+        self._stop_extraction = threading.Event()
         self.indexing = False
+        self.extracting = False  # a rescan is reading documents (set by its first progress)
+        self.extraction_paused = False  # cancelled by the reader: scans read no documents
         self.search_generation = 0
         self.problems: list[tuple[str, str]] = []
+        self.extraction_progress.connect(self._extraction_started)
 
     def startup_messages(self) -> list[str]:
         return list(self.store.messages)
+
+    # Intents -------------------------------------------------------------------------------
+    def cancel_indexing(self) -> None:
+        """Stop the long work under way: reading documents (what was read is kept) and
+        indexing (search shows what was indexed so far). The automatic scans that follow
+        read no documents until :meth:`resume_extraction` (or the library is opened again):
+        a cancel that came back by itself a few seconds later would be none."""
+        self.cancel_extraction()
+        self._stop_indexing.set()
+
+    def cancel_extraction(self) -> None:
+        """Stop reading documents only (and pause it, as above, when a scan is under way);
+        indexing goes on."""
+        if self.extracting or self.background.busy:
+            self.extraction_paused = True
+        self._stop_extraction.set()
+
+    def clear_search(self) -> None:
+        """The search was cleared: results of searches still running are dropped."""
+        self.search_generation += 1
+
+    @property
+    def busy(self) -> bool:
+        """Whether any background work (scan, extraction, import, index, search, loading an
+        article) is under way or queued."""
+        return bool(self.indexing or self.background.busy or self.searches.busy or self.loader.busy)
 
     # Catalog -------------------------------------------------------------------------------
     def rows(self, listed: list[ListRow] | None = None) -> list[ArticleRow]:
@@ -97,17 +146,38 @@ class LibrarySession(QObject):
         return sorted({t for r in self.entries.values() for t in r.tags})
 
     def refresh(self, only: set[str] | None = None, index: bool = True) -> None:
-        """Rescan the folder (or some files) in the background, then update the index."""
-        library, _paths = self.library, self.paths
-        moved_library = has_gone_libraries(self.store, library) and only is None
+        """Rescan the folder (or some files) in the background, then update the index.
+        Documents are read (extracted) in that job too, reporting extraction_progress; the
+        folder walk and every file system check run on the worker, never on the UI thread."""
+        library, root = self.library, self.root
+        others = self.store.libraries() if only is None else []  # a query: the stat calls run below
+        need_rows = not self.entries
+        stop = self._stop_extraction
+        paused = self.extraction_paused
+        if not paused:
+            stop.clear()  # paused: it stays set, and this scan reads no document
+        last = [0.0]
+        last_page = [0.0]
+
+        def progress(step) -> None:  # on the worker; queued to the UI thread, a few times a second
+            now = time.monotonic()
+            if step.pages_total:
+                if step.pages_done == step.pages_total or now - last_page[0] >= EXTRACTION_PROGRESS_EVERY_S:
+                    last_page[0] = now
+                    self.extraction_page_progress.emit(step.path, step.pages_done, step.pages_total)
+                return
+            if step.documents_done in (0, step.documents_total) or now - last[0] >= EXTRACTION_PROGRESS_EVERY_S:
+                last[0] = now
+                self.extraction_progress.emit(step.documents_done, step.documents_total, step.path)
 
         def job():
+            moved_library = any(lib != root and not folder_of_key(lib).is_dir() for lib in others)
             catalog = library.catalog()
             try:
-                report = catalog.rescan(only=only)
+                report = catalog.rescan(only=only, progress=progress, cancel=stop)
                 wanted = report.removed or moved_library
                 present = {e.article.path: e.content_hash for e in catalog.entries()} if wanted else {}
-                rows = _make_rows(catalog.list_rows()) if report.touched else None
+                rows = _make_rows(catalog.list_rows()) if report.touched or need_rows else None
                 return report, present, rows
             finally:
                 catalog.close()
@@ -115,6 +185,7 @@ class LibrarySession(QObject):
         def done(result) -> None:
             report, present, rows = result
             self.problems = report.problems
+            self._extraction_ended(report.cancelled and not paused)
             if present and not self.store.read_only:
                 adopted = self.store.adopt_moved_library(self.root, present)
                 if adopted:
@@ -125,10 +196,51 @@ class LibrarySession(QObject):
                     rows = None
             if rows is not None or not self.entries:
                 self.catalog_changed.emit(self.finish_rows(rows) if rows is not None else self.rows())
-            if index:
+            # cancel_indexing() during the scan stopped it all: no index job starts after it.
+            if index and not (report.cancelled and self._stop_indexing.is_set()):
                 self.update_index(batch=len(report.added) + len(report.changed))
 
-        self.background.run(job, done, lambda error: self.message.emit(tr("Scanning failed: ") + error.splitlines()[0]))
+        def failed(error: Exception) -> None:
+            self._extraction_ended(False)
+            self.message.emit(tr("Scanning failed: ") + error_line(error))
+
+        self.background.run(job, done, failed)
+
+    def _extraction_started(self, _done: int = 0, _total: int = 0, _path: str = "") -> None:
+        self.extracting = True
+
+    def resume_extraction(self) -> None:
+        """The reader asks for an update (Library ▸ Update index): documents left unread by
+        a cancel are read now, and by the automatic scans again."""
+        self.extraction_paused = False
+        self.refresh()
+
+    def _extraction_ended(self, cancelled: bool) -> None:
+        was = self.extracting
+        self.extracting = False
+        if cancelled:
+            self.extraction_finished.emit(tr("Reading documents cancelled; Library ▸ Update index reads the rest."))
+        elif was:
+            self.extraction_finished.emit("")
+
+    def list_folders(self) -> None:
+        """Walk the library folder on the worker; folders_listed(paths) follows: the folder
+        and its subfolders (hidden ones left out, at most WATCHED_FOLDERS), for a watcher."""
+        root = self.library.root
+        self.background.run(lambda: library_folders(root), self.folders_listed.emit,
+                            lambda error: self.message.emit(tr("Scanning failed: ") + error_line(error)))
+
+    def import_files(self, files: list[Path], root: Path | None = None) -> None:
+        """Import ``files`` into ``root`` (this library's folder unless given) on the worker,
+        in order with scans; import_finished(ImportReport) follows, or import_failed(line)
+        when the folder cannot be made. The caller refreshes (and opens what was imported)."""
+        from reader.library.importing import record_path, run_import
+
+        target = self.library.root if root is None else root
+        record = record_path(self.paths, target)
+        sources = list(files)
+        self.background.run(lambda: run_import(sources, target, record=record), self.import_finished.emit,
+                            lambda error: self.import_failed.emit(error_line(error)))
 
     # Index ---------------------------------------------------------------------------------
     def update_index(self, rebuild: bool = False, batch: int = 0) -> None:
@@ -137,8 +249,8 @@ class LibrarySession(QObject):
         if self.indexing:
             return
         self.indexing = True
-        self.cancel_indexing.clear()
-        library, cancel, paths, root = self.library, self.cancel_indexing, self.paths, self.root
+        self._stop_indexing.clear()
+        library, cancel, paths, root = self.library, self._stop_indexing, self.paths, self.root
         in_process = rebuild or batch >= PROCESS_INDEX_MIN
 
         progress = throttled(self.index_progress.emit)  # queued to the UI thread
@@ -159,9 +271,9 @@ class LibrarySession(QObject):
             self.indexing = False
             self.index_finished.emit(message or "")
 
-        def failed(error: str) -> None:
+        def failed(error: Exception) -> None:
             self.indexing = False
-            self.index_finished.emit(tr("Indexing failed: ") + error.splitlines()[0])
+            self.index_finished.emit(tr("Indexing failed: ") + error_line(error))
 
         self.background.run(job, done, failed)
 
@@ -180,7 +292,7 @@ class LibrarySession(QObject):
             if result is not None and generation == self.search_generation:
                 self.search_finished.emit(generation, result)
 
-        self.searches.run(job, done, lambda error: self.message.emit(tr("Search failed: ") + error.splitlines()[0]))
+        self.searches.run(job, done, lambda error: self.message.emit(tr("Search failed: ") + error_line(error)))
         return generation
 
     # Articles ------------------------------------------------------------------------------
@@ -198,7 +310,7 @@ class LibrarySession(QObject):
             document = build_document(article, rendered, style, library.root, library.file_path(path).parent, parts)
             return OpenedArticle(path, article, rendered, content_hash, document, highlights, saved)
 
-        self.loader.run(job, self.article_loaded.emit, lambda error: self.message.emit(f"{path}: " + error.splitlines()[0]))
+        self.loader.run(job, self.article_loaded.emit, lambda error: self.message.emit(_about(path, error)))
 
     def restyle(self, opened: OpenedArticle, style: DocumentStyle, done: Callable[[OpenedArticle], None], part: int | None = None) -> None:
         """Build ``opened``'s document again in another style (theme, zoom) or for another of
@@ -214,7 +326,7 @@ class LibrarySession(QObject):
         if len(opened.rendered.text) <= EAGER_BUILD_CHARS and not opened.document.parts:
             done(job())
         else:
-            self.loader.run(job, done, lambda error: self.message.emit(f"{opened.path}: " + error.splitlines()[0]))
+            self.loader.run(job, done, lambda error: self.message.emit(_about(opened.path, error)))
 
     def highlights_for(self, opened: OpenedArticle):
         """The article's highlights on its current text: those the loader re-attached, the
@@ -228,7 +340,8 @@ class LibrarySession(QObject):
         return self.store.update_anchors(self.root, opened.path, opened.rendered.text, opened.content_hash)
 
     def close(self) -> None:
-        self.cancel_indexing.set()
+        self._stop_extraction.set()
+        self._stop_indexing.set()
         for runner in (self.searches, self.loader, self.background):
             runner.stop()  # a job finishing after this must not reach the closed catalog and store
         self.searches.wait(3000)
@@ -247,6 +360,27 @@ class LibrarySession(QObject):
             title, tags = found if found is not None else (Path(item.article).stem, [])
             out.append((item, title, tags))
         return out
+
+
+def library_folders(root: Path, limit: int = 0) -> list[str]:
+    """``root`` and the folders below it, hidden ones (and what is in them) left out, symlinks
+    not followed; at most ``limit`` (WATCHED_FOLDERS when 0) in all."""
+    limit = limit or WATCHED_FOLDERS
+    out = [str(root)]
+    for folder, subfolders, _files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in subfolders:
+            if len(out) >= limit:
+                return out
+            out.append(os.path.join(folder, name))
+    return out
+
+
+def _about(path: str, error: Exception) -> str:
+    """One line about a failure to open ``path``: a ReaderError's text names the file
+    already; other errors are prefixed with the article's path."""
+    line = error_line(error)
+    return line if path in line else f"{path}: {line}"
 
 
 def _reanchored(paths: DataPaths, root: str, path: str, text: str, content_hash: str) -> tuple[list | None, bool]:

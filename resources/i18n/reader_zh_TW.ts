@@ -4,92 +4,40 @@
   <context>
     <name>Reader</name>
     <message>
-      <source>This annotation was deleted in another window or by an import.</source>
-      <translation>這則註記已在另一個視窗中或因匯入而刪除。</translation>
-    </message>
-    <message>
-      <source>Select text in the article first.</source>
-      <translation>請先在文章中選取文字。</translation>
+      <source>Highlight restored.</source>
+      <translation>已復原標示。</translation>
     </message>
     <message>
       <source>Annotations are read-only (written by a newer Reader).</source>
       <translation>標示為唯讀（由較新版本的 Reader 寫入）。</translation>
     </message>
     <message>
-      <source>Highlight deleted. Ctrl+Z to undo.</source>
-      <translation>已刪除標示。按 Ctrl+Z 可復原。</translation>
+      <source>Select text in the article first.</source>
+      <translation>請先在文章中選取文字。</translation>
+    </message>
+    <message>
+      <source>Nothing to undo.</source>
+      <translation>沒有可復原的操作。</translation>
     </message>
     <message>
       <source>Select the text to attach it to, then press the button.</source>
       <translation>請選取要附加的文字，再按此按鈕。</translation>
     </message>
     <message>
-      <source>Highlight</source>
-      <translation>標示</translation>
+      <source>This annotation was deleted in another window or by an import.</source>
+      <translation>這則註記已在另一個視窗中或因匯入而刪除。</translation>
     </message>
     <message>
       <source>Could not be saved: </source>
       <translation>無法儲存：</translation>
     </message>
     <message>
-      <source>Highlight the selection</source>
-      <translation>標示選取的文字</translation>
+      <source>Highlight deleted — {key} to undo</source>
+      <translation>已刪除標示 — {key} 復原</translation>
     </message>
     <message>
       <source>fuzzy</source>
       <translation>近似</translation>
-    </message>
-    <message>
-      <source>Note on this highlight…</source>
-      <translation>這段標示的筆記…</translation>
-    </message>
-    <message>
-      <source>Delete</source>
-      <translation>刪除</translation>
-    </message>
-    <message>
-      <source>Re-attach to selection</source>
-      <translation>重新附加到選取的文字</translation>
-    </message>
-    <message>
-      <source>Note on the whole article…</source>
-      <translation>整篇文章的筆記…</translation>
-    </message>
-    <message>
-      <source>Select text and press H to highlight.</source>
-      <translation>選取文字後按 H 即可標示。</translation>
-    </message>
-    <message>
-      <source>This article</source>
-      <translation>本文</translation>
-    </message>
-    <message>
-      <source>Filter by text</source>
-      <translation>依文字篩選</translation>
-    </message>
-    <message>
-      <source>All annotations</source>
-      <translation>所有標示</translation>
-    </message>
-    <message>
-      <source>All colours</source>
-      <translation>所有顏色</translation>
-    </message>
-    <message>
-      <source>All tags</source>
-      <translation>所有標籤</translation>
-    </message>
-    <message>
-      <source>moved</source>
-      <translation>已移動</translation>
-    </message>
-    <message>
-      <source>detached</source>
-      <translation>已脫離</translation>
-    </message>
-    <message>
-      <source>Detached</source>
-      <translation>已脫離</translation>
     </message>
     <message>
       <source>Detached: the text changed. Select new text and press “Re-attach to selection”.</source>
@@ -100,8 +48,116 @@
       <translation>文章筆記</translation>
     </message>
     <message>
+      <source>moved</source>
+      <translation>已移動</translation>
+    </message>
+    <message>
+      <source>detached</source>
+      <translation>已脫離</translation>
+    </message>
+    <message>
+      <source>1 annotation</source>
+      <translation>1 則註記</translation>
+    </message>
+    <message>
+      <source>{n} annotations</source>
+      <translation>{n} 則註記</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>筆記</translation>
+    </message>
+    <message>
+      <source>Paragraph {n}</source>
+      <translation>第 {n} 段</translation>
+    </message>
+    <message>
+      <source>Annotations</source>
+      <translation>註記</translation>
+    </message>
+    <message>
+      <source>Highlights in this article</source>
+      <translation>本文的標示</translation>
+    </message>
+    <message>
+      <source>Note on this highlight…</source>
+      <translation>這段標示的筆記…</translation>
+    </message>
+    <message>
+      <source>Note on this highlight</source>
+      <translation>這段標示的筆記</translation>
+    </message>
+    <message>
+      <source>Highlight colour</source>
+      <translation>標示顏色</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>刪除</translation>
+    </message>
+    <message>
+      <source>Delete highlight</source>
+      <translation>刪除標示</translation>
+    </message>
+    <message>
+      <source>Delete the highlight (Del); Ctrl+Z brings it back</source>
+      <translation>刪除這段標示（Del）；按 Ctrl+Z 可復原</translation>
+    </message>
+    <message>
+      <source>Re-attach to selection</source>
+      <translation>重新附加到選取的文字</translation>
+    </message>
+    <message>
+      <source>Note on the whole article…</source>
+      <translation>整篇文章的筆記…</translation>
+    </message>
+    <message>
+      <source>Note on the whole article</source>
+      <translation>整篇文章的筆記</translation>
+    </message>
+    <message>
+      <source>Select text and press H to highlight.</source>
+      <translation>選取文字後按 H 即可標示。</translation>
+    </message>
+    <message>
+      <source>This article</source>
+      <translation>本篇</translation>
+    </message>
+    <message>
+      <source>Filter by text</source>
+      <translation>依文字篩選</translation>
+    </message>
+    <message>
+      <source>Filter by colour</source>
+      <translation>依顏色篩選</translation>
+    </message>
+    <message>
+      <source>Filter by tag</source>
+      <translation>依標籤篩選</translation>
+    </message>
+    <message>
+      <source>All annotations</source>
+      <translation>所有註記</translation>
+    </message>
+    <message>
+      <source>All colours</source>
+      <translation>所有顏色</translation>
+    </message>
+    <message>
+      <source>All tags</source>
+      <translation>所有標籤</translation>
+    </message>
+    <message>
       <source>Your text is kept here and saved with your next change.</source>
       <translation>您輸入的文字會保留在這裡，並在下次修改時儲存。</translation>
+    </message>
+    <message>
+      <source>{n} of {total} annotations</source>
+      <translation>{total} 則註記中的 {n} 則</translation>
+    </message>
+    <message>
+      <source>{total} annotations</source>
+      <translation>{total} 則註記</translation>
     </message>
     <message>
       <source>the article is too long to format</source>
@@ -152,8 +208,28 @@
       <translation>下一部分</translation>
     </message>
     <message>
+      <source>Open</source>
+      <translation>開啟</translation>
+    </message>
+    <message>
+      <source>Open original</source>
+      <translation>開啟原始檔</translation>
+    </message>
+    <message>
       <source>Search the library (Ctrl+K)</source>
       <translation>搜尋文庫（Ctrl+K）</translation>
+    </message>
+    <message>
+      <source>Search the library</source>
+      <translation>搜尋文庫</translation>
+    </message>
+    <message>
+      <source>Sort articles</source>
+      <translation>文章排序</translation>
+    </message>
+    <message>
+      <source>Articles</source>
+      <translation>文章</translation>
     </message>
     <message>
       <source>Newest first</source>
@@ -246,10 +322,6 @@
       <translation>復古</translation>
     </message>
     <message>
-      <source>Search the library</source>
-      <translation>搜尋文庫</translation>
-    </message>
-    <message>
       <source>Search (from the article list)</source>
       <translation>搜尋（在文章清單中）</translation>
     </message>
@@ -282,8 +354,20 @@
       <translation>在文章中尋找</translation>
     </message>
     <message>
+      <source>Highlight the selection</source>
+      <translation>標示選取的文字</translation>
+    </message>
+    <message>
       <source>Undo deleting a highlight</source>
       <translation>復原刪除的標示</translation>
+    </message>
+    <message>
+      <source>Jump to / delete the selected highlight (in the annotations panel)</source>
+      <translation>跳到／刪除選取的標示（在註記面板中）</translation>
+    </message>
+    <message>
+      <source>Open the article's original file</source>
+      <translation>開啟文章的原始檔</translation>
     </message>
     <message>
       <source>Zoom in / out / actual size</source>
@@ -310,16 +394,88 @@
       <translation>上一個相符處（Shift+Enter）</translation>
     </message>
     <message>
+      <source>Previous match</source>
+      <translation>上一個相符處</translation>
+    </message>
+    <message>
       <source>Next match (Enter)</source>
       <translation>下一個相符處（Enter）</translation>
+    </message>
+    <message>
+      <source>Next match</source>
+      <translation>下一個相符處</translation>
     </message>
     <message>
       <source>Close (Esc)</source>
       <translation>關閉（Esc）</translation>
     </message>
     <message>
+      <source>Close find bar</source>
+      <translation>關閉尋找列</translation>
+    </message>
+    <message>
       <source>No matches</source>
       <translation>沒有相符</translation>
+    </message>
+    <message>
+      <source>Nothing to import: no .md, .txt or .html files were found.</source>
+      <translation>沒有可匯入的內容：找不到 .md、.txt 或 .html 檔案。</translation>
+    </message>
+    <message>
+      <source>Choose an article in the list to read it (Enter opens, j / k the next and previous).</source>
+      <translation>在清單中選一篇文章來閱讀（Enter 開啟，j / k 切換下一篇與上一篇）。</translation>
+    </message>
+    <message>
+      <source>Open a library, a folder of articles: File ▸ Open library… (Ctrl+O).</source>
+      <translation>開啟文庫（一個存放文章的資料夾）：檔案 ▸ 開啟文庫…（Ctrl+O）。</translation>
+    </message>
+    <message>
+      <source>Import .txt, .html and .md files: File ▸ Import files…, or drop them on the window.</source>
+      <translation>匯入 .txt、.html 與 .md 檔案：檔案 ▸ 匯入檔案…，或直接拖放到視窗上。</translation>
+    </message>
+    <message>
+      <source>Search with Ctrl+K: all the words must occur; OR, NOT or -word, "exact phrase", title: tag: author: note: and date:2024 narrow it.</source>
+      <translation>以 Ctrl+K 搜尋：所有詞語都須出現；可用 OR、NOT 或 -詞語、"完整片語"，以及 title: tag: author: note: 與 date:2024 縮小範圍。</translation>
+    </message>
+    <message>
+      <source>Select text and press H to highlight it; Ctrl+F finds in the article; Esc goes back to the list. Help ▸ Keyboard shortcuts lists every key.</source>
+      <translation>選取文字後按 H 即可標示；Ctrl+F 在文章中尋找；Esc 回到清單。說明 ▸ 鍵盤快捷鍵列出所有按鍵。</translation>
+    </message>
+    <message>
+      <source>{n} imported</source>
+      <translation>已匯入 {n} 篇</translation>
+    </message>
+    <message>
+      <source>{n} updated</source>
+      <translation>{n} 篇已更新</translation>
+    </message>
+    <message>
+      <source>{n} unchanged</source>
+      <translation>{n} 篇未變更</translation>
+    </message>
+    <message>
+      <source>{n} already in the library</source>
+      <translation>{n} 篇已在文庫中</translation>
+    </message>
+    <message>
+      <source>, </source>
+      <translation>、</translation>
+    </message>
+    <message>
+      <source>This is the sample collection, which is read-only: importing creates your own library, “Reader Library” in your Documents folder, and opens it.</source>
+      <translation>這是唯讀的範例文章集：匯入時會在您的「文件」資料夾建立自己的文庫「Reader Library」並開啟它。</translation>
+    </message>
+    <message>
+      <source>Welcome to Reader</source>
+      <translation>歡迎使用 Reader</translation>
+    </message>
+    <message>
+      <source>1 failed: {reason}</source>
+      <translation>1 篇失敗：{reason}</translation>
+    </message>
+    <message>
+      <source>{n} failed</source>
+      <translation>{n} 篇失敗</translation>
     </message>
     <message>
       <source>&amp;File</source>
@@ -334,12 +490,60 @@
       <translation>{n} 篇文章</translation>
     </message>
     <message>
-      <source>Nothing to import: no .md, .txt or .html files were found.</source>
-      <translation>沒有可匯入的內容：找不到 .md、.txt 或 .html 檔案。</translation>
+      <source>Indexing progress</source>
+      <translation>索引進度</translation>
     </message>
     <message>
       <source>Cancel indexing</source>
       <translation>取消建立索引</translation>
+    </message>
+    <message>
+      <source>Open library</source>
+      <translation>開啟文庫</translation>
+    </message>
+    <message>
+      <source>Import files</source>
+      <translation>匯入檔案</translation>
+    </message>
+    <message>
+      <source>Indexing</source>
+      <translation>建立索引</translation>
+    </message>
+    <message>
+      <source>Reading documents</source>
+      <translation>讀取文件</translation>
+    </message>
+    <message>
+      <source>The original file is gone: </source>
+      <translation>原始檔已不存在：</translation>
+    </message>
+    <message>
+      <source>This link is not opened: </source>
+      <translation>此連結不會開啟：</translation>
+    </message>
+    <message>
+      <source>This link points outside the library.</source>
+      <translation>此連結指向文庫以外的位置。</translation>
+    </message>
+    <message>
+      <source>{n}% read</source>
+      <translation>已讀 {n}%</translation>
+    </message>
+    <message>
+      <source>{n} with problems</source>
+      <translation>{n} 篇有問題</translation>
+    </message>
+    <message>
+      <source>The sample collection is read-only: imported into your library {path}, now open.</source>
+      <translation>範例文章集是唯讀的：已匯入您的文庫 {path}，並已開啟。</translation>
+    </message>
+    <message>
+      <source>Reading {name}: page {done} / {pages}</source>
+      <translation>正在讀取 {name}：第 {done} / {pages} 頁</translation>
+    </message>
+    <message>
+      <source>Reading documents: {done} / {total} {name}</source>
+      <translation>正在讀取文件：{done} / {total} {name}</translation>
     </message>
     <message>
       <source>Open library…</source>
@@ -354,6 +558,10 @@
       <translation>匯入檔案…</translation>
     </message>
     <message>
+      <source>Open the article's source file in the system's viewer</source>
+      <translation>以系統的檢視程式開啟文章的原始檔</translation>
+    </message>
+    <message>
       <source>Preferences…</source>
       <translation>偏好設定…</translation>
     </message>
@@ -364,14 +572,6 @@
     <message>
       <source>&amp;View</source>
       <translation>檢視(&amp;V)</translation>
-    </message>
-    <message>
-      <source>Next match</source>
-      <translation>下一個相符處</translation>
-    </message>
-    <message>
-      <source>Previous match</source>
-      <translation>上一個相符處</translation>
     </message>
     <message>
       <source>Zoom in</source>
@@ -418,112 +618,100 @@
       <translation>復原刪除</translation>
     </message>
     <message>
+      <source>Highlight</source>
+      <translation>標示</translation>
+    </message>
+    <message>
       <source>&amp;Help</source>
       <translation>說明(&amp;H)</translation>
     </message>
     <message>
-      <source>Open library</source>
-      <translation>開啟文庫</translation>
+      <source>p. {n}</source>
+      <translation>頁 {n}</translation>
     </message>
     <message>
-      <source>Import files</source>
-      <translation>匯入檔案</translation>
+      <source>¶ {n}</source>
+      <translation>第 {n} 段</translation>
     </message>
     <message>
-      <source>Choose an article in the list to read it (Enter opens, j / k the next and previous).</source>
-      <translation>在清單中選一篇文章來閱讀（Enter 開啟，j / k 切換下一篇與上一篇）。</translation>
+      <source>Passages</source>
+      <translation>段落</translation>
     </message>
     <message>
-      <source>Open a library, a folder of articles: File ▸ Open library… (Ctrl+O).</source>
-      <translation>開啟文庫（一個存放文章的資料夾）：檔案 ▸ 開啟文庫…（Ctrl+O）。</translation>
+      <source>Passages found</source>
+      <translation>找到的段落</translation>
     </message>
     <message>
-      <source>Import .txt, .html and .md files: File ▸ Import files…, or drop them on the window.</source>
-      <translation>匯入 .txt、.html 與 .md 檔案：檔案 ▸ 匯入檔案…，或直接拖放到視窗上。</translation>
+      <source>Order of the articles</source>
+      <translation>文章排序</translation>
     </message>
     <message>
-      <source>Search with Ctrl+K: all the words must occur; OR, NOT or -word, "exact phrase", title: tag: author: note: and date:2024 narrow it.</source>
-      <translation>以 Ctrl+K 搜尋：所有詞語都須出現；可用 OR、NOT 或 -詞語、"完整片語"，以及 title: tag: author: note: 與 date:2024 縮小範圍。</translation>
+      <source>Best articles first</source>
+      <translation>最相關的文章在前</translation>
     </message>
     <message>
-      <source>Select text and press H to highlight it; Ctrl+F finds in the article; Esc goes back to the list. Help ▸ Keyboard shortcuts lists every key.</source>
-      <translation>選取文字後按 H 即可標示；Ctrl+F 在文章中尋找；Esc 回到清單。說明 ▸ 鍵盤快捷鍵列出所有按鍵。</translation>
+      <source>Export</source>
+      <translation>匯出</translation>
     </message>
     <message>
-      <source>{n} imported</source>
-      <translation>已匯入 {n} 篇</translation>
+      <source>Export the passages</source>
+      <translation>匯出段落</translation>
     </message>
     <message>
-      <source>{n} updated</source>
-      <translation>{n} 篇已更新</translation>
+      <source>Markdown…</source>
+      <translation>Markdown…</translation>
     </message>
     <message>
-      <source>{n} unchanged</source>
-      <translation>{n} 篇未變更</translation>
+      <source>Word (.docx)…</source>
+      <translation>Word (.docx)…</translation>
     </message>
     <message>
-      <source>{n} already in the library</source>
-      <translation>{n} 篇已在文庫中</translation>
+      <source>CSV…</source>
+      <translation>CSV…</translation>
     </message>
     <message>
-      <source>, </source>
-      <translation>、</translation>
-    </message>
-    <message>
-      <source>Articles</source>
-      <translation>文章</translation>
-    </message>
-    <message>
-      <source>This is the sample collection, which is read-only: importing creates your own library, “Reader Library” in your Documents folder, and opens it.</source>
-      <translation>這是唯讀的範例文章集：匯入時會在您的「文件」資料夾建立自己的文庫「Reader Library」並開啟它。</translation>
-    </message>
-    <message>
-      <source>Indexing</source>
-      <translation>建立索引</translation>
+      <source>Search the library to list every passage.</source>
+      <translation>搜尋文庫以列出每一處段落。</translation>
     </message>
     <message>
       <source>Query not understood; searched as words.</source>
-      <translation>無法理解查詢語法，已改為搜尋其中的字詞。</translation>
+      <translation>無法理解查詢，已改以字詞搜尋。</translation>
     </message>
     <message>
-      <source>This link is not opened: </source>
-      <translation>此連結不會開啟：</translation>
+      <source>{passages} passages in {articles} articles</source>
+      <translation>{passages} 處，{articles} 篇文章</translation>
     </message>
     <message>
-      <source>This link points outside the library.</source>
-      <translation>此連結指向文庫以外的位置。</translation>
+      <source>The passages could not be listed: {problem}</source>
+      <translation>無法列出段落：{problem}</translation>
     </message>
     <message>
-      <source>{n}% read</source>
-      <translation>已讀 {n}%</translation>
+      <source>No passages for “{q}”.</source>
+      <translation>找不到「{q}」的段落。</translation>
     </message>
     <message>
-      <source>1 failed: {reason}</source>
-      <translation>1 篇失敗：{reason}</translation>
+      <source>(searching… {done} of {total} articles)</source>
+      <translation>（搜尋中… 第 {done} 篇，共 {total} 篇）</translation>
     </message>
     <message>
-      <source>Welcome to Reader</source>
-      <translation>歡迎使用 Reader</translation>
+      <source>Article</source>
+      <translation>文章</translation>
     </message>
     <message>
-      <source>{n} with problems</source>
-      <translation>{n} 篇有問題</translation>
+      <source>p. {page}</source>
+      <translation>頁 {page}</translation>
     </message>
     <message>
       <source>No results for “{q}”.</source>
       <translation>找不到「{q}」。</translation>
     </message>
     <message>
-      <source>{n} failed</source>
-      <translation>{n} 篇失敗</translation>
-    </message>
-    <message>
-      <source>The sample collection is read-only: imported into your library {path}, now open.</source>
-      <translation>範例文章集是唯讀的：已匯入您的文庫 {path}，並已開啟。</translation>
-    </message>
-    <message>
       <source>(showing the best {n})</source>
       <translation>（顯示最相關的 {n} 篇）</translation>
+    </message>
+    <message>
+      <source>Reading documents cancelled; Library ▸ Update index reads the rest.</source>
+      <translation>已取消讀取文件；文庫 ▸ 更新索引 會讀取其餘文件。</translation>
     </message>
     <message>
       <source>Indexing cancelled; search shows what was indexed so far.</source>
@@ -534,16 +722,16 @@
       <translation>另一個 Reader 正在為此文庫建立索引；搜尋使用上次完成的索引。</translation>
     </message>
     <message>
+      <source>Scanning failed: </source>
+      <translation>掃描失敗：</translation>
+    </message>
+    <message>
       <source>Indexing failed: </source>
       <translation>建立索引失敗：</translation>
     </message>
     <message>
       <source>This library was moved or renamed: its annotations were re-attached.</source>
       <translation>此文庫已移動或重新命名：其註記已重新附加。</translation>
-    </message>
-    <message>
-      <source>Scanning failed: </source>
-      <translation>掃描失敗：</translation>
     </message>
     <message>
       <source>Search failed: </source>

@@ -1,0 +1,108 @@
+"""The main window's menus and highlight toolbar, built when the window is made and built
+again when the interface language changes. The actions call the window's intent methods and
+its controllers; the window keeps the menus it fills later (recent libraries, contents,
+colours) as attributes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QToolButton
+
+from reader import __version__
+from reader.ui import dialogs
+from reader.ui.annotations_panel import color_icon
+from reader.ui.i18n import tr
+
+
+def build(window) -> None:
+    """The menu bar and the toolbar of ``window`` (a MainWindow)."""
+    bar = window.menuBar()
+    for old in [a.menu() for a in bar.actions()]:  # built again when the language changes
+        if old is not None:
+            old.deleteLater()  # with its actions and their shortcuts
+    bar.clear()
+    file_menu = bar.addMenu(tr("&File"))
+    window.open_action = file_menu.addAction(tr("Open library…"), QKeySequence.StandardKey.Open, window.choose_library)
+    window.recent_menu = file_menu.addMenu(tr("Recent libraries"))
+    file_menu.addAction(tr("Import files…"), window.choose_imports)
+    window.open_original_action = file_menu.addAction(tr("Open original"), QKeySequence("Ctrl+Shift+O"), window.open_original)
+    window.open_original_action.setToolTip(tr("Open the article's source file in the system's viewer"))
+    window.open_original_action.setEnabled(window.current is not None)
+    file_menu.addSeparator()
+    file_menu.addAction(tr("Preferences…"), window.show_preferences)
+    file_menu.addSeparator()
+    file_menu.addAction(tr("Quit"), QKeySequence.StandardKey.Quit, window.close)
+
+    view = bar.addMenu(tr("&View"))
+    view.addAction(tr("Search the library"), QKeySequence("Ctrl+K"), window.list_panel.focus_search)
+    view.addAction(tr("Find in article"), QKeySequence.StandardKey.Find, window.find_bar.open)
+    view.addAction(tr("Next match"), QKeySequence("F3"), lambda: window.search.step(True))
+    view.addAction(tr("Previous match"), QKeySequence("Shift+F3"), lambda: window.search.step(False))
+    view.addSeparator()
+    view.addAction(tr("Zoom in"), QKeySequence("Ctrl+="), lambda: window.set_zoom(window.pane.zoom + 1))
+    if not hasattr(window, "_zoom_shortcut"):
+        window._zoom_shortcut = QShortcut(QKeySequence("Ctrl++"), window, lambda: window.set_zoom(window.pane.zoom + 1))
+    view.addAction(tr("Zoom out"), QKeySequence("Ctrl+-"), lambda: window.set_zoom(window.pane.zoom - 1))
+    view.addAction(tr("Actual size"), QKeySequence("Ctrl+0"), lambda: window.set_zoom(0))
+    window.theme_menu = view.addMenu(tr("Theme"))
+    window.theme_group = QActionGroup(window.theme_menu)
+    window.theme_group.setExclusive(True)
+    window.theme_actions = {}
+    for key, label in (("system", tr("Follow system")), ("light", tr("Light")), ("dark", tr("Dark")), ("sepia", tr("Sepia"))):
+        action = window.theme_menu.addAction(label)
+        action.setCheckable(True)
+        action.setData(key)
+        action.triggered.connect(lambda _checked=False, k=key: window.apply_theme(k))
+        window.theme_group.addAction(action)
+        window.theme_actions[key] = action
+    if window.theme_setting in window.theme_actions:
+        window.theme_actions[window.theme_setting].setChecked(True)
+    window.toc_menu = view.addMenu(tr("Contents"))
+    view.addSeparator()
+    window.distraction_action = view.addAction(tr("Distraction-free mode"), QKeySequence("F11"), window.toggle_distraction_free)
+    window.distraction_action.setCheckable(True)
+    window.distraction_action.setChecked(window.isFullScreen())
+    window.panels_action = view.addAction(tr("Side panels"), QKeySequence("Ctrl+Shift+F"), window.toggle_panels)
+    window.panels_action.setCheckable(True)
+    window.panels_action.setChecked(window.list_panel.isVisibleTo(window) or not window.isVisible())
+
+    library = bar.addMenu(tr("&Library"))
+    library.addAction(tr("Update index"), lambda: window.session and window.session.resume_extraction())
+    library.addAction(tr("Rebuild index"), lambda: window.session and window.session.update_index(rebuild=True))
+    library.addAction(tr("Problems…"), window.show_problems)
+
+    edit = bar.addMenu(tr("&Edit"))
+    # Undo a delete wherever the focus is: a window shortcut, which text inputs let
+    # through while they have no typing of their own to undo (UndoPassThrough).
+    window.undo_action = edit.addAction(tr("Undo delete"), QKeySequence.StandardKey.Undo, window.annotation_controller.undo)
+    window.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    window.highlight_menu = edit.addMenu(tr("Highlight"))
+
+    help_menu = bar.addMenu(tr("&Help"))
+    help_menu.addAction(tr("Keyboard shortcuts"), lambda: dialogs.show_shortcuts(window))
+    help_menu.addAction(tr("About Reader"), lambda: dialogs.show_about(window, __version__))
+
+    if not hasattr(window, "toolbar"):
+        window.toolbar = window.addToolBar(tr("Highlight"))
+        window.toolbar.setObjectName("highlightToolbar")
+        window.toolbar.setMovable(False)
+    window.toolbar.setWindowTitle(tr("Highlight"))
+    build_highlight_actions(window)
+
+
+def build_highlight_actions(window) -> None:
+    """The colours in the Edit ▸ Highlight menu and the toolbar (H is the first)."""
+    window.toolbar.clear()
+    window.highlight_menu.clear()
+    window.toolbar.addWidget(QLabel(" " + tr("Highlight") + ": ", window.toolbar))
+    for number, (key, name, css) in enumerate(window.pane.colors):
+        action = QAction(color_icon(css), name, window)
+        action.setToolTip(tr("Highlight the selection") + f" ({name})" + (" — H" if number == 0 else ""))
+        action.triggered.connect(lambda _c=False, k=key: window.annotation_controller.highlight(k))
+        button = QToolButton(window.toolbar)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAccessibleName(tr("Highlight the selection") + f" ({name})")
+        window.toolbar.addWidget(button)
+        window.highlight_menu.addAction(action)

@@ -1,0 +1,170 @@
+"""The library search and Ctrl+F: results in the article list, marks in the reading pane.
+
+The search box asks (debounced, in :class:`~reader.ui.article_list.SearchBox`); the session
+searches on a worker and drops stale results; this controller shows what comes back, marks
+the query's words in the open article, and keeps those marks until the search is cleared
+(closing Ctrl+F's find bar brings them back).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject, Signal
+
+from reader.ui.article_models import ArticleFilterProxy, ArticleRow, PathRole, SearchResultsModel
+from reader.ui.find_bar import FindBar, FoldedText
+from reader.ui.i18n import articles_text, tr
+from reader.ui.session import LibrarySession, OpenedArticle
+
+
+class SearchController(QObject):
+    open_requested = Signal(QModelIndex)  # Enter in the search box: open the top hit
+    results_shown = Signal()
+    message = Signal(str, int)  # for the status bar: text, milliseconds
+
+    def __init__(self, list_panel, library_proxy: ArticleFilterProxy, results: SearchResultsModel, pane,
+                 find_bar: FindBar, parent=None) -> None:
+        super().__init__(parent)
+        self.list_panel, self.library_proxy, self.results, self.pane, self.find_bar = list_panel, library_proxy, results, pane, find_bar
+        self.session: LibrarySession | None = None
+        self.article: OpenedArticle | None = None
+        self.pending_marks = ""  # the query whose words the article opened from a hit shows
+        self._open_top_hit = False
+        self._folded: FoldedText | None = None  # the text Ctrl+F searches, folded once
+        box = list_panel.search_box
+        box.search_requested.connect(self.run)
+        box.cleared.connect(self.clear)
+        box.open_top_requested.connect(self.open_top_hit)
+        find_bar.query_changed.connect(self.find)
+        find_bar.step_requested.connect(self.step)
+        find_bar.closed.connect(self.close_find)
+
+    @property
+    def searching(self) -> bool:
+        """Whether the list shows search results (else the library)."""
+        return self.list_panel.view.model() is self.results
+
+    def set_session(self, session: LibrarySession) -> None:
+        self.session = session
+        self.article = None
+        session.search_finished.connect(lambda _generation, result: self.show_results(result))
+
+    def opening(self, index: QModelIndex) -> None:
+        """An article is being opened from the list: from a hit, it shows the query's words."""
+        self.pending_marks = self.results.query if self.searching and index.data(PathRole) else ""
+
+    def show_article(self, opened: OpenedArticle) -> None:
+        """An article was opened (or built again): its search and find marks."""
+        self.article = opened
+        if self.pending_marks:
+            self.mark(self.pending_marks)
+        if self.find_bar.isVisible():
+            self.find(self.find_bar.line.text())
+
+    # The library search ---------------------------------------------------------------------
+    def run(self, query: str) -> None:
+        if self.session is not None:
+            self.session.search(query)
+
+    def rerun(self) -> None:
+        """Search again for what the box holds (the index or the language changed)."""
+        query = self.list_panel.search_box.text().strip()
+        if query and self.searching:
+            self.run(query)
+
+    def show_results(self, result) -> None:
+        session = self.session
+        counts = session.store.counts(session.root)  # once, not once per hit
+        rows = [ArticleRow(path=h.path, title=h.title, date=h.date, snippet=h.snippet,
+                           highlights=counts.get(h.path, 0), last_read=session.reading.last_read(h.path))
+                for h in result.hits]
+        self.results.query = result.query
+        self.results.total = result.total
+        self.results.set_rows(rows)
+        self.list_panel.view.setModel(self.results)
+        self.list_panel.set_search_mode(True)
+        parts = []
+        if result.message:
+            parts.append(tr("Query not understood; searched as words."))
+        if result.total == 0:
+            parts.append(tr("No results for “{q}”.").replace("{q}", result.query))
+        else:
+            count = articles_text(result.total)
+            if len(rows) < result.total:
+                count += " " + tr("(showing the best {n})").replace("{n}", str(len(rows)))
+            parts.append(count)
+        self.list_panel.status.setText("  ".join(parts))
+        self.list_panel.status.show()
+        self.results_shown.emit()
+        if self._open_top_hit and rows:
+            self._open_top_hit = False
+            self.open_top_hit()
+
+    def clear(self) -> None:
+        if self.session is not None:
+            self.session.clear_search()  # results still coming are dropped
+        self.list_panel.view.setModel(self.library_proxy)
+        self.list_panel.set_search_mode(False)
+        self.list_panel.status.hide()
+        self.pending_marks = ""
+        self._open_top_hit = False
+        if self.article is not None:
+            self.pane.set_matches([], "search")
+        self.results_shown.emit()
+
+    def open_top_hit(self) -> None:
+        """Enter in the search box: open the best hit (once the search for the text is done)."""
+        query = self.list_panel.search_box.text().strip()
+        if not query:
+            return
+        shown = self.searching and self.results.query == query
+        if not shown or (self.session is not None and self.session.searches.busy):
+            self._open_top_hit = True  # show_results opens it
+            return
+        if self.results.rowCount():
+            index = self.results.index(0, 0)
+            self.list_panel.view.setCurrentIndex(index)
+            self.open_requested.emit(index)
+            self.pane.setFocus()
+
+    def mark(self, query: str) -> None:
+        """Mark the words of ``query`` in the open article, its title too."""
+        if self.article is not None:
+            self.pane.mark_search(query)
+
+    # Find in the article ------------------------------------------------------------------------
+    def find(self, text: str) -> None:
+        if self.article is None:
+            return
+        # The whole article when it is shown in parts, else the document as shown (header too).
+        parted = bool(self.pane.part_count)
+        source = self.article.rendered if parted else self.pane.built
+        if self._folded is None or self._folded.source is not source:
+            haystack = self.article.rendered.text if parted else self.pane.document().toPlainText()
+            self._folded = FoldedText(haystack, source)
+        spans = self._folded.find(text) if text.strip() else []
+        mapping = self.pane.mapping
+        if not parted and mapping is not None:
+            spans = [(mapping.to_qt(s), mapping.to_qt(e)) for s, e in spans]
+        total = self.pane.set_matches(spans, "find", plain=parted)
+        self.find_bar.show_count(1 if total else 0, total)
+
+    def step(self, forward: bool) -> None:
+        """F3 / Shift+F3: the next or previous match, "n / N" in the find bar and status bar."""
+        current, total = self.pane.step_match(forward)
+        if self.find_bar.isVisible():
+            self.find_bar.show_count(current, total)
+        if total:
+            self.message.emit(f"{current} / {total}", 5000)
+        else:
+            self.message.emit(tr("No matches"), 3000)
+
+    def close_find(self) -> None:
+        self.find_bar.hide()
+        self.pane.set_matches([], "find")
+        if self.article is not None and self.searching and self.pending_marks:
+            # The library search is still on: its marks come back, where the reader is.
+            bar = self.pane.verticalScrollBar()
+            value = bar.value()
+            self.mark(self.pending_marks)
+            bar.setValue(value)
+        self.pane.setFocus()
