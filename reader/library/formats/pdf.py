@@ -661,7 +661,9 @@ def _extract(pdf, path: Path, progress, cancel, ocr_languages: str) -> Document:
         heights.append(height or 842.0)
         pages.append(lines)
         if progress is not None:
-            progress(index + 1, count + len(scanned))
+            # Pages finished of the document's pages: a scanned page is finished once it
+            # is recognised, below (reported even so: the parent's stall watch hears it).
+            progress(index + 1 - len(scanned), count)
     damaged = sum(1 for p in doc.problems if p.startswith("page "))
     if damaged == count:
         raise ExtractionProblem("damaged PDF: none of its pages can be read (a broken or looping page tree)")
@@ -687,7 +689,7 @@ def _extract(pdf, path: Path, progress, cancel, ocr_languages: str) -> Document:
                     page.close()
                 doc.ocr_pages.append(index)
                 if progress is not None:
-                    progress(count + done + 1, count + len(scanned))
+                    progress(count - len(scanned) + done + 1, count)
     body_size = _body_size(pages)
     _drop_running(pages, heights)
     ordered = []
