@@ -325,33 +325,27 @@ def parse_query(text: str) -> ParsedQuery:
         return ParsedQuery(root, fallback=True, message=f"Query not understood ({exc}); searched as words.")
 
 
-def positive_refs(node: Node | None) -> list[Ref]:
-    """Provisions whose citations should be marked (not those under NOT), in query order."""
-    out: list[Ref] = []
+def _positive(node: Node | None, kind: type) -> list:
+    """Nodes of ``kind`` not under NOT, in query order; walked with a stack of its own, not
+    by recursion."""
+    out: list = []
     stack: list[tuple[Node, bool]] = [] if node is None else [(node, False)]
     while stack:
         current, negated = stack.pop()
-        if isinstance(current, Ref):
+        if isinstance(current, kind):
             if not negated:
                 out.append(current)
         elif isinstance(current, Op):
             inner = negated ^ (current.kind == "not")
             stack.extend((child, inner) for child in reversed(current.children))
     return out
+
+
+def positive_refs(node: Node | None) -> list[Ref]:
+    """Provisions whose citations should be marked (not those under NOT), in query order."""
+    return _positive(node, Ref)
 
 
 def positive_leaves(node: Node | None) -> list[Leaf]:
-    """Leaves whose matches should be marked (not those under NOT), in query order.
-
-    Walks the tree with a stack of its own, not by recursion."""
-    out: list[Leaf] = []
-    stack: list[tuple[Node, bool]] = [] if node is None else [(node, False)]
-    while stack:
-        current, negated = stack.pop()
-        if isinstance(current, Leaf):
-            if not negated:
-                out.append(current)
-        elif isinstance(current, Op):
-            inner = negated ^ (current.kind == "not")
-            stack.extend((child, inner) for child in reversed(current.children))
-    return out
+    """Leaves whose matches should be marked (not those under NOT), in query order."""
+    return _positive(node, Leaf)
