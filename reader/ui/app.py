@@ -168,9 +168,9 @@ def take_screenshot(app: QApplication, window, args) -> int:
         return 2
     window.resize(width, height)
     if "splitter" not in window.window_state.data:  # as a first window of this size shows it
-        from reader.ui.window_geometry import FIRST_SPLIT
+        from reader.ui.window_geometry import first_split
 
-        window.splitter.setSizes([round(width * share) for share in FIRST_SPLIT])
+        first_split(window.splitter, width)
     window.show()
     steps = []
     if args.open_path:

@@ -36,8 +36,12 @@ def restore(window: QMainWindow, splitter: QSplitter, state: JsonState) -> None:
         except (TypeError, ValueError):
             split = False
     if not split:
-        width = max(window.width(), 600)
-        splitter.setSizes([round(width * share) for share in FIRST_SPLIT])
+        first_split(splitter, max(window.width(), 600))
+
+
+def first_split(splitter: QSplitter, width: int) -> None:
+    """The panes' shares of a first window ``width`` wide: the reading pane takes most."""
+    splitter.setSizes([round(width * share) for share in FIRST_SPLIT])
 
 
 def save(window: QMainWindow, splitter: QSplitter, state: JsonState, before_full_screen: tuple | None = None) -> None:
