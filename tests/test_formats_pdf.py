@@ -337,3 +337,53 @@ def test_ocr_slips_in_chinese_text_are_corrected() -> None:
 
     assert correct("依第五00項說明,法院(含智慧財產法院)得要求;") == "依第五〇〇項說明，法院（含智慧財產法院）得要求；"
     assert correct("NIST AI 100-1 (2023), p. 10") == "NIST AI 100-1 (2023), p. 10"
+
+
+XMP_PACKET = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">人工智慧基本法草案評析</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>王小明</rdf:li><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator>
+<xmp:CreateDate>2024-05-17T09:30:00+08:00</xmp:CreateDate>
+</rdf:Description></rdf:RDF></x:xmpmeta>
+<?xpacket end="r"?>"""
+
+
+def _xmp_pdf(info: bytes = b"") -> bytes:
+    """One page of Helvetica text, an uncompressed XMP packet as the catalog's /Metadata,
+    and ``info`` as the Info dictionary (none when empty)."""
+    content = b"BT /F1 12 Tf 72 720 Td (Risk management and evaluation.) Tj ET"
+    xmp = XMP_PACKET.encode("utf-8")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Type /Metadata /Subtype /XML /Length {len(xmp)} >>\nstream\n".encode() + xmp + b"\nendstream",
+    ]
+    if info:
+        objects.append(info)
+    data = _pdf(objects)
+    if info:
+        data = data.replace(b"/Root 1 0 R >>", f"/Root 1 0 R /Info {len(objects)} 0 R >>".encode())
+    return data
+
+
+def test_title_authors_and_date_come_from_xmp_when_the_info_dictionary_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "xmp.pdf"
+    path.write_bytes(_xmp_pdf())
+    doc, article, text, _pages = rendered(path)
+    assert not doc.problems
+    assert article.title == "人工智慧基本法草案評析"
+    assert article.authors == ["王小明", "Jane Doe"]
+    assert article.date.startswith("2024-05-17")
+    assert "Risk management and evaluation." in text
+
+
+def test_a_producers_placeholder_title_gives_way_to_the_xmp_title(tmp_path: Path) -> None:
+    path = tmp_path / "placeholder.pdf"
+    path.write_bytes(_xmp_pdf(b"<< /Title (Microsoft Word - draft3.docx) /Author (Jane Doe) >>"))
+    _doc, article, _text, _pages = rendered(path)
+    assert article.title == "人工智慧基本法草案評析"
+    assert article.authors == ["Jane Doe"]  # the Info dictionary's author stays first

@@ -38,6 +38,10 @@ from reader.ui.workers import TaskRunner, error_line
 
 SEARCH_LIMIT = 300
 PROCESS_INDEX_MIN = 50  # articles to index before it is worth starting a process
+#: Bytes of new or changed files that go to the indexing process even when they are few: one
+#: long document (a 300-page PDF) indexed on a thread holds the interpreter long enough to
+#: stall the window (measured 89-112 ms after a 306-page PDF).
+PROCESS_INDEX_BYTES = 256_000
 EXTRACTION_PROGRESS_EVERY_S = 0.2
 WATCHED_FOLDERS = 2000  # a watcher per folder costs a descriptor: enough for real libraries
 EAGER_BUILD_CHARS = 50_000  # restyling a document this small on the UI thread takes a few ms
@@ -178,12 +182,12 @@ class LibrarySession(QObject):
                 wanted = report.removed or moved_library
                 present = {e.article.path: e.content_hash for e in catalog.entries()} if wanted else {}
                 rows = _make_rows(catalog.list_rows()) if report.touched or need_rows else None
-                return report, present, rows
+                return report, present, rows, index_weight(catalog, report)
             finally:
                 catalog.close()
 
         def done(result) -> None:
-            report, present, rows = result
+            report, present, rows, weight = result
             self.problems = report.problems
             self._extraction_ended(report.cancelled and not paused)
             if present and not self.store.read_only:
@@ -198,7 +202,7 @@ class LibrarySession(QObject):
                 self.catalog_changed.emit(self.finish_rows(rows) if rows is not None else self.rows())
             # cancel_indexing() during the scan stopped it all: no index job starts after it.
             if index and not (report.cancelled and self._stop_indexing.is_set()):
-                self.update_index(batch=len(report.added) + len(report.changed))
+                self.update_index(batch=weight)
 
         def failed(error: Exception) -> None:
             self._extraction_ended(False)
@@ -396,6 +400,20 @@ def _reanchored(paths: DataPaths, root: str, path: str, text: str, content_hash:
         return None, False
     finally:
         store.close()
+
+
+def index_weight(catalog, report) -> int:
+    """How much indexing a rescan's new and changed articles ask for, in articles: their
+    number, or PROCESS_INDEX_MIN when they are few but large (PROCESS_INDEX_BYTES of files),
+    so that update_index sends them to the indexing process. Runs on the worker."""
+    paths = [*report.added, *report.changed]
+    if len(paths) >= PROCESS_INDEX_MIN:
+        return len(paths)
+    size = 0
+    for path in paths:
+        entry = catalog.get(path)
+        size += entry.size if entry is not None else 0
+    return PROCESS_INDEX_MIN if size >= PROCESS_INDEX_BYTES else len(paths)
 
 
 def _notes_for_index(paths: DataPaths, root: str) -> dict[str, str]:

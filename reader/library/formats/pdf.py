@@ -581,12 +581,14 @@ def _metadata(pdf, path: Path) -> Metadata:
             xmp = _xmp(handle.read(20_000_000))
     except OSError:
         xmp = Metadata()
-    meta.title = meta.title or xmp.title
+    # A producer's placeholder is not a title: the XMP title (or the first heading) wins over it.
+    meta.title = next((t for t in (meta.title, xmp.title) if t and not _PLACEHOLDER_TITLE.fullmatch(t)), "")
     meta.authors = meta.authors or xmp.authors
     meta.date = meta.date or xmp.date
-    if re.fullmatch(r"(?i)(untitled|microsoft word - .*|.*\.(docx?|pdf|indd))", meta.title or ""):
-        meta.title = ""  # a producer's placeholder, not a title
     return meta
+
+
+_PLACEHOLDER_TITLE = re.compile(r"(?i)(untitled|microsoft word - .*|.*\.(docx?|pdf|indd))")
 
 
 # -- the extractor ------------------------------------------------------------------------------
