@@ -22,6 +22,7 @@ from reader.search.documents import FIELD_SEPARATOR, unpack_texts
 from reader.search.folding import fold, fold_chars
 from reader.search.inflection import query_terms
 from reader.search.numbering import HAN_NUMERAL_CHARS, has_dash_numbering, query_forms
+from reader.search.postings import posting_cache
 from reader.search.query import Leaf
 from reader.search.schema import TEXT_FIELDS
 
@@ -139,7 +140,7 @@ class LeafMatcher:
     def term_docs(self, field: str, term: str) -> set[int]:
         if (field, term) not in self.reader:
             return set()
-        return set(self.reader.postings(field, term).all_ids())
+        return set(posting_cache(self.searcher).doc_ids(field, term).tolist())
 
     def prefix_docs(self, field: str, prefix: str) -> set[int]:
         docs: set[int] = set()

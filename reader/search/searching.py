@@ -232,6 +232,12 @@ def _rank(searcher, ranking: wq.Query, allowed: set[int], limit: int | None) -> 
     Whoosh's filter reads every posting of the ranking terms and drops the documents not
     allowed: for 2 matches of a query with a common term that was 170 ms. With few matches
     for their postings, the postings are skipped to each of them instead."""
+    from reader.search.postings import posting_cache
+    from reader.search.ranking import rank
+
+    ranked = rank(searcher, posting_cache(searcher), ranking, allowed, limit)
+    if ranked is not None:
+        return ranked
     postings = sum(searcher.doc_frequency(field, text) for field, text in ranking.iter_all_terms())
     if len(allowed) * DIRECT_RANKING_RATIO > postings:
         found = searcher.search(ranking, limit=limit or None, filter=allowed, terms=False)

@@ -1,0 +1,172 @@
+"""A term's postings decoded once into arrays, kept in a bounded cache per searcher.
+
+Whoosh hands postings out one at a time through Python matchers (a method call per posting,
+blocks unpickled and inflated as the matcher goes). Exact sets and ranking read whole
+posting lists, so here a list is decoded block by block into two NumPy arrays (document
+numbers, weights) and kept for the searcher's life: the keystrokes of one typing burst
+(人 → 人工 → 人工智) and the parts of one query read each list once. The cache has a byte
+budget and drops the least recently used lists first.
+
+The files on disk are Whoosh's; only the reading changes. The cache belongs to a searcher
+(a generation of the index): a commit gives a new searcher, hence a new cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+#: Bytes the decoded postings of one searcher may hold (document numbers and weights).
+DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+
+
+def _leaf_arrays(matcher) -> tuple[list, list]:
+    """Document numbers and weights of one segment's posting list, block by block. Whoosh's
+    W3 matcher decodes a block at a time; any other matcher is read posting by posting."""
+    ids: list = []
+    weights: list = []
+    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_blocklength")):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int32))
+            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+        return ids, weights
+    doc_ids, doc_weights = [], []
+    while matcher.is_active():
+        doc_ids.append(matcher.id())
+        doc_weights.append(matcher.weight())
+        matcher.next()
+    return [np.asarray(doc_ids, dtype=np.int32)], [np.asarray(doc_weights, dtype=np.float32)]
+
+
+class PostingCache:
+    """``postings(field, term) -> (doc numbers, weights)`` over the whole index of one
+    searcher: sorted int32 document numbers (the searcher's, segments offset) and their
+    float32 weights (Whoosh's term weight: occurrences times the field's boost).
+    ``lengths(field)`` is every document's field length as BM25 sees it. Thread-safe."""
+
+    def __init__(self, searcher, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
+        self.searcher = searcher
+        self.budget_bytes = budget_bytes
+        self.held_bytes = 0
+        self._lists: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, term)
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+                self.hits += 1
+                return found
+        arrays = self._read(field, term)
+        size = arrays[0].nbytes + arrays[1].nbytes
+        with self._lock:
+            self.misses += 1
+            if key not in self._lists and size <= self.budget_bytes:
+                self._lists[key] = arrays
+                self.held_bytes += size
+                while self.held_bytes > self.budget_bytes and self._lists:
+                    _key, (ids, weights) = self._lists.popitem(last=False)
+                    self.held_bytes -= ids.nbytes + weights.nbytes
+        return arrays
+
+    def clear(self) -> None:
+        """Drop the decoded posting lists (the field lengths stay: they change only with
+        the index, which gives a new searcher and cache)."""
+        with self._lock:
+            self._lists.clear()
+            self.held_bytes = 0
+
+    def doc_ids(self, field: str, term: str) -> np.ndarray:
+        return self.postings(field, term)[0]
+
+    def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        ids: list = []
+        weights: list = []
+        for sub, offset in self.searcher.leaf_searchers():
+            reader = sub.reader()
+            if (field, term) not in reader:
+                continue
+            matcher = reader.postings(field, term)
+            deleted = None
+            if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
+                # A segment with deleted documents wraps its postings in a filter that
+                # tests every posting; decode the postings and drop those at once.
+                deleted = np.fromiter(matcher._ids, dtype=np.int32, count=len(matcher._ids))
+                matcher = matcher.child
+            block_ids, block_weights = _leaf_arrays(matcher)
+            if deleted is not None and block_ids:
+                segment_ids, segment_weights = np.concatenate(block_ids), np.concatenate(block_weights)
+                keep = ~np.isin(segment_ids, deleted)
+                block_ids, block_weights = [segment_ids[keep]], [segment_weights[keep]]
+            ids += [b + offset if offset else b for b in block_ids]
+            weights += block_weights
+        if not ids:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Every document's length of ``field`` (float64, by document number), as Whoosh's
+        scorers read it (its one-byte approximation; 0 where the field is empty)."""
+        with self._lock:
+            found = self._lengths.get(field)
+        if found is not None:
+            return found
+        parts = []
+        for sub, _offset in self.searcher.leaf_searchers():
+            parts.append(_segment_lengths(sub.reader(), field))
+        lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
+        with self._lock:
+            self._lengths[field] = lengths
+        return lengths
+
+
+@functools.cache
+def _length_table() -> np.ndarray:
+    """Whoosh's one-byte field lengths, decoded (byte 0: no length)."""
+    from whoosh.util.numeric import byte_to_length
+
+    return np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)], dtype=np.float64)
+
+
+
+def _segment_lengths(reader, field: str) -> np.ndarray:
+    """One segment's field lengths: its length column (one byte a document) read at once,
+    or, for a reader of another kind, document by document."""
+    count = reader.doc_count_all()
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is None:
+            return np.zeros(count, dtype=np.float64)
+        raw = np.frombuffer(bytes(column._dbfile.get(column._basepos, column._count)), dtype=np.uint8)
+        if len(raw) < count:  # documents after the last one with the field: length 0
+            raw = np.concatenate([raw, np.zeros(count - len(raw), dtype=np.uint8)])
+        return _length_table()[raw[:count]]
+    except (AttributeError, TypeError):
+        return np.fromiter((reader.doc_field_length(d, field, 0) or 0 for d in range(count)), dtype=np.float64, count=count)
+
+
+def posting_cache(searcher) -> PostingCache:
+    """The cache of ``searcher`` (made at first use; it lives and dies with the searcher)."""
+    cache = getattr(searcher, "reader_posting_cache", None)
+    if cache is None:
+        cache = PostingCache(searcher)
+        try:
+            searcher.reader_posting_cache = cache
+        except AttributeError:  # a searcher that takes no attributes: a cache per call
+            pass
+    return cache
