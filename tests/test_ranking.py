@@ -129,3 +129,14 @@ def test_the_cache_keeps_to_its_budget(index: SearchIndex) -> None:
 def test_search_results_keep_title_first(index: SearchIndex) -> None:
     result = search(index, "保護法", limit=5)
     assert result.hits and "保護法" in result.hits[0].title
+
+
+def test_posting_values_are_the_readers_for_the_documents_asked(index: SearchIndex) -> None:
+    searcher = index.searcher()
+    reader = searcher.reader()
+    cache = PostingCache(searcher)
+    term = fold_chars("風險")
+    every = dict(reader.postings("body", term).all_items())
+    asked = set(list(every)[::3]) | {10_000, -1}  # some of its documents, and ones it lacks
+    assert cache.values("body", term, asked) == {d: v for d, v in every.items() if d in asked}
+    assert cache.values("body", "無此詞", asked) == {}

@@ -192,7 +192,7 @@ class LeafMatcher:
     def _positions(self, field: str, term: str, docs: set[int]) -> dict[int, list[int]]:
         """Positions of ``term`` in ``docs``: one pass over its postings, decoding only those."""
         decode = self.searcher.schema[field].format.decode_positions
-        return {doc: decode(value) for doc, value in self.reader.postings(field, term).all_items() if doc in docs}
+        return {doc: decode(value) for doc, value in posting_cache(self.searcher).values(field, term, docs).items()}
 
     def plan_docs(self, plan: LeafPlan, within: set[int] | None = None, any_field: bool = False) -> set[int]:
         """The documents of ``plan``. ``any_field``: the leaf is searched in every field and

@@ -117,6 +117,43 @@ class PostingCache:
             return _EMPTY_IDS, _EMPTY_WEIGHTS
         return np.concatenate(ids), np.concatenate(weights)
 
+    def values(self, field: str, term: str, docs: set[int]) -> dict[int, bytes]:
+        """The encoded posting values (positions) of ``term`` in those of ``docs`` that have
+        it. Blocks holding none of ``docs`` are skipped without decoding their values, and
+        nothing is done per posting in Python but for the documents asked for. Not cached."""
+        wanted = np.fromiter(docs, dtype=np.int64, count=len(docs))
+        wanted.sort()
+        out: dict[int, bytes] = {}
+        for sub, offset in self.searcher.leaf_searchers():
+            reader = sub.reader()
+            count = reader.doc_count_all()
+            local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
+            if not len(local) or (field, term) not in reader:
+                continue
+            matcher = reader.postings(field, term)
+            if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
+                matcher = matcher.child  # deleted documents are never among those asked for
+            if not all(hasattr(matcher, n) for n in ("_read_ids", "_read_values", "_next_block")):
+                while matcher.is_active():
+                    doc = matcher.id()
+                    if doc in docs:
+                        out[doc + offset] = matcher.value()
+                    matcher.next()
+                continue
+            while matcher.is_active():
+                matcher._read_ids()
+                ids = np.asarray(matcher._ids, dtype=np.int64)
+                at = np.searchsorted(local, ids)
+                inside = at < len(local)
+                hit = np.flatnonzero(inside & (local[np.where(inside, at, 0)] == ids))
+                if len(hit):
+                    matcher._read_values()
+                    block = matcher._values
+                    for i in hit.tolist():
+                        out[int(ids[i]) + offset] = block[i]
+                matcher._next_block()
+        return out
+
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length of ``field`` (float64, by document number), as Whoosh's
         scorers read it (its one-byte approximation; 0 where the field is empty)."""
