@@ -14,6 +14,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 
@@ -141,18 +142,23 @@ def is_han(char: str) -> bool:
     )
 
 
+@functools.cache
+def _simplified_only() -> frozenset[str]:
+    """Characters that are Simplified forms and not Traditional ones."""
+    t2s = traditional_to_simplified()
+    return frozenset(set(t2s.values()) - set(t2s))
+
+
+_HAN_CHAR = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U000323af\uf900-\ufaff\u3040-\u30ff\u3005-\u3007]")
+
+
 def guess_lang(text: str) -> str:
     """zh-Hant, zh-Hans or en, from the characters used (enough to pick fonts and fold)."""
-    t2s = traditional_to_simplified()
-    simplified = set(t2s.values()) - set(t2s)
-    han = trad = simp = 0
-    for char in text[:20000]:
-        if is_han(char):
-            han += 1
-            if char in t2s:
-                trad += 1
-            elif char in simplified:
-                simp += 1
-    if han == 0:
+    counts = Counter(_HAN_CHAR.findall(text, 0, 20000))
+    if not counts:
         return "en"
+    t2s = traditional_to_simplified()
+    simplified = _simplified_only()
+    trad = sum(n for char, n in counts.items() if char in t2s)
+    simp = sum(n for char, n in counts.items() if char not in t2s and char in simplified)
     return "zh-Hans" if simp > trad else "zh-Hant"
