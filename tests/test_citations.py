@@ -144,8 +144,101 @@ def test_metadata_from_the_article_and_the_edits() -> None:
 
     article = Article(path="a.md", title="標題", date="2023-05", authors=["甲", "乙"], sources=[Source("參考資料", "https://example.org/ref")])
     meta = metadata(article)
-    assert (meta.title, meta.authors, meta.date, meta.url, meta.csl_type) == ("標題", ["甲", "乙"], "2023-05", "", "article")
+    assert (meta.title, meta.authors, meta.date, meta.url, meta.csl_type) == ("標題", ["甲", "乙"], "2023-05", "", "webpage")
     edited = metadata(article, {"title": "", "authors": "丙、丁", "journal": "刊", "volume": 3, "bogus": 1})
     assert (edited.title, edited.authors, edited.journal, edited.volume, edited.csl_type) == ("標題", ["丙", "丁"], "刊", "3", "article-journal")
     item = metadata(None, {"date": "2024/7/15", "accessed": "not a date"}).to_csl()
     assert item["issued"] == {"date-parts": [[2024, 7, 15]]} and "accessed" not in item
+
+
+def test_quote_span_cites_a_span_of_the_article_where_it_is(sample) -> None:
+    from reader.citations import quote_span
+
+    article, rendered = sample
+    words = "雙方將共同開發先進人工智慧"
+    start = rendered.text.index(words)
+    made = quote_span(article, rendered, start, start + len(words), "taiwan-law-journal")
+    paragraph = Locator.for_rendered(rendered).at(start).paragraph
+    assert made.plain == f"「{words}」\n林允中 編譯整理，〈英國與美國為人工智慧安全共同開發簽署合作備忘錄〉，2024年7月，第{paragraph}段。\n"
+    assert made.location.paragraph == paragraph and made.style.key == "taiwan-law-journal"
+    backwards = quote_span(article, rendered, start + len(words), start, "apa")  # a selection made right to left
+    assert backwards.quote == words and f"para. {paragraph})" in backwards.plain
+    with pytest.raises(StyleProblem):
+        quote_span(article, rendered, start, start + 2, "no-such-style")
+
+
+def test_quote_span_of_a_paged_source_cites_its_printed_page(sample) -> None:
+    from dataclasses import replace
+
+    from reader.citations import quote_span
+    from reader.library.formats.to_markdown import PageMap
+
+    article, rendered = sample
+    middle = len(rendered.text) // 2
+    paged = replace(rendered, pages=PageMap(starts=[0, middle], pages=[0, 1], labels=["iv", "41"]))
+    made = quote_span(article, paged, middle + 1, middle + 5, "taiwan-law-journal")
+    assert made.location.page == 41 and "，頁41，" in made.plain
+    front = quote_span(article, paged, 0, 4, "taiwan-law-journal")  # "iv": located by paragraph
+    assert front.location.page is None and "段" in front.plain
+
+
+def test_a_quote_with_nothing_in_it_is_refused(sample) -> None:
+    from reader.citations import quote_span, quote_unplaced
+    from reader.errors import UsageError
+
+    article, rendered = sample
+    with pytest.raises(UsageError, match="no text to quote"):
+        quote_span(article, rendered, 5, 5)
+    with pytest.raises(UsageError, match="no text to quote"):
+        quote_unplaced(article, "  ")
+    detached = quote_unplaced(article, "已刪除的句子", "taiwan-law-journal")
+    assert detached.location is None and detached.plain == "「已刪除的句子」\n林允中 編譯整理，〈英國與美國為人工智慧安全共同開發簽署合作備忘錄〉，2024年7月。\n"
+
+
+def test_quote_annotation_reattaches_a_highlight_to_todays_text(sample, tmp_path) -> None:
+    """A highlight whose article changed is cited where its quote is now."""
+    from reader.annotations.selectors import describe
+    from reader.annotations.store import AnnotationStore
+    from reader.citations import quote_annotation
+
+    article, rendered = sample
+    paths = DataPaths(tmp_path / "data")
+    library = Library(SAMPLES.resolve(), paths)
+    store = AnnotationStore.open(paths)
+    try:
+        words = "雙方將共同開發先進人工智慧"
+        start = rendered.text.index(words)
+        quote, position = describe(rendered.text, start, start + len(words))
+        stale = type(position)(0, len(words))  # stored before an edit moved the text
+        item = store.add_highlight(library.key, SAMPLE, quote, stale, "yellow", "", "old-hash")
+        made = quote_annotation(store, library, item, "apa")
+        paragraph = Locator.for_rendered(rendered).at(start).paragraph
+        assert made.quote == words and f"para. {paragraph})" in made.plain
+    finally:
+        store.close()
+
+
+def test_add_user_style_checks_then_copies_atomically(tmp_path) -> None:
+    from reader.citations import add_user_style
+
+    folder = user_styles_dir(tmp_path / "data")
+    good = tmp_path / "my style.csl"
+    good.write_text(find_style("apa").path.read_text(encoding="utf-8"), encoding="utf-8")
+    info = add_user_style(good, folder)
+    assert info.key == "my style" and info.origin == "user" and (folder / "my style.csl").read_bytes() == good.read_bytes()
+    assert add_user_style(good, folder).path == folder / "my style.csl"  # the same file again: not copied twice
+    other = tmp_path / "other" / "my style.csl"
+    other.parent.mkdir()
+    other.write_text(find_style("chicago").path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert add_user_style(other, folder).key == "my style-2"  # a different style of that name: kept apart
+    for name, content, problem in (
+        ("broken.csl", "<style>not csl", "the XML cannot be read"),
+        ("page.csl", "<html></html>", "not CSL"),
+        ("notes.txt", "whatever", "ends in .csl"),
+    ):
+        bad = tmp_path / name
+        bad.write_text(content, encoding="utf-8")
+        with pytest.raises(StyleProblem, match=problem) as caught:
+            add_user_style(bad, folder)
+        assert str(bad) in str(caught.value)
+    assert sorted(p.name for p in folder.iterdir()) == ["my style-2.csl", "my style.csl"]  # nothing half-written

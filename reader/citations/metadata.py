@@ -1,8 +1,9 @@
 """What a citation needs to know about an article, as a CSL-JSON item.
 
 An article's own metadata (:class:`reader.library.model.Article`: title, date, authors) is
-completed by a metadata dict, which the window's metadata editor fills later (and which wins
-over the article's values). Keys of that dict (unknown keys are ignored; an empty value
+completed by its ``publication`` (journal, volume, issue, pages, url: from its front matter or
+the details edited in the window, :mod:`reader.library.metadata_edits`) and by a metadata
+dict, which wins over both. Keys of that dict (unknown keys are ignored; an empty value
 leaves the article's own):
 
 ===============  =========================================================================
@@ -15,7 +16,7 @@ leaves the article's own):
 ``url``          the article's address (``URL``, ``source_url``)
 ``accessed``     the date the address was last visited (web sources)
 ``type``         a CSL type; by default ``article-journal`` with a journal, ``webpage``
-                 with an address, else ``article``
+                 with an address or without a journal
 ===============  =========================================================================
 
 The article's ``sources`` are *not* used as its address: in the library they are the
@@ -70,9 +71,10 @@ class CitationMeta:
             return self.type
         if self.journal:
             return "article-journal"
-        if self.url:
-            return "webpage"
-        return "article"
+        # Neither: "webpage" too. CSL's "article" is a preprint (Chicago prints "Preprint"),
+        # "document" has no bibliography entry in Chicago; a library's articles without a
+        # journal are nearly all pages saved from the web.
+        return "webpage"
 
     def to_csl(self, item_id: str = "item") -> dict:
         """The CSL-JSON item (names as literals: Chinese names are not split)."""
@@ -135,7 +137,16 @@ def metadata(article=None, extra: dict | None = None) -> CitationMeta:
         meta.authors = _names(list(getattr(article, "authors", []) or []))
         meta.date = _text(getattr(article, "date", ""))
         meta.path = _text(getattr(article, "path", ""))
-    for key, value in (extra or {}).items():
+    # The article's own publication (its front matter, or the details edited in the window),
+    # then ``extra`` over it.
+    for values in (getattr(article, "publication", None), extra):
+        if isinstance(values, dict):
+            _apply(meta, values)
+    return meta
+
+
+def _apply(meta: CitationMeta, values: dict) -> None:
+    for key, value in values.items():
         name = _ALIASES.get(key)
         if name is None:
             continue
@@ -147,4 +158,3 @@ def metadata(article=None, extra: dict | None = None) -> CitationMeta:
             text = _text(value)
             if text:
                 setattr(meta, name, text)
-    return meta

@@ -188,3 +188,49 @@ def _parsed(path: str, mtime: int):
 def parsed_style(info: StyleInfo):
     """citeproc-py's style for ``info`` (StyleProblem when citeproc-py cannot read it)."""
     return _parsed(str(info.path), _mtime(info.path))
+
+
+def add_user_style(source: Path, user_dir: Path) -> StyleInfo:
+    """Copy the ``.csl`` file ``source`` into ``user_dir`` (``<data folder>/csl``) after
+    checking that it is a style Reader can use (its XML, and citeproc-py reading it); the
+    copy is written atomically. A file of the same name with other contents is kept: the new
+    one is named ``NAME-2.csl`` (``-3``…); the same contents again are not copied twice.
+    Raises :class:`StyleProblem` naming ``source`` and the problem (nothing is written)."""
+    from reader.errors import from_os_error
+    from reader.fileio import fsync_folder, write_temp_file
+
+    source = Path(source)
+    key = source.stem.strip() or "style"
+    if source.suffix.lower() != ".csl":
+        raise StyleProblem("not a citation style: a CSL style file ends in .csl", source)
+    info = _read_info(source, key, "user")
+    parsed_style(info)  # a file citeproc-py cannot use is refused now
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise StyleProblem(f"cannot read the style ({exc.strerror or exc})", source) from None
+    try:
+        user_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise from_os_error(exc, user_dir, "the style was not added") from None
+    name = key
+    for number in range(2, 1000):
+        target = user_dir / f"{name}.csl"
+        try:
+            if not target.exists():
+                break
+            if target.read_bytes() == data:
+                return _read_info(target, name, "user")
+        except OSError:
+            pass
+        name = f"{key}-{number}"
+    tmp = None
+    try:
+        tmp = write_temp_file(user_dir, target.name, data, None)
+        os.replace(tmp, target)
+        fsync_folder(user_dir)
+    except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise from_os_error(exc, target, "the style was not added") from None
+    return _read_info(target, name, "user")

@@ -70,6 +70,7 @@ def export_annotations(
     user_styles: Path | None = None,
     title: str = "Annotations",
     created: dt.datetime | None = None,
+    labels: dict[str, str] | None = None,
 ) -> bytes:
     """The annotations ``items`` (of :class:`reader.annotations.store.Annotation`, positions
     as today's text has them: ``service.current_annotations``) as a file of format ``fmt``.
@@ -79,7 +80,8 @@ def export_annotations(
     filters (see :func:`reader.exporting.entries.select`); ``extra_metadata``: path -> the
     citation metadata dict (journal, volume, issue, pages, url, accessed…);
     ``rendered_for(path)``: an already rendered article, to save rendering it again;
-    ``pages(path, rendered)``: a ``page_at(offset)`` for paged sources. JSON is the W3C
+    ``pages(path, rendered)``: a ``page_at(offset)`` for paged sources; ``labels``: the
+    words around the entries in another language (see ``entries.LABELS``). JSON is the W3C
     export of :func:`reader.annotations.exchange.export_json` (of the selected items)."""
     fmt = _format(fmt)
     if fmt == "json":
@@ -90,6 +92,7 @@ def export_annotations(
     built = build_annotations(
         items, articles, style, colors, only_colors=only_colors, only_tags=only_tags, tags=tags,
         extra_metadata=extra_metadata, rendered_for=rendered_for, pages=pages, user_styles=user_styles, title=title,
+        labels=labels,
     )
     return write_built(built, fmt, created)
 

@@ -119,9 +119,10 @@ def document_pages(path: str, rendered) -> Callable[[int], int | None] | None:
     return at
 
 
-def export_bytes(request: ExportRequest, library, items: Iterable, colors: dict[str, str]) -> tuple[bytes, int]:
+def export_bytes(request: ExportRequest, library, items: Iterable, colors: dict[str, str], labels: dict[str, str] | None = None) -> tuple[bytes, int]:
     """(the file's bytes, how many annotations it holds) for the annotations ``items``
-    (positions as today's text has them) of ``library``; ``colors``: key -> name shown."""
+    (positions as today's text has them) of ``library``; ``colors``: key -> name shown;
+    ``labels``: the document's own words in the window's language (``entries.LABELS``)."""
     chosen = select(items, colors, only_colors=color_keys(request.colors_asked, colors), only_tags=request.only_tags)
     if request.fmt == "json":
         from reader.annotations.exchange import export_json
@@ -134,7 +135,8 @@ def export_bytes(request: ExportRequest, library, items: Iterable, colors: dict[
                 articles[path] = library.load(path)
         except (ReaderError, OSError):
             continue  # exported under its path, without locators or citation
-    data = export_annotations(chosen, articles, request.fmt, request.style, colors, pages=document_pages)
+    title = (labels or {}).get("title") or "Annotations"
+    data = export_annotations(chosen, articles, request.fmt, request.style, colors, pages=document_pages, title=title, labels=labels)
     return data, len(chosen)
 
 

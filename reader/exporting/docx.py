@@ -108,7 +108,12 @@ def _footnote(number: int, markup: str) -> str:
     )
 
 
-def _details(entry: Entry) -> str:
+def _spaced(label: str) -> str:
+    """A label and the space before what follows it (none after a full-width colon)."""
+    return label if label.endswith(("：", "　")) else label + " "
+
+
+def _details(entry: Entry, built: Built) -> str:
     parts = []
     if entry.color:
         parts.append(entry.color)
@@ -117,7 +122,7 @@ def _details(entry: Entry) -> str:
     if entry.locator_text:
         parts.append(entry.locator_text)
     if entry.detached:
-        parts.append("detached: the quote is no longer in the article")
+        parts.append(built.label("detached"))
     return " · ".join(parts)
 
 
@@ -135,7 +140,7 @@ def document_parts(built: Built) -> tuple[str, str]:
     body: list[str] = [_paragraph(_run(built.title), "Title")]
     if built.kind == "passages":
         body.append(_paragraph(_run(summary(built))))
-    body.append(_paragraph(_run(f"Citation style: {built.style.title}"), "Details"))
+    body.append(_paragraph(_run(built.label("citation_style", style=built.style.title)), "Details"))
     notes: list[str] = [
         '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>',
         '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>',
@@ -150,7 +155,7 @@ def document_parts(built: Built) -> tuple[str, str]:
         for entry in group.entries:
             if entry.kind == ARTICLE_NOTE:
                 if entry.note:
-                    body.append(_paragraph(_run("Note on the article: ", frozenset({"b"})) + _run(entry.note)))
+                    body.append(_paragraph(_run(_spaced(built.label("article_note")), frozenset({"b"})) + _run(entry.note)))
                 continue
             runs = _quote_runs(entry)
             if entry.citation is not None:
@@ -158,7 +163,7 @@ def document_parts(built: Built) -> tuple[str, str]:
                 runs += _footnote_reference(number)
                 notes.append(_footnote(number, entry.citation.footnote_html))
             body.append(_paragraph(runs, "Quote"))
-            details = _details(entry)
+            details = _details(entry, built)
             if details:
                 body.append(_paragraph(_run(details), "Details"))
             if entry.note:
@@ -176,13 +181,19 @@ def document_parts(built: Built) -> tuple[str, str]:
 
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
 
 _ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/></Relationships>"""
 
 _DOCUMENT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/styles" Target="styles.xml"/><Relationship Id="rId2" Type="{REL}/settings" Target="settings.xml"/><Relationship Id="rId3" Type="{REL}/footnotes" Target="footnotes.xml"/></Relationships>"""
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/styles" Target="styles.xml"/><Relationship Id="rId2" Type="{REL}/settings" Target="settings.xml"/><Relationship Id="rId3" Type="{REL}/footnotes" Target="footnotes.xml"/><Relationship Id="rId4" Type="{REL}/fontTable" Target="fontTable.xml"/></Relationships>"""
+
+# The fonts described, so that a word processor without PMingLiU (新細明體, on every Windows
+# with Traditional Chinese) substitutes a serif Traditional Chinese font (a Ming typeface,
+# as Taiwanese law journals are set), not a sans one.
+_FONT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="{W}"><w:font w:name="PMingLiU"><w:altName w:val="新細明體"/><w:panose1 w:val="02020500000000000000"/><w:charset w:val="88"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font><w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font></w:fonts>"""
 
 _SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="{W}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="compressPunctuation"/><w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"""
@@ -223,6 +234,7 @@ def write(built: Built, created: dt.datetime | None = None) -> bytes:
         ("word/styles.xml", _STYLES),
         ("word/settings.xml", _SETTINGS),
         ("word/footnotes.xml", footnotes),
+        ("word/fontTable.xml", _FONT_TABLE),
     ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -63,6 +63,16 @@ class Group:
     entries: list[Entry] = field(default_factory=list)
 
 
+#: The words an export writes around the entries (the window gives them in its language).
+LABELS = {
+    "title": "Annotations",
+    "citation_style": "Citation style: {style}",
+    "article_note": "Note on the article:",
+    "detached": "detached: the quote is no longer in the article",
+    "reattached": "re-attached ({state})",
+}
+
+
 @dataclass
 class Built:
     title: str
@@ -70,6 +80,13 @@ class Built:
     groups: list[Group]
     kind: str  # "annotations" | "passages"
     query: str = ""
+    labels: dict[str, str] = field(default_factory=dict)  # over LABELS
+
+    def label(self, key: str, **values: str) -> str:
+        text = self.labels.get(key) or LABELS[key]
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text
 
     @property
     def count(self) -> int:
@@ -130,6 +147,7 @@ def build_annotations(
     pages: PagesFor | None = None,
     user_styles: Path | None = None,
     title: str = "Annotations",
+    labels: dict[str, str] | None = None,
 ) -> Built:
     """Entries of annotations (:class:`reader.annotations.store.Annotation`), filtered.
 
@@ -178,7 +196,7 @@ def build_annotations(
             ))
         groups.append(group)
     groups.sort(key=lambda g: (g.title, g.path))
-    return Built(title, info, groups, "annotations")
+    return Built(title, info, groups, "annotations", labels=dict(labels or {}))
 
 
 def build_passages(

@@ -33,7 +33,7 @@ def _passage_block(entry: Entry) -> list[str]:
     return ["> " + escape(entry.quote[:at]) + "**" + escape(entry.quote[at:end]) + "**" + escape(entry.quote[end:])]
 
 
-def _details(entry: Entry) -> str:
+def _details(entry: Entry, built: Built) -> str:
     parts = []
     if entry.color:
         parts.append(f"*{escape(entry.color)}*")
@@ -42,7 +42,7 @@ def _details(entry: Entry) -> str:
     if entry.locator_text:
         parts.append(escape(entry.locator_text))
     if entry.state and entry.state not in ("exact", "moved"):
-        parts.append("detached: the quote is no longer in the article" if entry.detached else f"re-attached ({entry.state})")
+        parts.append(built.label("detached") if entry.detached else built.label("reattached", state=entry.state))
     return " · ".join(parts)
 
 
@@ -50,7 +50,7 @@ def write(built: Built) -> bytes:
     out: list[str] = [f"# {escape(built.title)}", ""]
     if built.kind == "passages":
         out += [summary(built), ""]
-    out += [f"Citation style: {escape(built.style.title)}", ""]
+    out += [escape(built.label("citation_style", style=built.style.title)), ""]
     for group in built.groups:
         out += [f"## {escape(group.title)}", ""]
         where = [f"`{group.path}`"] + ([group.date] if group.date else []) + ([f"<{group.url}>"] if group.url else [])
@@ -60,10 +60,10 @@ def write(built: Built) -> bytes:
         for entry in group.entries:
             if entry.kind == ARTICLE_NOTE:
                 if entry.note:
-                    out += ["**Note on the article:**", ""] + [escape(line) for line in entry.note.splitlines()] + [""]
+                    out += [f"**{escape(built.label('article_note'))}**", ""] + [escape(line) for line in entry.note.splitlines()] + [""]
                 continue
             out += (_passage_block(entry) if entry.kind == PASSAGE and entry.match else _quote_block(entry.quote)) + [""]
-            details = _details(entry)
+            details = _details(entry, built)
             note_lines = entry.note.splitlines() if entry.note else []
             if details and len(note_lines) == 1:  # a one-line note follows its details: — *黃* · 頁 3: note
                 out += [f"— {details}: {escape(note_lines[0])}", ""]
