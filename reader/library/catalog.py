@@ -23,6 +23,7 @@ from pathlib import Path
 
 from reader import db
 from reader.errors import describe_database_error, from_os_error, is_disk_full
+from reader.library.metadata_edits import EDITS_NAME, EditsFile, apply_edits
 from reader.library.model import Article, Source
 from reader.library.reading import DocumentSource, load_file
 from reader.library.scanning import (
@@ -249,6 +250,9 @@ class Catalog:
         self.documents = documents or _default_documents(db_path, library, store=not in_memory)
         self.notices: list[str] = []  # what happened to the file (rebuilt, kept in memory)
         self.in_memory = False  # True when nothing is written to db_path in this run
+        # The details edited in the window and kept in the data folder: laid over the rows
+        # when they are read (they win over the files' own values), never stored here.
+        self.edits = EditsFile(db_path.parent / EDITS_NAME)
         if in_memory:
             self.conn = self._memory(_read_only_connection(db_path, checked=True))
         else:
@@ -343,7 +347,17 @@ class Catalog:
         bad: set[str] = set()
         out = [_row_to_entry(row, bad) for row in rows]
         self._forget(bad)
+        edits = self._edits()
+        for entry in out if edits else ():
+            apply_edits(entry.article, edits.get(entry.article.path))
         return out
+
+    def _edits(self) -> dict[str, dict]:
+        edits = self.edits.all()
+        for notice in self.edits.notices:
+            if notice not in self.notices:
+                self.notices.append(notice)
+        return edits
 
     def list_rows(self) -> list[ListRow]:
         rows = self.conn.execute("SELECT path, title, date, tags, source_label, problems FROM articles").fetchall()
@@ -358,6 +372,13 @@ class Catalog:
                 continue
             out.append(ListRow(r[0], r[1], r[2], tags, r[4], problems))
         self._forget(bad)
+        edits = self._edits()
+        for row in out if edits else ():
+            edit = edits.get(row.path)
+            if edit:
+                row.title = edit.get("title") or row.title
+                row.date = edit.get("date", row.date)
+                row.tags = list(edit.get("tags", row.tags))
         return out
 
     def get(self, rel_path: str) -> CatalogEntry | None:
@@ -367,6 +388,7 @@ class Catalog:
         bad: set[str] = set()
         entry = _row_to_entry(row, bad)
         self._forget(bad)
+        apply_edits(entry.article, self._edits().get(rel_path))
         return entry
 
     def _forget(self, bad: set[str]) -> None:

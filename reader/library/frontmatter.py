@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from reader.library.model import Article, Source
+from reader.library.model import PUBLICATION_FIELDS, Article, Source
 
 _FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -66,6 +66,10 @@ def apply(meta_source: str, article: Article) -> None:
     article.authors = _as_list(meta.get("authors", meta.get("author")), "authors")
     article.tags = _as_list(meta.get("tags"), "tags")
     article.lang = str(meta.get("lang") or "")
+    for key in PUBLICATION_FIELDS:  # a value of another shape (a mapping) is not a text: left out
+        value = meta.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+            article.publication[key] = str(value).strip()
     sources = meta.get("sources") or []
     if not isinstance(sources, list):
         raise FrontMatterError("'sources' must be a list of {title, url}")
@@ -90,6 +94,9 @@ def dump(article: Article) -> str:
         meta["sources"] = [s.to_dict() for s in article.sources]
     if article.lang:
         meta["lang"] = article.lang
+    for key in PUBLICATION_FIELDS:
+        if article.publication.get(key):
+            meta[key] = article.publication[key]
     header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     body = article.body.strip("\n")
     return f"---\n{header}---\n\n{body}\n"

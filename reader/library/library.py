@@ -10,6 +10,13 @@ from pathlib import Path
 
 from reader.errors import OutsideLibrary, UsageError
 from reader.library.catalog import Catalog
+from reader.library.metadata_edits import (
+    EDITS_NAME,
+    EditsFile,
+    SaveResult,
+    apply_edits,
+    save_metadata,
+)
 from reader.library.model import Article
 from reader.library.reading import DocumentSource, LoadedFile, load_file
 from reader.library.scanning import NOT_UTF8_NAME, has_undecodable_bytes
@@ -77,7 +84,29 @@ class Library:
             return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[exc.problem]), "", 0, 0)
         if has_undecodable_bytes(rel_path) or (not path.exists() and "\\x" in rel_path):
             return LoadedFile(Article(path=rel_path, title=Path(rel_path).stem, problems=[NOT_UTF8_NAME]), "", 0, 0)
-        return load_file(path, rel_path, documents=self.documents(), progress=progress, cancel=cancel)
+        loaded = load_file(path, rel_path, documents=self.documents(), progress=progress, cancel=cancel)
+        apply_edits(loaded.article, self.metadata_edits().get(rel_path))  # the reader's edits win
+        return loaded
+
+    # Edited details ------------------------------------------------------------------------
+    def metadata_edits(self) -> EditsFile:
+        """The article details edited in the window and kept in the data folder."""
+        return EditsFile(self.paths.library_state(self.root) / EDITS_NAME)
+
+    def save_metadata(self, rel_path: str, changes: dict) -> SaveResult:
+        """Save the edited details of an article (see :func:`metadata_edits.save_metadata`):
+        a writable Markdown file's front matter, else the data folder. The sample collection
+        is never written."""
+        path = self.file_path(rel_path)
+        return save_metadata(path, self.metadata_edits(), rel_path, changes, in_place=not self.is_sample_collection())
+
+    def is_sample_collection(self) -> bool:
+        from reader.paths import bundled_samples_dir
+
+        try:
+            return self.root.resolve() in (bundled_samples_dir().resolve(), self.paths.samples_copy.resolve())
+        except OSError:
+            return False
 
 
 def library_key_text(root: Path) -> str:

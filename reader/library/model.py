@@ -13,6 +13,9 @@ MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 #: The same for documents read in place (PDF, Word, EPUB…): a scanned PDF is easily 100 MB,
 #: and a document is never read into memory whole to hash it (it is streamed).
 MAX_DOCUMENT_BYTES = 500 * 1024 * 1024
+#: Where the article itself was published, besides title, authors and date (front-matter
+#: keys, and fields of the metadata the reader edits; citations use them).
+PUBLICATION_FIELDS = ("url", "journal", "volume", "issue", "pages")
 
 
 @dataclass
@@ -51,6 +54,9 @@ class Article:
     lang: str = ""
     body: str = ""  # Markdown
     problems: list[str] = field(default_factory=list)
+    #: The article's own address and publication (``url``, ``journal``, ``volume``,
+    #: ``issue``, ``pages``: texts), from its front matter or the reader's edits.
+    publication: dict[str, str] = field(default_factory=dict)
     #: Set for an article read from a document (PDF, Word, EPUB, saved page); never stored.
     extracted: Extracted | None = field(default=None, repr=False, compare=False)
 

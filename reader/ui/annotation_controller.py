@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -29,6 +30,14 @@ from reader.ui.session import LibrarySession, OpenedArticle
 
 LIBRARY_DELAY_MS = 300  # "All annotations" is read again after changes pause this long
 _FAILED = object()
+
+
+@dataclass(frozen=True)
+class TagsChange:
+    """An entry of the undo stack besides deleted highlights: the tags a highlight had."""
+
+    annotation_id: str
+    tags: tuple[str, ...]
 
 
 def undo_key_text() -> str:
@@ -70,7 +79,7 @@ class AnnotationController(QObject):
         self.panel, self.pane, self.window = panel, pane, parent
         self.session: LibrarySession | None = None
         self.article: OpenedArticle | None = None
-        self.undo_stack: list[Annotation] = []
+        self.undo_stack: list[Annotation | TagsChange] = []  # deleted highlights, tags changed
         self._locator: tuple[object, Locator] | None = None  # (rendered article, its locator)
         self._depth = 0  # operations running
         self._pending: set[str] = set()  # articles changed during them
@@ -84,6 +93,7 @@ class AnnotationController(QObject):
         panel.open_requested.connect(self.scroll_to)
         panel.note_edited.connect(self.save_note)
         panel.color_change_requested.connect(self.set_color)
+        panel.tags_change_requested.connect(self.set_tags)
         panel.delete_requested.connect(self.delete)
         panel.reattach_requested.connect(self.reattach)
         panel.article_note_edited.connect(self.save_article_note)
@@ -139,6 +149,7 @@ class AnnotationController(QObject):
         css = self.panel.color_css
         self.pane.set_highlights([(s, e, css(a.color), a.note) for s, e, a in highlight_ranges(article.rendered, items)])
         note = session.store.article_note(session.root, article.path)
+        self.panel.set_tag_words(session.store.all_tags(session.root))
         self.panel.show_annotations(items, note.note if note else "", keep, self.locator())
         self.refreshed.emit()
 
@@ -249,10 +260,30 @@ class AnnotationController(QObject):
             self.message.emit(tr("Nothing to undo."), 3000)
             return
         item = self.undo_stack.pop()
+        if isinstance(item, TagsChange):
+            if self._write(self.session.store.set_tags, self.session.root, item.annotation_id, list(item.tags),
+                           keep=item.annotation_id) is _FAILED:
+                self.undo_stack.append(item)
+                return
+            self.message.emit(tr("Tags restored."), 4000)
+            return
         if self._write(self.session.store.put, item, keep=item.id) is _FAILED:
             self.undo_stack.append(item)
             return
         self.message.emit(tr("Highlight restored."), 4000)
+
+    def set_tags(self, annotation_id: str, tags: list[str]) -> None:
+        """Replace a highlight's tags (one store operation; Ctrl+Z gives the old ones back)."""
+        if self.session is None or not self._writable():
+            return
+        before = self.session.store.get(self.session.root, annotation_id)
+        if before is None:
+            self.message.emit(tr("This annotation was deleted in another window or by an import."), 15000)
+            return
+        result = self._write(self.session.store.set_tags, self.session.root, annotation_id, list(tags), keep=annotation_id)
+        if isinstance(result, Annotation) and tuple(result.tags) != tuple(before.tags):
+            self.undo_stack.append(TagsChange(annotation_id, tuple(before.tags)))
+            self.message.emit(tr("Tags saved — {key} to undo").replace("{key}", undo_key_text()), 8000)
 
     def set_color(self, annotation_id: str, key: str) -> None:
         if self.session is not None:

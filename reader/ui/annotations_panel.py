@@ -14,13 +14,15 @@ may have 100,000 highlights.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from reader.annotations.store import Annotation, Color
+from reader.annotations.validation import (
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    InvalidTag,
+    clean_tags,
+    tag_key,
+    tag_problem,
+)
 from reader.locator import Locator
 from reader.ui.annotation_models import (
     AnnotationFilterProxy,
@@ -183,6 +193,103 @@ class NoteEditor(QPlainTextEdit):
 
 ARTICLE_NOTE = ""  # the drafts' key of the article's note
 
+#: What separates tags as they are typed: commas (also full-width), 、, semicolons, white space.
+_TAG_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_typed_tags(text: str) -> list[str]:
+    """The tags typed in a tag editor, in order (empty pieces left out)."""
+    return [part for part in _TAG_SEPARATORS.split(text) if part]
+
+
+def typed_tags_problem(tags: list[str]) -> str:
+    """Why the typed ``tags`` cannot be kept, in the interface language ("" when they can)."""
+    for tag in tags:
+        problem = tag_problem(tag)
+        if not problem:
+            continue
+        if len(tag) > MAX_TAG_CHARS:
+            return tr("A tag has at most {n} characters; this one has {count}.").replace("{n}", str(MAX_TAG_CHARS)).replace("{count}", str(len(tag)))
+        if "control character" in problem:
+            return tr("A tag cannot hold control characters (line breaks, tabs).")
+        return problem
+    try:
+        clean_tags(tags)
+    except InvalidTag as exc:
+        if "more than" in exc.problem:
+            return tr("At most {n} tags on one highlight.").replace("{n}", str(MAX_TAGS))
+        return exc.problem
+    return ""
+
+
+class TagEditor(QLineEdit):
+    """The selected highlight's tags as text (``定義, 個資法``): Enter or leaving the field
+    commits them (``committed(tags)``, only when they changed); the word being typed is
+    completed from the tags already used in the library."""
+
+    committed = Signal(list)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(tr("Tags: separate them with commas or spaces"))
+        self.setAccessibleName(tr("Tags of this highlight"))
+        self.setToolTip(tr("Tags of this highlight: Enter saves them; the tags already used are offered as you type"))
+        self.shown: list[str] = []
+        self.words = QStringListModel(self)
+        self.completer = QCompleter(self.words, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer.setWidget(self)
+        self.completer.activated.connect(self.insert_completion)
+        self.textEdited.connect(self._complete)
+        self.editingFinished.connect(self._commit)
+
+    def set_words(self, words: list[str]) -> None:
+        if words != self.words.stringList():
+            self.words.setStringList(words)
+
+    def show_tags(self, tags) -> None:
+        self.shown = list(tags)
+        self.setText(", ".join(self.shown))
+        self.setModified(False)
+
+    def _token(self) -> tuple[int, str]:
+        """(where the word being typed starts, the word) before the cursor."""
+        before = self.text()[: self.cursorPosition()]
+        match = re.search(r"[^\s,，、;；]*$", before)
+        start = match.start() if match else len(before)
+        return start, before[start:]
+
+    def _complete(self, _text: str) -> None:
+        _start, word = self._token()
+        if not word:
+            self.completer.popup().hide()
+            return
+        typed = {tag_key(t) for t in split_typed_tags(self.text())}
+        self.completer.setCompletionPrefix(word)
+        if self.completer.completionCount() == 0 or (self.completer.completionCount() == 1 and tag_key(self.completer.currentCompletion()) in typed - {tag_key(word)}):
+            self.completer.popup().hide()
+            return
+        self.completer.complete()
+
+    def insert_completion(self, word: str) -> None:
+        self.completer.popup().hide()
+        start, typed = self._token()
+        text = self.text()
+        end = start + len(typed)
+        new = text[:start] + word + ", " + text[end:].lstrip(" ,，、;；")
+        self.setText(new)
+        self.setCursorPosition(start + len(word) + 2)
+        self.setModified(True)
+
+    def _commit(self) -> None:
+        if self.completer.popup().isVisible():
+            return
+        tags = split_typed_tags(self.text())
+        if [tag_key(t) for t in tags] != [tag_key(t) for t in self.shown] or self.isModified():
+            self.committed.emit(tags)
+
 
 class AnnotationsPanel(QWidget):
     open_requested = Signal(str)  # annotation id (current article): jump to it
@@ -193,12 +300,14 @@ class AnnotationsPanel(QWidget):
     article_note_edited = Signal(str)
     library_item_activated = Signal(str, str)  # article path, annotation id ("" for the article)
     library_shown = Signal()  # the "All annotations" tab came into view
+    tags_change_requested = Signal(str, list)  # id, the tags (checked: each one can be kept)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.color_table = ColorTable()
         self.items: list[Annotation] = []
         self._editing = ""  # id of the highlight whose note the editor shows
+        self._tags_of = ""  # id of the highlight whose tags the tag editor shows
         self._filling = False  # show_annotations is replacing the rows
         self.drafts: dict[str, str] = {}  # notes typed but not saved yet (disk full, read-only)
         self.tabs = QTabWidget(self)
@@ -224,6 +333,13 @@ class AnnotationsPanel(QWidget):
         self.delete_button = QPushButton(tr("Delete"), article_tab)
         self.delete_button.setAccessibleName(tr("Delete highlight"))
         self.delete_button.setToolTip(tr("Delete the highlight (Del); Ctrl+Z brings it back"))
+        self.tag_edit = TagEditor(article_tab)
+        self.tag_problem = QLabel("", article_tab)
+        self.tag_problem.setObjectName("tagProblem")
+        self.tag_problem.setWordWrap(True)
+        self.tag_problem.setStyleSheet("color: #d32f2f;")
+        self.tag_problem.setAccessibleName(tr("Problem with the tags"))
+        self.tag_problem.hide()
         self.reattach_button = QPushButton(tr("Re-attach to selection"), article_tab)
         self.reattach_button.setAccessibleName(tr("Re-attach to selection"))
         self.article_note = NoteEditor(tr("Note on the whole article…"), tr("Note on the whole article"), article_tab)
@@ -243,6 +359,13 @@ class AnnotationsPanel(QWidget):
         column.addWidget(self.empty)
         column.addWidget(self.list, 1)
         column.addLayout(buttons)
+        tag_row = QHBoxLayout()
+        self.tag_label = QLabel(tr("Tags:"), article_tab)
+        self.tag_label.setBuddy(self.tag_edit)
+        tag_row.addWidget(self.tag_label)
+        tag_row.addWidget(self.tag_edit, 1)
+        column.addLayout(tag_row)
+        column.addWidget(self.tag_problem)
         column.addWidget(self.reattach_button)
         column.addWidget(self.note)
         self.article_note_label = QLabel(tr("Article note"), article_tab)
@@ -251,7 +374,8 @@ class AnnotationsPanel(QWidget):
         self.tabs.addTab(article_tab, tr("This article"))
         # Tab goes from the cards to what acts on the selected one, then to the notes.
         for before, after in ((self.list, self.color_box), (self.color_box, self.delete_button),
-                              (self.delete_button, self.reattach_button), (self.reattach_button, self.note),
+                              (self.delete_button, self.tag_edit), (self.tag_edit, self.reattach_button),
+                              (self.reattach_button, self.note),
                               (self.note, self.article_note)):
             QWidget.setTabOrder(before, after)
 
@@ -296,6 +420,7 @@ class AnnotationsPanel(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.reattach_button.clicked.connect(self._reattach)
         self.color_box.activated.connect(self._recolor)
+        self.tag_edit.committed.connect(self._tags_typed)
         self.filter_text.textChanged.connect(lambda _t: self.filter_timer.start())
         self.filter_color.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
         self.filter_tag.currentIndexChanged.connect(lambda _i: self.filter_timer.start())
@@ -418,11 +543,17 @@ class AnnotationsPanel(QWidget):
         self._editing = item.id if item else ""
         if item:
             self.color_box.setCurrentIndex(max(0, self.color_box.findData(item.color)))
+        # Tags being typed for this highlight stay (a refresh while typing is not a reset).
+        typing = item is not None and item.id == self._tags_of and self.tag_edit.isModified()
+        if not typing:
+            self.tag_edit.show_tags(item.tags if item else ())
+            self.tag_problem.hide()
+        self._tags_of = item.id if item else ""
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
         item = self.current()
-        for widget in (self.note, self.color_box, self.delete_button):
+        for widget in (self.note, self.color_box, self.delete_button, self.tag_edit):
             widget.setEnabled(item is not None)
         self.reattach_button.setVisible(bool(item and item.orphan))
 
@@ -440,6 +571,28 @@ class AnnotationsPanel(QWidget):
         item = self.current()
         if item is not None:
             self.reattach_requested.emit(item.id)
+
+    # Tags -----------------------------------------------------------------------------------------
+    def set_tag_words(self, words: list[str]) -> None:
+        """The tags already used in the library, offered as the reader types one."""
+        self.tag_edit.set_words(words)
+
+    def _tags_typed(self, tags: list[str]) -> None:
+        item = self.current()
+        if item is None:
+            return
+        problem = typed_tags_problem(tags)
+        if problem:  # nothing is saved, the text stays to be corrected
+            self.tag_problem.setText(problem)
+            self.tag_problem.show()
+            return
+        self.tag_problem.hide()
+        cleaned = list(clean_tags(tags))
+        if [tag_key(t) for t in cleaned] == [tag_key(t) for t in item.tags] and cleaned == list(item.tags):
+            self.tag_edit.show_tags(item.tags)
+            return
+        self.tag_edit.setModified(False)
+        self.tags_change_requested.emit(item.id, cleaned)
 
     def _recolor(self, _index: int) -> None:
         item = self.current()
