@@ -36,6 +36,7 @@ query syntax:
   an exact phrase:                            "AI Seoul Summit"
   in one field:                               title:安全  tag:政策  author:王  note:重要
   by date:                                    date:2024  date:2024-05..2024-08
+  tagged highlights or notes:                 htag:定義   (a tag nobody used finds nothing)
   articles citing a provision:                law:個資法 art:6  (para:1 item:2; art:6-1;
                                               the law by name, short name or pcode)
   Han text of any length matches exactly where it occurs; full-width and simplified

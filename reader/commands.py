@@ -259,8 +259,13 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     glossary = None if getattr(args, "no_expand", False) else _search_glossary(index, paths)
     if args.passages:
         return _print_passages(index, library, args, glossary)
-    result = search(index, args.query, limit=args.limit or None, glossary=glossary)
+    from reader.annotations.tag_search import tag_resolver
+
+    resolver = tag_resolver(library.paths, library.key)  # htag: from the annotations database
+    result = search(index, args.query, limit=args.limit or None, glossary=glossary, htag_paths=resolver)
     index.close()
+    for line in resolver.messages:
+        print(f"reader: {line}", file=sys.stderr)
     _tell_expansions(getattr(result, "expansions", []))
     if getattr(result, "rejected", False):
         # Not searched at all: an empty result would read as "nowhere in the library".
@@ -315,7 +320,10 @@ def _print_passages(index, library, args: argparse.Namespace, glossary=None) -> 
     if not 0 <= args.context <= 1000:
         raise UsageError("--context must be from 0 to 1000 characters")
     try:
-        found = passages(index, library, args.query, context=args.context, pages=pages_for, glossary=glossary)
+        from reader.annotations.tag_search import tag_resolver
+
+        resolver = tag_resolver(library.paths, library.key)  # htag:, as the search answers it
+        found = passages(index, library, args.query, context=args.context, pages=pages_for, glossary=glossary, htag_paths=resolver)
         if getattr(found, "rejected", False):
             raise UsageError(found.message)
         _tell_expansions(getattr(found, "expansions", []))

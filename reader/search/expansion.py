@@ -20,6 +20,7 @@ from reader.legal.glossary import (
     Glossary,
     glossary_of_glosses,
     load_decisions,
+    load_edits,
 )
 from reader.search.query import Leaf, Node, Op
 
@@ -43,8 +44,10 @@ def index_glossary(search_index, data_dir: Path | None = None, with_laws: bool =
     ``data_dir``/terms.json when given."""
     confirmed: list[tuple[str, str]] = []
     rejected: list[tuple[str, str]] = []
+    edited: list = []
     if data_dir is not None:
         confirmed, rejected = load_decisions(Path(data_dir) / DECISIONS_FILE)
+        edited = load_edits(Path(data_dir) / DECISIONS_FILE)  # the Terms view's corrections
     reader = search_index.searcher().reader()
     articles = []
     docs = reader.postings("glossed", "yes").all_ids() if ("glossed", "yes") in reader else []
@@ -53,17 +56,19 @@ def index_glossary(search_index, data_dir: Path | None = None, with_laws: bool =
         glosses = stored.get("glosses") or []
         if glosses:
             articles.append((stored["path"], [Gloss(zh, en, abbr, 0, 0, quality) for zh, en, abbr, quality in glosses]))
-    return glossary_of_glosses(articles, with_laws=with_laws, confirmed=confirmed, rejected=rejected)
+    return glossary_of_glosses(articles, with_laws=with_laws, confirmed=confirmed, rejected=rejected, edited=edited)
 
 
-def expand(root: Node | None, glossary: Glossary) -> tuple[Node | None, list[Expansion]]:
+def expand(root: Node | None, glossary: Glossary, skip: frozenset[str] | set[str] = frozenset()) -> tuple[Node | None, list[Expansion]]:
     """``root`` with each word or phrase of the body (or every field) that the glossary
-    knows searched as itself OR its other forms, and the expansions made, in query order."""
+    knows searched as itself OR its other forms, and the expansions made, in query order.
+    A term in ``skip`` (as :attr:`Expansion.term` gives it: the window's chip the reader
+    removed) is searched only as typed, and is not among the expansions."""
     made: dict[str, Expansion] = {}
 
     def walk(node: Node) -> Node:
         if isinstance(node, Leaf):
-            if node.field not in (None, "body"):
+            if node.field not in (None, "body") or node.text in skip:
                 return node
             others = glossary.expansions(node.text)
             if not others:

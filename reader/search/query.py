@@ -1,5 +1,6 @@
 """The query language: words (AND), OR, NOT / -word, parentheses, "phrases", and fields
-``title:`` ``tag:`` ``author:`` ``note:`` ``date:2024`` ``date:2024-05..2024-08``, and
+``title:`` ``tag:`` ``author:`` ``note:`` ``date:2024`` ``date:2024-05..2024-08``,
+``htag:定義`` (articles whose highlights or notes carry the tag; see :class:`TagFilter`), and
 provisions ``law:個資法 art:6 para:1 item:2`` (adjacent ones make one :class:`Ref`).
 
 The raw query is first put through :func:`reader.search.query_syntax.prepare_query`: the
@@ -39,6 +40,8 @@ FIELD_ALIASES = {
     "title": "title", "tag": "tags", "tags": "tags", "author": "authors", "authors": "authors",
     "note": "notes", "notes": "notes", "body": "body", "text": "body", "date": "date",
 }
+#: ``htag:``: a highlight / note tag, answered from the annotations database, not the index.
+TAG_FIELDS = ("htag", "htags")
 #: Provision fields: ``law:`` starts a provision, the others refine the one beside them.
 REF_FIELDS = ("law", "art", "para", "item")
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>"[^"]*")|(?P<open_quote>")|(?P<word>[^\s()"]+))')
@@ -86,6 +89,16 @@ class Ref:
 
 
 @dataclass
+class TagFilter:
+    """Articles whose highlights or article notes carry ``tag`` (``htag:定義``). The index
+    does not hold annotation tags: the search asks a resolver (see
+    :func:`reader.annotations.tag_search.tag_resolver`); without one, or for a tag nobody
+    used, it matches nothing."""
+
+    tag: str
+
+
+@dataclass
 class _RefPart:
     """One ``law:`` / ``art:`` / ``para:`` / ``item:`` word, before it is joined to a Ref."""
 
@@ -99,7 +112,7 @@ class Op:
     children: list = field(default_factory=list)
 
 
-Node = Leaf | DateRange | Ref | Op
+Node = Leaf | DateRange | Ref | TagFilter | Op
 
 
 @dataclass
@@ -215,6 +228,14 @@ class _Parser:
                 rest = self.take()[1][1:-1].strip()
             self._count()
             return _RefPart(name.lower(), rest)
+        if sep and name.lower() in TAG_FIELDS:
+            if not rest:
+                nxt = self.peek()
+                if nxt is None or nxt[0] != "quote" or not nxt[1][1:-1].strip():
+                    raise QuerySyntaxError(f"'{name}:' has no value")
+                rest = self.take()[1][1:-1]
+            self._count()
+            return TagFilter(rest.strip())
         if sep and name.lower() in FIELD_ALIASES:
             target = FIELD_ALIASES[name.lower()]
             if not rest:

@@ -21,6 +21,7 @@ from reader.search.query import (
     Node,
     ParsedQuery,
     Ref,
+    TagFilter,
     parse_query,
     positive_leaves,
     positive_refs,
@@ -105,6 +106,8 @@ def _distinct(children: list[Node]) -> list[Node]:
             key = ("date", child.start, child.end)
         elif isinstance(child, Ref):
             key = ("ref", tuple(child.terms))
+        elif isinstance(child, TagFilter):
+            key = ("htag", child.tag)
         else:
             key = None
         if key is not None:
@@ -116,9 +119,22 @@ def _distinct(children: list[Node]) -> list[Node]:
 
 
 class _Evaluator:
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, htag_paths=None) -> None:
         self.matcher = LeafMatcher(searcher)
         self.searcher = searcher
+        self.htag_paths = htag_paths  # tag -> article paths (htag:), None: no tag matches
+
+    def tag_docs(self, node: TagFilter) -> set[int]:
+        """The documents of the articles whose annotations carry the tag (none without a
+        resolver, or for a tag nobody used: not an error)."""
+        if self.htag_paths is None or not node.tag:
+            return set()
+        docs: set[int] = set()
+        for path in self.htag_paths(node.tag):
+            number = self.searcher.document_number(path=path)
+            if number is not None:
+                docs.add(number)
+        return docs
 
     def date_docs(self, node: DateRange) -> set[int]:
         if node.start == node.end:
@@ -147,6 +163,9 @@ class _Evaluator:
         if isinstance(node, Ref):
             docs = self.ref_docs(node)
             return docs if within is None else docs & within
+        if isinstance(node, TagFilter):
+            docs = self.tag_docs(node)
+            return docs if within is None else docs & within
         if node.kind == "not":
             return (self.matcher.all_docs() if within is None else within) - self.exact_set(node.children[0], within)
         children = _distinct(node.children)
@@ -167,11 +186,13 @@ class _Evaluator:
             return self.matcher.estimate(node)
         if isinstance(node, Ref):
             return sum(self.matcher.reader.doc_frequency("ref", t) for t in node.terms)
+        if isinstance(node, TagFilter):
+            return 0  # a set from memory: the cheapest first part of an AND
         return self.matcher.reader.doc_count_all() + (1 if isinstance(node, DateRange) else 2)
 
     def ranking_query(self, node: Node) -> wq.Query | None:
-        """Positive parts only: NOT parts and dates do not score."""
-        if isinstance(node, DateRange):
+        """Positive parts only: NOT parts, dates and highlight tags do not score."""
+        if isinstance(node, (DateRange, TagFilter)):
             return None
         if isinstance(node, Leaf):
             return _scoring_terms(node, self.matcher.reader)
@@ -186,21 +207,24 @@ class _Evaluator:
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def search(search_index, text: str, limit: int | None = 20, with_snippets: bool = True, glossary=None) -> SearchResult:
+def search(search_index, text: str, limit: int | None = 20, with_snippets: bool = True, glossary=None,
+           htag_paths=None, no_expand: frozenset[str] | set[str] = frozenset()) -> SearchResult:
     """Search ``search_index`` (a :class:`~reader.search.index.SearchIndex`). ``limit`` None or
     0 returns every hit. With a ``glossary`` (:func:`reader.search.expansion.index_glossary`)
-    the terms it knows are also searched as their other forms; ``result.expansions`` says
-    which."""
+    the terms it knows are also searched as their other forms, except the terms in
+    ``no_expand``; ``result.expansions`` says which. ``htag_paths(tag)`` (see
+    :func:`reader.annotations.tag_search.tag_resolver`) answers ``htag:`` parts; without
+    it they match nothing."""
     parsed: ParsedQuery = parse_query(text)
     result = SearchResult(query=text, total=0, fallback=parsed.fallback, message=parsed.message, rejected=parsed.rejected)
     if glossary is not None and parsed.root is not None:
         from reader.search.expansion import expand
 
-        parsed.root, result.expansions = expand(parsed.root, glossary)
+        parsed.root, result.expansions = expand(parsed.root, glossary, skip=no_expand)
     if parsed.root is None:
         return result
     searcher = search_index.searcher()
-    evaluator = _Evaluator(searcher)
+    evaluator = _Evaluator(searcher, htag_paths)
     allowed = evaluator.exact_set(parsed.root)
     total = len(allowed)
     results = None
@@ -263,3 +287,22 @@ def _rank(searcher, ranking: wq.Query, allowed: set[int], limit: int | None) -> 
 
 
 
+
+
+# The public face of the result set and its ranking, for the passages of a search
+# (reader.search.passages), which must select and order exactly as search() does.
+def select_documents(searcher, root: Node, htag_paths=None) -> tuple[set[int], wq.Query | None]:
+    """(the document numbers of ``searcher`` that ``root``, a parsed query's root, matches
+    exactly; the Whoosh query that ranks them, None when nothing matches), as
+    :func:`search` computes them (``htag_paths`` as for :func:`search`)."""
+    evaluator = _Evaluator(searcher, htag_paths)
+    allowed = evaluator.exact_set(root)
+    if not allowed:
+        return allowed, None
+    return allowed, evaluator.ranking_query(root) or wq.Every()
+
+
+def rank_documents(searcher, ranking: wq.Query, allowed: set[int], limit: int | None = None) -> list[tuple[float, int]]:
+    """(score, document number) of the ``allowed`` documents, best first, ``limit`` of them
+    (None: all), ranked as :func:`search` ranks its hits."""
+    return _rank(searcher, ranking, allowed, limit)

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QAction,
     QContextMenuEvent,
     QFont,
+    QIcon,
     QKeyEvent,
+    QPainter,
     QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMenu,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +44,13 @@ from reader.ui.article_models import (
     SubtitleRole,
 )
 from reader.ui.i18n import tr
+from reader.ui.saved_searches import SavedSearchesView
 
 SEARCH_DELAY_MS = 250
+#: A search counts for the history once the reader paused this long on it (or pressed Enter,
+#: or opened a hit): not every prefix the debounce searched on the way.
+HISTORY_PAUSE_MS = 1500
+HISTORY_MENU_CHARS = 60  # a long query is shown elided in the history menu (whole in its tooltip)
 
 
 class ArticleDelegate(QStyledItemDelegate):
@@ -149,13 +163,39 @@ class ArticleListView(QListView):
         menu.exec(event.globalPos())
 
 
+def _arrow_icon(color) -> QIcon:
+    """A small ▾ in ``color`` for the search box's history button."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(color, 1.0))
+    painter.setBrush(color)
+    painter.drawPolygon(QPolygonF([QPointF(4, 6), QPointF(12, 6), QPointF(8, 11)]))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _elided(text: str, limit: int = HISTORY_MENU_CHARS) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
 class SearchBox(QLineEdit):
-    """Typing searches as you type (debounced); Esc clears back to the library."""
+    """Typing searches as you type (debounced); Esc clears back to the library.
+
+    History (issue 13): a search that was run and then paused on (HISTORY_PAUSE_MS), entered
+    or opened counts (``committed``); ↓ in the empty box or the ▾ button shows the history
+    menu (:attr:`history_menu`), whose entries run again. The box only asks: the owner keeps
+    the history (:meth:`set_history`) and saves searches."""
 
     search_requested = Signal(str)
     cleared = Signal()
     move_down = Signal()
     open_top_requested = Signal()  # Enter: open the best hit
+    committed = Signal(str)  # a search that counts for the history
+    history_clear_requested = Signal()
+    save_requested = Signal(str)  # "Save this search…": the query
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -167,30 +207,203 @@ class SearchBox(QLineEdit):
         self.timer.setInterval(SEARCH_DELAY_MS)
         self.timer.timeout.connect(self._fire)
         self.textChanged.connect(lambda _text: self.timer.start())
+        self.history: list[str] = []
+        self.history_menu: QMenu | None = None  # the menu last shown (kept for tests)
+        self._searched = ""  # the text last asked for (what a commit records)
+        self._committed = ""
+        self.commit_timer = QTimer(self)
+        self.commit_timer.setSingleShot(True)
+        self.commit_timer.setInterval(HISTORY_PAUSE_MS)
+        self.commit_timer.timeout.connect(self.commit)
+        self.history_action = QAction(self)
+        self.history_action.setToolTip(tr("Search history and saved searches (↓)"))
+        self.history_action.triggered.connect(self.show_history_menu)
+        self.addAction(self.history_action, QLineEdit.ActionPosition.TrailingPosition)
+        self._paint_arrow()
+
+    def _paint_arrow(self) -> None:
+        self.history_action.setIcon(_arrow_icon(self.palette().color(QPalette.ColorRole.PlaceholderText)))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self._paint_arrow()  # the theme changed: the arrow follows the text colour
 
     def _fire(self) -> None:
         text = self.text().strip()
         if text:
+            self._searched = text
+            self.commit_timer.start()
             self.search_requested.emit(text)
         else:
+            self._searched = ""
+            self.commit_timer.stop()
             self.cleared.emit()
+
+    def commit(self) -> None:
+        """The search in the box counts for the history (once per distinct search)."""
+        self.commit_timer.stop()
+        text = self._searched
+        if text and text == self.text().strip() and text != self._committed:
+            self._committed = text
+            self.committed.emit(text)
+
+    def run(self, query: str) -> None:
+        """Put ``query`` in the box and search it now (a history entry, a saved search)."""
+        self.setText(query)
+        self.timer.stop()
+        self._fire()
+        self.commit()
+
+    def set_history(self, history: list[str]) -> None:
+        self.history = list(history)
+
+    def show_history_menu(self) -> QMenu:
+        """The history (newest first), Save this search…, Clear history; below the box."""
+        menu = QMenu(self)
+        menu.setAccessibleName(tr("Search history"))
+        if self.history:
+            title = menu.addAction(tr("Recent searches"))
+            title.setEnabled(False)
+            for query in self.history:
+                action = menu.addAction(_elided(query))
+                action.setToolTip(query)
+                action.setData(query)
+                action.triggered.connect(lambda _checked=False, q=query: self.run(q))
+        else:
+            empty = menu.addAction(tr("No searches yet"))
+            empty.setEnabled(False)
+        menu.setToolTipsVisible(True)
+        menu.addSeparator()
+        save = menu.addAction(tr("Save this search…"), lambda: self.save_requested.emit(self.text().strip()))
+        save.setEnabled(bool(self.text().strip()))
+        clear = menu.addAction(tr("Clear history"), self.history_clear_requested.emit)
+        clear.setEnabled(bool(self.history))
+        self.history_menu = menu
+        menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
+        return menu
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.clear()
             self.timer.stop()
+            self.commit_timer.stop()
+            self._searched = ""
             self.cleared.emit()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.timer.stop()
             self._fire()
             if self.text().strip():
+                self.commit()
                 self.open_top_requested.emit()
             return
         if event.key() == Qt.Key.Key_Down:
+            if not self.text().strip():
+                self.show_history_menu()
+                return
             self.move_down.emit()
             return
         super().keyPressEvent(event)
+
+
+class ElidedLabel(QLabel):
+    """A label wrapped to at most ``lines`` lines, the rest elided (the whole text in
+    :attr:`full_text` and the tooltip)."""
+
+    def __init__(self, text: str, lines: int = 2, parent=None) -> None:
+        super().__init__(parent)
+        self.full_text, self.lines = text, lines
+        self.setWordWrap(True)
+        self.setText(text)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        metrics = self.fontMetrics()
+        width = max(20, self.contentsRect().width())
+        # The height of that many lines as drawn: a Han line from a fallback font is taller.
+        room = metrics.boundingRect(0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), "\n".join(["國 Ag"] * self.lines)).height() + 1
+
+        def fits(text: str) -> bool:
+            box = metrics.boundingRect(0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), text)
+            return box.height() <= room
+
+        shown = self.full_text
+        if not fits(shown):  # the longest start that wraps into the lines, with an ellipsis
+            low, high = 0, len(self.full_text)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if fits(self.full_text[:middle].rstrip() + "…"):
+                    low = middle
+                else:
+                    high = middle - 1
+            shown = self.full_text[:low].rstrip() + "…"
+        if shown != self.text():
+            self.setText(shown)
+        self.setMaximumHeight(room + 2)
+
+
+class ExpansionChip(QFrame):
+    """One expansion under the search box: "NIST → also 美國國家標準暨技術研究院" and a ×."""
+
+    removed = Signal(str)  # the term
+
+    def __init__(self, term: str, also: tuple[str, ...] | list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.term = term
+        self.setObjectName("expansionChip")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        text = tr("{term} → also {also}").replace("{term}", term).replace("{also}", tr(", ").join(also))
+        self.label = ElidedLabel(text, 2, self)
+        self.label.setToolTip(text + "\n" + tr("Glossed terms are also searched as their other forms"))
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.button = QToolButton(self)
+        self.button.setText("×")
+        self.button.setAutoRaise(True)
+        self.button.setToolTip(tr("Search “{term}” only as typed").replace("{term}", term))
+        self.button.setAccessibleName(tr("Stop expanding “{term}”").replace("{term}", term))
+        self.button.clicked.connect(lambda: self.removed.emit(self.term))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 2, 2, 2)
+        row.setSpacing(4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+        self.setAccessibleName(text)
+        self.setStyleSheet(
+            "QFrame#expansionChip { border: 1px solid palette(mid); border-radius: 9px;"
+            " background: palette(alternate-base); }"
+            " QFrame#expansionChip QLabel { color: palette(text); background: transparent; }"
+            " QFrame#expansionChip QToolButton { border: none; padding: 0 4px; }"
+        )
+
+
+class ExpansionBar(QWidget):
+    """The search's expansions as removable chips (issue 14): expansion is never silent."""
+
+    removed = Signal(str)  # a chip's ×: search that term only as typed
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(tr("Search expansions"))
+        self.chips: list[ExpansionChip] = []
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(3)
+        self.hide()
+
+    def set_expansions(self, expansions) -> None:
+        """Show ``expansions`` (:class:`reader.search.expansion.Expansion`), one chip each."""
+        for chip in self.chips:
+            chip.setParent(None)
+            chip.deleteLater()
+        self.chips = []
+        for expansion in expansions:
+            chip = ExpansionChip(expansion.term, expansion.also, self)
+            chip.removed.connect(self.removed)
+            self.column.addWidget(chip)
+            self.chips.append(chip)
+        self.setVisible(bool(self.chips))
 
 
 class ArticleListPanel(QWidget):
@@ -221,7 +434,11 @@ class ArticleListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 0)
         layout.addWidget(self.search_box)
+        self.expansions = ExpansionBar(self)  # the search's glossary expansions (issue 14)
+        layout.addWidget(self.expansions)
         layout.addLayout(controls)
+        self.saved_searches = SavedSearchesView(self)  # issue 13: hidden while none are saved
+        layout.addWidget(self.saved_searches)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
         self.sort_box.currentIndexChanged.connect(lambda _i: self.sort_changed.emit(self.sort_box.currentData()))

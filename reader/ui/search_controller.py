@@ -20,6 +20,7 @@ class SearchController(QObject):
     open_requested = Signal(QModelIndex)  # Enter in the search box: open the top hit
     results_shown = Signal()
     message = Signal(str, int)  # for the status bar: text, milliseconds
+    expansions_changed = Signal()  # a chip was removed: the same query means other matches
 
     def __init__(self, list_panel, library_proxy: ArticleFilterProxy, results: SearchResultsModel, pane,
                  find_bar: FindBar, parent=None) -> None:
@@ -30,6 +31,11 @@ class SearchController(QObject):
         self.pending_marks = ""  # the query whose words the article opened from a hit shows
         self._open_top_hit = False
         self._folded: FoldedText | None = None  # the text Ctrl+F searches, folded once
+        # Glossary expansion (issue 14): the terms whose chip the reader removed, for this query.
+        self.no_expand: set[str] = set()
+        self._expanded_query = ""
+        self.mark_query = ""  # what the article opened from a hit marks: the query and its expansions
+        list_panel.expansions.removed.connect(self.drop_expansion)
         box = list_panel.search_box
         box.search_requested.connect(self.run)
         box.cleared.connect(self.clear)
@@ -50,7 +56,10 @@ class SearchController(QObject):
 
     def opening(self, index: QModelIndex) -> None:
         """An article is being opened from the list: from a hit, it shows the query's words."""
-        self.pending_marks = self.results.query if self.searching and index.data(PathRole) else ""
+        from_hit = self.searching and bool(index.data(PathRole))
+        self.pending_marks = (self.mark_query or self.results.query) if from_hit else ""
+        if from_hit:
+            self.list_panel.search_box.commit()  # opening a hit: the search counts for the history
 
     def show_article(self, opened: OpenedArticle) -> None:
         """An article was opened (or built again): its search and find marks."""
@@ -62,8 +71,20 @@ class SearchController(QObject):
 
     # The library search ---------------------------------------------------------------------
     def run(self, query: str) -> None:
+        if query != self._expanded_query:  # a new query: every term expands again
+            self._expanded_query = query
+            self.no_expand = set()
         if self.session is not None:
-            self.session.search(query)
+            self.session.search(query, frozenset(self.no_expand))
+
+    def drop_expansion(self, term: str) -> None:
+        """A chip's ×: search ``term`` only as typed (until the query changes)."""
+        self.no_expand.add(term)
+        self.list_panel.expansions.set_expansions([c for c in self._shown_expansions if c.term != term])
+        query = self.list_panel.search_box.text().strip()
+        if query:
+            self.run(query)
+        self.expansions_changed.emit()
 
     def rerun(self) -> None:
         """Search again for what the box holds (the index or the language changed)."""
@@ -80,6 +101,7 @@ class SearchController(QObject):
         self.results.query = result.query
         self.results.total = result.total
         self.results.set_rows(rows)
+        self._show_expansions(result)
         self.list_panel.view.setModel(self.results)
         self.list_panel.set_search_mode(True)
         parts = []
@@ -99,7 +121,28 @@ class SearchController(QObject):
             self._open_top_hit = False
             self.open_top_hit()
 
+    _shown_expansions: list = []
+    _mark_source = ""  # the query mark_query was made for
+
+    def _show_expansions(self, result) -> None:
+        """The chips of ``result``'s expansions, and the marks an opened hit shows with them."""
+        expansions = list(getattr(result, "expansions", []) or [])
+        same_query = self._mark_source == result.query
+        self._mark_source = result.query
+        self._shown_expansions = expansions
+        self.list_panel.expansions.set_expansions(expansions)
+        also = [a for e in expansions for a in e.also if '"' not in a]
+        self.mark_query = f'({result.query}) OR ' + " OR ".join(f'"{a}"' for a in also) if also else result.query
+        if same_query and self.pending_marks and self.article is not None and self.pending_marks != self.mark_query:
+            self.pending_marks = self.mark_query  # the open hit's marks follow the expansions
+            self.mark(self.pending_marks)
+
     def clear(self) -> None:
+        self.list_panel.expansions.set_expansions([])
+        self._shown_expansions = []
+        self.no_expand = set()
+        self._expanded_query = ""
+        self.mark_query = self._mark_source = ""
         if self.session is not None:
             self.session.clear_search()  # results still coming are dropped
         self.list_panel.view.setModel(self.library_proxy)
