@@ -23,8 +23,11 @@ found in the text in order: each is the first line after the previous heading's 
 collapsed text equals the heading's text (a heading whose text the renderer changed, so that
 no line equals it, is looked for as a line that starts with it, and otherwise left out).
 
-**Page.** Only for paged sources (PDF-derived articles): a ``page_at(offset) -> int | None``
-callable given by whoever knows the pages; without one, ``page`` is None.
+**Page.** Only for paged sources (PDF-derived articles): a ``page_at(offset)`` callable given
+by whoever knows the pages, returning the page's printed label (``"39"``, ``"iv"``, ``"S12"``;
+a PDF's page map gives strings) or a number; without one, ``page`` is None. A label of ASCII
+digits becomes a number (``"39"`` -> 39); any other label is kept as written (stripped), so
+a citation says 頁 iv; an empty label, None or a non-label (a bool) is no page.
 """
 
 from __future__ import annotations
@@ -33,7 +36,21 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PageAt = Callable[[int], "int | None"]
+PageAt = Callable[[int], "int | str | None"]
+
+
+def page_label(value: object) -> int | str | None:
+    """A page_at's answer as a Location's ``page``: see the module's docstring."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        label = " ".join(value.split())
+        if not label:
+            return None
+        return int(label) if label.isdecimal() and label.isascii() else label
+    return None
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,7 @@ class Location:
     heading_level: int = 0
     heading_anchor: str = ""
     section_paragraph: int | None = None  # 1-based within the heading's section
-    page: int | None = None  # paged sources only
+    page: int | str | None = None  # paged sources only: the printed label (39, "iv")
 
     def to_json(self) -> dict:
         """``paragraph`` and ``heading`` always; ``page`` only for paged sources."""
@@ -161,7 +178,7 @@ class Locator:
             heading_level=heading[0] if heading else 0,
             heading_anchor=heading[2] if heading else "",
             section_paragraph=(paragraph - self._section_base[line]) if paragraph else None,
-            page=page if isinstance(page, int) and not isinstance(page, bool) else None,
+            page=page_label(page),
         )
 
     def paragraph_span(self, offset: int) -> tuple[int, int]:

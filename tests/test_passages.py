@@ -410,6 +410,36 @@ def test_paged_sources_have_a_page(samples) -> None:
             assert passage["page"] == 1 + passage["start"] // 500
 
 
+def test_printed_page_labels_survive_into_passages(samples) -> None:
+    """A PDF's page_at gives its printed labels (strings: "iv", "S12", "39"): every one
+    reaches the passage's ``page`` (a number label as a number), none is dropped."""
+    library, index, _ = samples
+    labels = ["iv", "S12", "39", " 40 ", ""]
+
+    def label_at(offset: int) -> str:
+        return labels[min(len(labels) - 1, offset // 200)]
+
+    def expected(offset: int):
+        label = label_at(offset).strip()
+        if not label:
+            return None
+        return int(label) if label.isdecimal() else label
+
+    result = passages_json(index, library, "安全", pages=lambda path, rendered: label_at)
+    seen = set()
+    for article in result["articles"]:
+        for passage in article["passages"]:
+            assert passage.get("page") == expected(passage["start"]), passage
+            seen.add(passage.get("page"))
+    assert {"iv", "S12", 39} <= seen
+    text = "第一段。\n第二段。"
+    assert Locator(text, [], lambda offset: "iv").at(0).label() == "頁 iv"
+    assert Locator(text, [], lambda offset: "S12").at(0).to_json() == {"paragraph": 1, "heading": None, "page": "S12"}
+    assert Locator(text, [], lambda offset: "41").at(0).page == 41
+    assert Locator(text, [], lambda offset: True).at(0).page is None  # not a label
+    assert Locator(text, [], lambda offset: "  ").at(0).to_json() == {"paragraph": 1, "heading": None}
+
+
 def test_context_is_escaped_and_stays_inside_the_paragraph(samples) -> None:
     library, index, _ = samples
     found = passages(index, library, "NIST", context=400)
@@ -526,3 +556,37 @@ def test_locator_numbers_paragraphs_and_finds_the_heading_above() -> None:
     assert paged.at(0).label() == "頁 7"
     assert paged.at(0).to_json() == {"paragraph": 1, "heading": None, "page": 7}
     assert locator.at(0).to_json() == {"paragraph": 1, "heading": None}
+
+
+def test_cli_prints_a_page_only_for_paged_sources(tmp_path, sample_library, data_dir) -> None:
+    """``reader search Q --passages --json`` over a PDF and Markdown articles: the PDF's
+    passages carry its printed page label, the Markdown ones no ``page`` at all."""
+    pytest.importorskip("reportlab")
+    from tests.test_formats_samples import FIRST_LABEL, make_pdf
+
+    make_pdf(sample_library / "journal.pdf")
+    assert run_cli("index", "--library", str(sample_library), data_dir=data_dir).returncode == 0
+    result = run_cli("search", "風險", "--passages", "--json", "--library", str(sample_library), data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    by_path = {a["path"]: a["passages"] for a in data["articles"]}
+    assert by_path.get("journal.pdf") and any(p != "journal.pdf" and passages for p, passages in by_path.items())
+    for path, found in by_path.items():
+        for passage in found:
+            if path == "journal.pdf":
+                assert isinstance(passage["page"], int) and passage["page"] >= FIRST_LABEL
+            else:
+                assert "page" not in passage
+
+
+def test_a_printed_page_label_reaches_the_exported_citation() -> None:
+    from reader.exporting.passages_export import export_listed_passages
+    from reader.search.passages import ArticlePassages, Passage
+
+    found = [Passage("a.pdf", 1, 10, 12, "x<mark>安全</mark>y", "x", "安全", "y", 3, "", "iv", 1),
+             Passage("a.pdf", 2, 40, 42, "z<mark>安全</mark>w", "z", "安全", "w", 5, "", "S12", 1)]
+    article = ArticlePassages("a.pdf", "標題", "2024", 1.0, 0, passages=found)
+    markdown = export_listed_passages([article], "markdown").decode("utf-8")
+    assert "頁 iv" in markdown and "頁iv" in markdown and "頁 S12" in markdown
+    rows = export_listed_passages([article], "csv").decode("utf-8-sig").splitlines()
+    assert rows[1].split(",")[8] == "iv" and rows[2].split(",")[8] == "S12"

@@ -1,6 +1,8 @@
 """Screenshots of the REAL window (xcb under Xvfb at 1366x768), captured with `import -window root`.
 
     DISPLAY=:99 python tools/real_window_screenshots.py resources/screenshots  (under Xvfb 1366x768 with a window manager)
+    DISPLAY=:99 python tools/real_window_screenshots.py resources/screenshots --passages  (only the passages view:
+        passages-light.png and passages-dark.png, a search for 安全 over the sample collection, a passage opened)
 """
 import json
 import shutil
@@ -19,11 +21,15 @@ from reader.library.library import Library, resolve_library  # noqa: E402
 from reader.paths import DataPaths  # noqa: E402
 from reader.settings import Settings  # noqa: E402
 from reader.ui.app import make_app  # noqa: E402
-from reader.ui.i18n import pick_language  # noqa: E402
-from reader.ui.i18n import set_language  # noqa: E402
+from reader.ui.i18n import (
+    pick_language,  # noqa: E402
+    set_language,  # noqa: E402
+)
 from reader.ui.main_window import MainWindow  # noqa: E402
 
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/shots/out")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+ONLY_PASSAGES = "--passages" in sys.argv[1:]
+OUT = Path(ARGS[0] if ARGS else "/tmp/shots/out")
 BASE = Path("/tmp/shots/work")
 NIST = "000_bd272dec8418f04b.md"
 MOU = "001_5d55142517522224.md"
@@ -89,6 +95,47 @@ def open_path(w, path):
     wait(lambda: w.current is not None and w.current.path == path and w.pane.is_settled)
     pump(0.5)
 
+
+def passages_shots(language="zh_TW"):
+    """The passages view open below the article on a search for 安全, the 3rd passage opened
+    (its match selected in the article), in the light and the dark theme."""
+    from reader.ui.passages_view import PASSAGE, KindRole
+
+    lib = BASE / "passages-library"
+    shutil.rmtree(lib, ignore_errors=True)
+    shutil.copytree(Path(__file__).resolve().parent.parent / "articles", lib)
+    w = window_for(data_dir("passages", language), lib, theme="light")
+    w.passages_controller.set_visible(True)
+    w.list_panel.search_box.setText("安全")
+    w.run_search("安全")
+    w.passages_controller.query_changed("安全")
+    wait(lambda: w.passages.query == "安全" and not w.passages.busy and w.passages.model.rowCount() > 3 and not w.busy)
+    model = w.passages.model
+    rows = [r for r in range(model.rowCount()) if model.index(r, 0).data(KindRole) == PASSAGE]
+    index = model.index(rows[2], 0)
+    w.passages.tree.setCurrentIndex(index)
+    w.passages.tree.setFocus()
+    QTest.keyClick(w.passages.tree, Qt.Key.Key_Return)
+    wait(lambda: w.current is not None and w.pane.is_settled and w.pane.textCursor().hasSelection())
+    w.passages.tree.setFocus()
+    pump(1)
+    grab("passages-light")
+    w.apply_theme("dark", save=False)
+    pump(1)
+    QTest.keyClick(w.passages.tree, Qt.Key.Key_Return)  # built again in the new theme: select it again
+    wait(lambda: w.pane.is_settled and w.pane.textCursor().hasSelection())
+    w.passages.tree.setFocus()
+    pump(1)
+    grab("passages-dark")
+    w.apply_theme("light", save=False)
+    w.close()
+    pump()
+
+
+if ONLY_PASSAGES:
+    passages_shots()
+    print("done")
+    sys.exit(0)
 
 # 1. First launch: no library chosen, the sample collection and the welcome page.
 for language in ("zh_TW", "en"):
@@ -173,4 +220,8 @@ wait(lambda: not w.busy)
 pump(1)
 grab("10-search-zh_TW")
 w.close()
+pump()
+
+# The passages view (issue 13).
+passages_shots()
 print("done")

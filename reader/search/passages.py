@@ -447,7 +447,7 @@ class Passage:
     after: str
     paragraph: int | None
     heading: str
-    page: int | None = None
+    page: int | str | None = None  # the printed label (39, "iv"), paged sources only
     section_paragraph: int | None = None
 
     def to_json(self) -> dict:
@@ -549,7 +549,8 @@ class PassageSearch:
     first asked for); iterating gives every :class:`Passage`. One thread at a time (the
     window runs it in a worker)."""
 
-    def __init__(self, index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None, glossary=None) -> None:
+    def __init__(self, index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None, glossary=None,
+                 htag_paths=None, no_expand: frozenset[str] = frozenset()) -> None:
         if order not in ORDERS:
             raise ReaderError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
         self.query = query
@@ -563,7 +564,8 @@ class PassageSearch:
         if glossary is not None and self.parsed.root is not None:
             from reader.search.expansion import expand
 
-            self.parsed.root, self.expansions = expand(self.parsed.root, glossary)
+            self.parsed.root, self.expansions = expand(self.parsed.root, glossary, skip=no_expand)
+        self.htag_paths = htag_paths  # htag: as the search answers it (tag -> article paths)
         self.message = self.parsed.message
         self.fallback = self.parsed.fallback
         self.rejected = self.parsed.rejected
@@ -584,21 +586,17 @@ class PassageSearch:
         if self._searcher is None:
             self._complete = True
             return
-        from whoosh import query as wq
+        from reader.search.searching import rank_documents, select_documents
 
-        from reader.search import searching
-
-        evaluator = searching._Evaluator(self._searcher)
-        allowed = evaluator.exact_set(self.parsed.root)
+        allowed, ranking = select_documents(self._searcher, self.parsed.root, self.htag_paths)
         self._allowed = sorted(allowed)
-        if not allowed:
+        if not allowed or ranking is None:
             self._complete = True
             return
-        ranking = evaluator.ranking_query(self.parsed.root) or wq.Every()
-        self._order_parts = (searching._rank, ranking, allowed)
+        self._order_parts = (rank_documents, ranking, allowed)
         if self.order == "rank":
             # The first screen needs the best articles only: ranking them all waits.
-            self._docs = searching._rank(self._searcher, ranking, allowed, FIRST_RANKED)
+            self._docs = rank_documents(self._searcher, ranking, allowed, FIRST_RANKED)
             self._complete = len(self._docs) >= len(allowed)
         else:
             self._rank_all()
@@ -752,7 +750,8 @@ class PassageSearch:
         }
 
 
-def passages(index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None, glossary=None) -> PassageSearch:
+def passages(index, library, query: str, context: int = DEFAULT_CONTEXT, order: str = "rank", pages: PagesFor | None = None, loader: Loader | None = None, glossary=None,
+             htag_paths=None, no_expand: frozenset[str] = frozenset()) -> PassageSearch:
     """The passages of ``query`` in ``library`` (searched in ``index``, a
     :class:`~reader.search.index.SearchIndex` of it). Iterate it for every
     :class:`Passage` in order, or take its articles in order (``search[i]``,
@@ -761,7 +760,7 @@ def passages(index, library, query: str, context: int = DEFAULT_CONTEXT, order: 
     ``"date"`` (newest first). ``pages(path, rendered)`` gives a ``page_at(offset)`` for
     paged sources; ``loader(path)`` gives (Article, RenderedArticle) when the caller keeps
     them (see :data:`Loader`)."""
-    return PassageSearch(index, library, query, context, order, pages, loader, glossary)
+    return PassageSearch(index, library, query, context, order, pages, loader, glossary, htag_paths, no_expand)
 
 
 def passages_json(

@@ -12,6 +12,14 @@ still delivers. It asks and never acts: Enter or a click on a passage emits
 ``open_requested(path, start, end)`` (offsets into the article's plain text, the match), the
 export button ``export_requested(format)``; the window does the work
 (:func:`reader.exporting.passages_export.export_listed_passages` of :meth:`PassagesView.articles`).
+
+:class:`PassagesController` is that window side: it puts the view (``window.passages``) below
+the reading pane in a vertical splitter, shows and hides it (View ▸ Passages, Ctrl+Shift+P),
+makes it follow the search box, opens a passage with its match selected
+(:func:`select_in_pane`, which shows the right part of an article shown in parts) and exports
+through a save dialog. Every row carries ``PathRole`` (the article lists' own,
+:data:`reader.ui.article_models.PathRole`), ``StartRole`` and ``EndRole`` (a group row: its
+first passage's), ``KindRole`` (``GROUP`` / ``PASSAGE``), ``BeforeRole``/``MatchRole``/``AfterRole``.
 """
 
 from __future__ import annotations
@@ -22,25 +30,33 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
+    QStandardPaths,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -50,13 +66,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.ui.article_models import PathRole as ArticlePathRole
 from reader.ui.i18n import tr
 from reader.ui.workers import TaskRunner, error_line
 
 Index = QModelIndex | QPersistentModelIndex
 
-KindRole = Qt.ItemDataRole.UserRole + 1  # GROUP or PASSAGE
-PathRole = Qt.ItemDataRole.UserRole + 2
+#: Roles of every row (group and passage): PathRole is the article lists' own
+#: (:data:`reader.ui.article_models.PathRole`, one definition); StartRole/EndRole are the
+#: match's offsets into the article's plain text (a group row: its first passage's).
+PathRole = ArticlePathRole
+KindRole = Qt.ItemDataRole.UserRole + 2  # GROUP or PASSAGE
 StartRole = Qt.ItemDataRole.UserRole + 3
 EndRole = Qt.ItemDataRole.UserRole + 4
 BeforeRole = Qt.ItemDataRole.UserRole + 5
@@ -443,6 +463,7 @@ class PassagesView(QWidget):
     export_requested = Signal(str)  # markdown | docx | csv
     finished = Signal(int, int)  # passages, articles: the list is complete
     failed = Signal(str)  # one line for the user
+    close_requested = Signal()  # its ✕ button: the window hides it
 
     def __init__(self, search_factory: SearchFactory | None = None, runner: TaskRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -454,6 +475,7 @@ class PassagesView(QWidget):
         self.total_articles = 0
         self._cancel: threading.Event | None = None
         self._progress = (0, 0)
+        self._message = ""  # the parser's, for the header
         self.model = PassagesModel(self)
         self._feed = _Feed(self)
         self._feed.batch.connect(self._take)
@@ -466,21 +488,29 @@ class PassagesView(QWidget):
         self.order.addItem(tr("Best articles first"), "rank")
         self.order.addItem(tr("Newest first"), "date")
         self.order.currentIndexChanged.connect(lambda _i: self.search(self.query) if self.query else None)
-        self.export_button = QToolButton(self)
-        self.export_button.setText(tr("Export"))
+        # A push button: it keeps room for its menu's arrow (a tool button's overlapped the text).
+        self.export_button = QPushButton(tr("Export"), self)
         self.export_button.setAccessibleName(tr("Export the passages"))
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setToolTip(tr("Export the passages listed, with a citation for each article"))
         menu = QMenu(self.export_button)
-        for label, fmt in ((tr("Markdown…"), "markdown"), (tr("Word (.docx)…"), "docx"), (tr("CSV…"), "csv")):
+        for label, fmt in self._export_labels():
             action = menu.addAction(label)
             action.setData(fmt)
             action.triggered.connect(lambda _checked=False, f=fmt: self.export_requested.emit(f))
         self.export_menu = menu
         self.export_button.setMenu(menu)
         self.export_button.setEnabled(False)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip(tr("Hide the passages (Ctrl+Shift+P)"))
+        self.close_button.setAccessibleName(tr("Hide the passages"))
+        self.close_button.clicked.connect(self.close_requested.emit)
 
         self.tree = PassageList(self)
         self.tree.setAccessibleName(tr("Passages"))
+        for header in (self.tree.horizontalHeader(), self.tree.verticalHeader()):  # hidden, still named
+            header.setAccessibleName(tr("Passages"))
         self.tree.setModel(self.model)
         self.tree.setItemDelegate(PassageDelegate(self.tree))
         self.tree.passage_activated.connect(self._open)
@@ -490,12 +520,28 @@ class PassagesView(QWidget):
         top.addWidget(self.header, 1)
         top.addWidget(self.order)
         top.addWidget(self.export_button)
+        top.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
         self._show_header()
+
+    @staticmethod
+    def _export_labels() -> list[tuple[str, str]]:
+        return [(tr("Markdown…"), "markdown"), (tr("Word (.docx)…"), "docx"), (tr("CSV…"), "csv")]
+
+    def changeEvent(self, event) -> None:
+        """The interface language changed: what this view puts together itself (the header,
+        the locators 'p. 12' / '¶ 3', the export menu) is said again in it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.model._words = locator_words()
+            for action, (label, _fmt) in zip(self.export_menu.actions(), self._export_labels(), strict=False):
+                action.setText(label)
+            self._show_header()
+            self.tree.viewport().update()
 
     # Asking ----------------------------------------------------------------------------------
     @property
@@ -509,6 +555,7 @@ class PassagesView(QWidget):
         self.model.clear()
         self.total_articles = 0
         self._progress = (0, 0)
+        self._message = ""
         self.export_button.setEnabled(False)
         if not self.query or self.search_factory is None:
             self.busy = False
@@ -575,7 +622,10 @@ class PassagesView(QWidget):
         self.header.setText(tr("The passages could not be listed: {problem}").replace("{problem}", line))
         self.failed.emit(line)
 
-    def _show_header(self, message: str = "") -> None:
+    def _show_header(self, message: str | None = None) -> None:
+        if message is None:
+            message = self._message
+        self._message = message
         if not self.query:
             self.header.setText(tr("Search the library to list every passage."))
             return
@@ -591,3 +641,316 @@ class PassagesView(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         self.open_requested.emit(index.data(PathRole), int(index.data(StartRole)), int(index.data(EndRole)))
+
+
+# The window's side ---------------------------------------------------------------------------
+#: The passages follow the search box this long after its (already debounced) last query.
+FOLLOW_DELAY_MS = 250
+#: The passages' share of the reading column when first shown.
+FIRST_SHARE = 0.38
+EXPORT_SUFFIXES = {"markdown": ".md", "docx": ".docx", "csv": ".csv"}
+
+
+def select_in_pane(pane, start: int, end: int) -> None:
+    """Select ``[start, end)`` of the open article's plain text in ``pane`` (a
+    :class:`~reader.ui.reading_pane.ReadingPane`) and scroll it into view, a third of the way
+    down; an article shown in parts first shows the part that holds it. Runs once the
+    document is laid out (positions are known only then)."""
+    built = pane.built
+    if built is None or pane.mapping is None:
+        return
+    if built.parts:
+        number = built.parts.number_at(start)
+        if number != built.part:
+            pane.show_part(number, lambda: select_in_pane(pane, start, end))
+            return
+
+    def select() -> None:
+        mapping = pane.mapping
+        if mapping is None:
+            return
+        qt_start, qt_end = mapping.plain_range_to_qt(start, end)
+        last = pane.document().characterCount() - 1
+        cursor = QTextCursor(pane.document())
+        cursor.setPosition(min(qt_end, last))
+        pane.setTextCursor(cursor)
+        pane.ensureCursorVisible()
+        cursor.setPosition(min(qt_start, last))
+        pane.setTextCursor(cursor)
+        pane.ensureCursorVisible()
+        rect = pane.cursorRect(cursor)
+        height = pane.viewport().height()
+        if rect.top() < rect.height() or rect.bottom() > height - 3 * rect.height():
+            bar = pane.verticalScrollBar()
+            bar.setValue(bar.value() + rect.top() - height // 3)
+        cursor.setPosition(min(qt_end, last), QTextCursor.MoveMode.KeepAnchor)
+        pane.setTextCursor(cursor)
+
+    pane.when_settled(select)
+
+
+class PassagesController(QObject):
+    """The passages view in the main window (issue 13): below the reading pane in a vertical
+    splitter (``split``), shown and hidden by View ▸ Passages (Ctrl+Shift+P), the toolbar's
+    button and its own ✕; while shown it lists the passages of what the search box searches
+    (each query a little after the box's own, the older one dropped) and is cleared with it.
+    Opening a passage opens its article with the match selected; exporting writes the listed
+    passages through a save dialog. The view is ``window.passages``; its rows carry
+    ``PathRole`` (``article_models.PathRole``), ``StartRole`` and ``EndRole``."""
+
+    exported = Signal(str, int)  # file written, passages in it
+    export_failed = Signal(str)  # the line shown to the user
+
+    def __init__(self, window, reading: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.view = PassagesView(None, TaskRunner(1, self), window)
+        self.view.setObjectName("passagesView")
+        self.view.hide()
+        self.split = QSplitter(Qt.Orientation.Vertical, window)
+        self.split.setObjectName("readingSplit")
+        self.split.addWidget(reading)
+        self.split.addWidget(self.view)
+        self.split.setStretchFactor(0, 1)
+        self.split.setCollapsible(0, False)
+        self.split.setCollapsible(1, False)
+        self.sizes: list[int] | None = None  # the split while shown (kept in the window state)
+        self.target: tuple[str, int, int] | None = None  # the passage to select once its article shows
+        self.pending = ""
+        self.save_dialog: QFileDialog | None = None  # while asking (tests answer it)
+        self.export_runner = TaskRunner(1, self)
+        self.timer = QTimer(self, singleShot=True, interval=FOLLOW_DELAY_MS)
+        self.timer.timeout.connect(self._follow)
+        box = window.list_panel.search_box
+        box.search_requested.connect(self.query_changed)
+        box.cleared.connect(self.search_cleared)
+        self.no_expand: frozenset[str] = frozenset()
+        if hasattr(window.search, "expansions_changed"):
+            window.search.expansions_changed.connect(self.expansions_changed)
+        view = self.view
+        view.open_requested.connect(self.open_passage)
+        view.export_requested.connect(self.export)
+        view.failed.connect(lambda line: window.statusBar().showMessage(line, 10000))
+        view.close_requested.connect(lambda: self.set_visible(False))
+        view.finished.connect(lambda _p, _a: window._maybe_idle())  # screenshots wait for it
+        self.split.splitterMoved.connect(lambda _pos, _i: self._remember_sizes())
+
+    @property
+    def visible(self) -> bool:
+        return not self.view.isHidden()
+
+    # The window's state ------------------------------------------------------------------------
+    def restore(self, data: dict) -> None:
+        sizes = data.get("passages_split")
+        if isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(n, int) and not isinstance(n, bool) and 0 < n < 100_000 for n in sizes):
+            self.sizes = sizes
+
+    def save(self, data: dict) -> None:
+        self._remember_sizes()
+        if self.sizes:
+            data["passages_split"] = list(self.sizes)
+
+    def _remember_sizes(self) -> None:
+        sizes = self.split.sizes()
+        if self.visible and len(sizes) == 2 and min(sizes) > 0:
+            self.sizes = sizes
+
+    # Showing ---------------------------------------------------------------------------------
+    def set_session(self, session) -> None:
+        """A library opened: its index and library make the searches, on its search runner
+        (the same worker as the library search, so the two never read the index at once)."""
+        from reader.library.documents import pages_for
+        from reader.search.passages import passages
+
+        self.view.stop()
+        self.target = None
+        index, library = session.search_index, session.library
+        self.view.runner = session.searches
+        def factory(query: str, order: str):  # on the search worker, like the library search
+            return passages(index, library, query, order=order, pages=pages_for, glossary=session.search_glossary(),
+                            htag_paths=session.tag_resolver, no_expand=self.no_expand)
+
+        self.view.search_factory = factory
+        self.view.clear()
+        if self.visible:
+            self.query_changed(self.current_query())
+
+    def current_query(self) -> str:
+        return self.window.list_panel.search_box.text().strip()
+
+    def toggle(self) -> None:
+        self.set_visible(not self.visible)
+
+    def set_visible(self, visible: bool) -> None:
+        if visible == self.visible:
+            self._check_action()
+            return
+        if not visible:
+            self._remember_sizes()
+            self.timer.stop()
+            if self.view.busy:
+                self.view.clear()  # unfinished: listed again when shown
+            else:
+                self.view.stop()
+            self.view.hide()
+            self.window.pane.setFocus()
+        else:
+            total = max(200, sum(self.split.sizes()) or self.split.height())
+            self.view.show()
+            if self.sizes:
+                self.split.setSizes(self.sizes)
+            else:
+                below = round(total * FIRST_SHARE)
+                self.split.setSizes([total - below, below])
+            query = self.current_query()
+            if query != self.view.query or not (self.view.busy or self.view.model.rowCount()):
+                self.pending = query
+                self._follow()
+            self.view.tree.setFocus()
+        self._check_action()
+
+    def _check_action(self) -> None:
+        action = getattr(self.window, "passages_action", None)
+        if action is not None:
+            action.setChecked(self.visible)
+
+    # Following the search box ----------------------------------------------------------------
+    def query_changed(self, query: str) -> None:
+        if not self.visible:
+            return
+        query = query.strip()
+        if query == self.view.query and (self.view.busy or self.view.model.rowCount()):
+            return  # the same search (the index was updated, the language changed)
+        self.view.stop()  # a long listing must not hold the search worker meanwhile
+        self.pending = query
+        self.timer.start()
+
+    def search_cleared(self) -> None:
+        self.timer.stop()
+        self.pending = ""
+        self.view.clear()
+
+    def _follow(self) -> None:
+        if self.visible:
+            # The terms whose expansion chip was removed, as the library search has them.
+            self.no_expand = frozenset(getattr(self.window.search, "no_expand", ()))
+            self.view.search(self.pending)
+
+    def expansions_changed(self) -> None:
+        """A chip was removed: the same query lists other passages now."""
+        if self.visible and self.current_query():
+            self.view.stop()
+            self.pending = self.current_query()
+            self.timer.start()
+
+    # Opening a passage ---------------------------------------------------------------------------
+    def open_passage(self, path: str, start: int, end: int) -> None:
+        """Open ``path`` (unless it is open) with ``[start, end)`` selected."""
+        window = self.window
+        if window.session is None or not path:
+            return
+        self.target = (path, start, end)
+        current = window.current
+        if current is not None and current.path == path and window.pane.built is not None:
+            self.show_target(path)
+        else:
+            window.search.pending_marks = ""  # the selection is the mark; no scroll to the first hit
+            window.open_path(path)
+
+    def take_target(self, path: str) -> tuple[str, int, int] | None:
+        """The passage waiting for ``path`` to show (forgotten once another article shows)."""
+        target, self.target = self.target, None
+        return target if target is not None and target[0] == path else None
+
+    def show_target(self, path: str) -> bool:
+        """Select the waiting passage of ``path`` in the pane; whether there was one."""
+        target = self.take_target(path)
+        if target is None:
+            return False
+        select_in_pane(self.window.pane, target[1], target[2])
+        return True
+
+    # Exporting -------------------------------------------------------------------------------
+    def export(self, fmt: str) -> None:
+        window = self.window
+        articles = self.view.articles()
+        if window.session is None or not any(a.passages for a in articles):
+            window.statusBar().showMessage(tr("There are no passages to export."), 6000)
+            return
+        target = self.ask_save_path(fmt)
+        if target is not None:
+            self.export_to(fmt, articles, target)
+
+    def suggested_name(self) -> str:
+        from reader.ui.citation_actions import safe_file_name
+
+        return safe_file_name(tr("Passages of {q}").replace("{q}", self.view.query or tr("the search")))
+
+    def ask_save_path(self, fmt: str) -> Path | None:
+        """The save dialog (it asks before replacing a file); None when cancelled."""
+        suffix = EXPORT_SUFFIXES.get(fmt, ".txt")
+        dialog = QFileDialog(self.window, tr("Export the passages"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setDefaultSuffix(suffix.lstrip("."))
+        dialog.setNameFilter(f"{tr('Export')} (*{suffix})")
+        dialog.setDirectory(str(getattr(self, "_last_folder", None) or self._export_folder()))
+        dialog.selectFile(self.suggested_name() + suffix)
+        self.save_dialog = dialog
+        try:
+            if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+                return None
+            return Path(dialog.selectedFiles()[0])
+        finally:
+            self.save_dialog = None
+            dialog.deleteLater()
+
+    def _export_folder(self) -> Path:
+        place = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = Path(place) if place else Path.home()
+        return folder if folder.is_dir() else Path.home()
+
+    def export_to(self, fmt: str, articles: list, target: Path) -> None:
+        """Write ``articles`` (the listed passages) to ``target`` (the save dialog confirmed
+        replacing it) atomically, on a worker; a failure is one line naming the file."""
+        from reader.exporting.passages_export import export_listed_passages
+        from reader.output import write_output
+
+        window = self.window
+        session = window.session
+        if session is None:
+            return
+        self._last_folder = target.parent
+        citations = getattr(window, "citations", None)
+        style = citations.current_style() if citations is not None else None
+        user_styles = citations.user_dir if citations is not None else None
+        library, data_dir, query = session.library, window.paths.root, self.view.query
+        count = sum(len(a.passages or []) for a in articles)
+
+        def job() -> tuple[str, int]:
+            kwargs = {"query": query, "load": library.load, "user_styles": user_styles,
+                      "title": tr("Passages of “{q}”").replace("{q}", query)}
+            data = export_listed_passages(articles, fmt, style, **kwargs) if style is not None else export_listed_passages(articles, fmt, **kwargs)
+            return str(write_output(target, data, data_dir, force=True)), count
+
+        window.statusBar().showMessage(tr("Exporting to {file}…").replace("{file}", str(target)), 30000)
+        self.export_runner.run(job, self._exported, lambda error: self._export_failed(target, error))
+
+    def _exported(self, result: tuple[str, int]) -> None:
+        path, count = result
+        self.window.statusBar().showMessage(tr("{n} passages exported to {file}").replace("{n}", number_text(count)).replace("{file}", path), 10000)
+        self.exported.emit(path, count)
+
+    def _export_failed(self, target: Path, error: Exception) -> None:
+        from reader import APP_NAME
+
+        line = error_line(error)
+        if str(target) not in line:
+            line = f"{target}: {line}"
+        text = tr("The passages were not exported:") + "\n" + line
+        self.window.statusBar().showMessage(text.replace("\n", " "), 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.export_failed.emit(line)
