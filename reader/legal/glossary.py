@@ -301,6 +301,7 @@ def glossary_of_glosses(
     with_laws: bool = True,
     confirmed: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
+    edited: Iterable[TermEdit] = (),
 ) -> Glossary:
     """:func:`build_glossary` from glosses already extracted (the index keeps each
     article's, so a search does not read the library again)."""
@@ -322,6 +323,7 @@ def glossary_of_glosses(
     _merge_truncated(attested, per_english)
     decided_yes = {(_key(a), _key(b)) for a, b in confirmed}
     decided_no = {(_key(a), _key(b)) for a, b in rejected}
+    edits = list(edited)
     pairs: list[TermPair] = []
     for key, entry in attested.items():
         miss = 1.0
@@ -337,6 +339,9 @@ def glossary_of_glosses(
             pair.status = "rejected"
         elif pair_keys & decided_yes:
             pair.status = "confirmed"
+        edit = next((e for e in edits if e.source & pair_keys), None)
+        if edit is not None and pair.status != "rejected":
+            pair.zh, pair.en, pair.abbr, pair.status = edit.zh, edit.en, edit.abbr, "confirmed"
         pairs.append(pair)
     pairs.sort(key=lambda p: (-p.confidence, -p.articles, p.zh))
     if with_laws:
@@ -345,6 +350,26 @@ def glossary_of_glosses(
 
 
 # --- the user's decisions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermEdit:
+    """The user's correction of a learned pair (the Terms view's Edit): the pair learned as
+    (``old_zh``, ``old_other``: its English or abbreviation) is shown and used as ``zh`` /
+    ``en`` / ``abbr``, confirmed. Kept in terms.json under ``"edited"``."""
+
+    old_zh: str
+    old_other: str
+    zh: str
+    en: str | None
+    abbr: str | None
+
+    @property
+    def source(self) -> set[tuple[str, str]]:
+        return {(_key(self.old_zh), _key(self.old_other))}
+
+    def to_json(self) -> dict:
+        return {"from": [self.old_zh, self.old_other], "zh": self.zh, "en": self.en, "abbr": self.abbr}
 
 DECISIONS_FILE = "terms.json"
 
@@ -378,13 +403,49 @@ def load_decisions(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, s
     return out[0], out[1]
 
 
-def save_decisions(path: Path, confirmed: Iterable[tuple[str, str]], rejected: Iterable[tuple[str, str]]) -> None:
-    """Write the decisions (temp file + ``os.replace``)."""
+def load_edits(path: Path) -> list[TermEdit]:
+    """The user's edited pairs in ``path`` (``"edited": [{"from": [zh, other], "zh", "en",
+    "abbr"}]``; none when the file or the key is missing). A damaged file raises
+    :class:`reader.errors.DamagedData` naming it."""
+    import json
+
+    from reader.errors import DamagedData, from_os_error
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise from_os_error(exc, path) from None
+    try:
+        data = json.loads(raw)
+        items = data.get("edited", [])
+        if not isinstance(items, list):
+            raise ValueError("edited")
+        out = []
+        for item in items:
+            source = item.get("from") if isinstance(item, dict) else None
+            values = [item.get(k) for k in ("zh", "en", "abbr")] if isinstance(item, dict) else []
+            if (not isinstance(source, list) or len(source) != 2 or not all(isinstance(x, str) for x in source)
+                    or not isinstance(values[0], str) or not values[0].strip()
+                    or not all(v is None or isinstance(v, str) for v in values[1:])):
+                raise ValueError("edited")
+            out.append(TermEdit(source[0], source[1], values[0], values[1] or None, values[2] or None))
+    except (ValueError, AttributeError) as exc:
+        raise DamagedData(f"not a term decisions file ({exc}); expected {{\"confirmed\": [[zh, en]], \"rejected\": [...]}}", path) from None
+    return out
+
+
+def save_decisions(path: Path, confirmed: Iterable[tuple[str, str]], rejected: Iterable[tuple[str, str]],
+                   edited: Iterable[TermEdit] | None = None) -> None:
+    """Write the decisions (temp file + ``os.replace``); ``edited`` pairs too when given."""
     import json
     import os
     import tempfile
 
-    data = {"confirmed": [list(p) for p in confirmed], "rejected": [list(p) for p in rejected]}
+    data: dict = {"confirmed": [list(p) for p in confirmed], "rejected": [list(p) for p in rejected]}
+    if edited is not None:
+        data["edited"] = [e.to_json() for e in edited]
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".terms-", suffix=".tmp")
     try:

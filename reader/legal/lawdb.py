@@ -448,6 +448,32 @@ def lookup_provision(data_dir: str | os.PathLike[str], law: str, article: str | 
     return provision
 
 
+def provision_texts(data_dir: str | os.PathLike[str], wanted: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], tuple[str, str, str | None]] | None:
+    """Many lookups on one connection (the window's tooltips, on the loader thread): for each
+    ``(pcode, article key or None)`` found, ``(name, english_name, text or None)``; None when
+    no laws are imported. Articles are keys as :func:`reader.legal.references.article_key`
+    gives them (``6``, ``6-1``); None asks for the law only."""
+    with _reader(data_dir) as conn:
+        if conn is None:
+            return None
+        out: dict[tuple[str, str | None], tuple[str, str, str | None]] = {}
+        laws: dict[str, tuple[str, str] | None] = {}
+        for pcode, article in dict.fromkeys(wanted):
+            if pcode not in laws:
+                row = conn.execute("SELECT name, english_name FROM laws WHERE pcode = ?", (pcode,)).fetchone()
+                laws[pcode] = None if row is None else (row[0], row[1])
+            law = laws[pcode]
+            if law is None:
+                continue
+            if article is None:
+                out[(pcode, None)] = (law[0], law[1], None)
+                continue
+            row = conn.execute("SELECT text FROM articles WHERE pcode = ? AND key = ? ORDER BY seq LIMIT 1", (pcode, article)).fetchone()
+            if row is not None:
+                out[(pcode, article)] = (law[0], law[1], row[0])
+        return out
+
+
 @dataclass(frozen=True)
 class Provision:
     key: str | None
@@ -478,5 +504,5 @@ def imported_laws(data_dir: str | os.PathLike[str]) -> dict[str, tuple[str, str]
 
 __all__ = [
     "ImportReport", "LAWS_DB", "Provision", "import_laws", "imported_laws", "law_provisions", "lookup_provision",
-    "provision_text",
+    "provision_text", "provision_texts",
 ]

@@ -17,6 +17,7 @@ import ctypes
 import html
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,10 +179,12 @@ class ArticleDocument:
 
 
 def build_document(
-    article: Article, rendered: RenderedArticle, style: DocumentStyle, library: Path | None, base: Path | None, parts: Parts | None = None, part: int = 0
+    article: Article, rendered: RenderedArticle, style: DocumentStyle, library: Path | None, base: Path | None, parts: Parts | None = None, part: int = 0,
+    decorate: Callable[[ArticleDocument], None] | None = None,
 ) -> ArticleDocument:
     """The finished document for ``article`` (for part ``part`` of ``parts``, if it is shown
-    in parts); safe to call on any thread.
+    in parts); safe to call on any thread. ``decorate(built)`` may still edit the document
+    (reference links) on the calling thread, before it is handed over.
 
     When called off the UI thread the document is handed over to the UI thread at the end
     (Qt objects belong to one thread)."""
@@ -218,11 +221,15 @@ def build_document(
     # breaks anywhere. Other text keeps proper breaking (no 。 at the start of a line).
     unbreakable = _UNBREAKABLE.search(text)
     wrap = QTextOption.WrapMode.WrapAnywhere if unbreakable else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    built = ArticleDocument(doc, mapping, wrap, doc.characterCount(), style, part, parts)
+    if decorate is not None:
+        decorate(built)
+        built.characters = doc.characterCount()
     app = QCoreApplication.instance()
     if app is not None and doc.thread() is not app.thread():
         doc.moveToThread(app.thread())
     release_freed_memory()
-    return ArticleDocument(doc, mapping, wrap, doc.characterCount(), style, part, parts)
+    return built
 
 
 def notice_text(notice: str) -> str:
