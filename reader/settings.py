@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "font_size": 17,  # px at zoom 0
     "line_spacing": 125,  # percent of the font's own line height (125 % is a browser's 1.8)
     "text_width": 40,  # full-width characters per line
+    "citation_style": "taiwan-law-journal",  # Copy with citation and exports: a shipped style or a .csl in <data>/csl
+    "search_history": [],  # the last distinct searches, newest first (see clean_search_history)
+    "saved_searches": [],  # [{name, query}] (see clean_saved_searches)
     "highlight_colors": [
         {"key": "yellow", "name": "黃 Yellow", "color": "#ffe066"},
         {"key": "green", "name": "綠 Green", "color": "#8ce99a"},
@@ -39,6 +42,56 @@ DEFAULTS: dict[str, Any] = {
 
 #: Whole-number settings and the values they may take (the window's zoom steps).
 RANGES: dict[str, tuple[int, int]] = {"zoom": (-6, 16), "font_size": (12, 32), "line_spacing": (100, 220), "text_width": (20, 80)}
+
+
+# Search history and saved searches (issue 13): lists checked item by item ---------------------
+SEARCH_HISTORY_MAX = 50  # distinct searches kept
+SAVED_SEARCHES_MAX = 200
+SEARCH_TEXT_MAX = 2_000  # a query longer than this is not searched (reader.search.query)
+SEARCH_NAME_MAX = 200
+
+
+def clean_search_history(value: Any) -> tuple[list[str], str]:
+    """(the usable history in ``value``, what was wrong with it or ""): texts only, not
+    blank, at most SEARCH_TEXT_MAX characters, each once, at most SEARCH_HISTORY_MAX."""
+    if not isinstance(value, list):
+        return [], f"search_history (expected a list of texts, found {shown_value(value)})"
+    kept: list[str] = []
+    dropped = 0
+    for item in value:
+        if not isinstance(item, str) or not item.strip() or len(item) > SEARCH_TEXT_MAX or item.strip() in kept:
+            dropped += 1
+            continue
+        kept.append(item.strip())
+    if len(kept) > SEARCH_HISTORY_MAX:
+        dropped += len(kept) - SEARCH_HISTORY_MAX
+        kept = kept[:SEARCH_HISTORY_MAX]
+    return kept, (f"search_history ({dropped} unusable entries left out)" if dropped else "")
+
+
+def clean_saved_searches(value: Any) -> tuple[list[dict], str]:
+    """(the usable saved searches in ``value``, what was wrong or ""): ``{name, query}``
+    objects of non-blank texts within the limits, names distinct, at most SAVED_SEARCHES_MAX."""
+    if not isinstance(value, list):
+        return [], f"saved_searches (expected a list of {{name, query}}, found {shown_value(value)})"
+    kept: list[dict] = []
+    names: set[str] = set()
+    dropped = 0
+    for item in value:
+        name = item.get("name") if isinstance(item, dict) else None
+        query = item.get("query") if isinstance(item, dict) else None
+        if (not isinstance(name, str) or not isinstance(query, str) or not name.strip() or not query.strip()
+                or len(name) > SEARCH_NAME_MAX or len(query) > SEARCH_TEXT_MAX or name.strip() in names
+                or len(kept) >= SAVED_SEARCHES_MAX):
+            dropped += 1
+            continue
+        names.add(name.strip())
+        kept.append({"name": name.strip(), "query": query.strip()})
+    return kept, (f"saved_searches ({dropped} unusable entries left out)" if dropped else "")
+
+
+#: Settings checked by a function of their own: value -> (the usable value, problem or "").
+CLEANERS = {"search_history": clean_search_history, "saved_searches": clean_saved_searches}
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -161,6 +214,12 @@ class Settings:
         for key, value in raw.items():
             if key.startswith("x-"):
                 self._values[key] = value
+            elif key in CLEANERS and key in self.defaults:
+                value, problem = CLEANERS[key](value)
+                if problem:
+                    problems.append(problem)
+                if value:
+                    self._values[key] = value
             elif key in self.defaults:
                 problem = schema_problem(key, value, self.defaults[key])
                 if problem:

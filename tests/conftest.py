@@ -110,3 +110,12 @@ def read_only_folder(tmp_path: Path):
                     path.chmod(0o755)
         else:
             subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Qt's offscreen clipboard crashes the interpreter at exit while it holds data set from
+    Python (the copy-with-citation tests): empty it while the application still exists."""
+    if "PySide6.QtWidgets" in sys.modules:
+        from reader.ui.app import clear_offscreen_clipboard
+
+        clear_offscreen_clipboard()

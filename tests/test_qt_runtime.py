@@ -32,3 +32,20 @@ def test_many_signal_emits_do_not_crash_the_interpreter() -> None:
     result = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "alive"
+
+
+def test_offscreen_exit_with_data_on_the_clipboard_does_not_crash() -> None:
+    """Qt's offscreen clipboard segfaulted at exit while holding data set from Python (a copy
+    with citation during a screenshot or a test run); make_app empties it at exit."""
+    code = (
+        "from PySide6.QtCore import QMimeData\n"
+        "from reader.ui.app import make_app\n"
+        "app = make_app()\n"
+        "m = QMimeData(); m.setText('引文'); m.setHtml('<b>引文</b>')\n"
+        "app.clipboard().setMimeData(m)\n"
+        "print(app.clipboard().text())\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+    assert done.stdout.strip() == "引文"

@@ -5,7 +5,6 @@ several segments, for the ranking queries real searches build."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,12 +12,12 @@ from whoosh import query as wq
 
 from reader.library.library import Library
 from reader.paths import DataPaths
+from reader.search.folding import fold_chars
 from reader.search.index import SearchIndex
 from reader.search.postings import PostingCache, posting_cache
+from reader.search.query import parse_query
 from reader.search.ranking import flatten, rank
 from reader.search.searching import _Evaluator, search
-from reader.search.folding import fold_chars
-from reader.search.query import parse_query
 
 WORDS = ["個人資料", "保護法", "主管機關", "人工智慧", "風險", "透明度", "罰鍰", "第六條", "評估", "隱私",
          "NIST", "GDPR", "risk", "evaluation", "evaluations", "management", "AI"]

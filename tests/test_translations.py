@@ -37,6 +37,7 @@ ALLOWED = {
     "NIST", "TEVV", "Reader", "Markdown", "HTML", "CSV", "JSON", "PDF", "AI", "English",
     "Noto", "Sans", "TC", "px", "Ctrl", "Shift", "Alt", "Esc", "Enter", "Home", "End", "Up", "Down",
     "Tab", "Del", "Backspace", "PgUp", "PgDown",
+    "Word", "APA", "Chicago",  # a file format's and citation styles' names
 }
 WORD = re.compile(r"[A-Za-z]{2,}")
 

@@ -85,6 +85,24 @@ def _version_key(content_hash: str, notes: str) -> str:
     return content_hash + ":" + hashlib.sha1(notes.encode("utf-8")).hexdigest()[:12]
 
 
+def _metadata_edits(library) -> dict[str, dict]:
+    """The article details edited in the window and kept in the data folder (a PDF's title):
+    part of an article's indexed version, so that title: and author: find the edits."""
+    edits_file = getattr(library, "metadata_edits", None)
+    if edits_file is None:
+        return {}
+    try:
+        return edits_file().all()
+    except (OSError, ValueError):
+        return {}
+
+
+def _edits_stamp(edit: dict | None) -> str:
+    if not edit:
+        return ""
+    return "\x00edits:" + json.dumps({k: v for k, v in edit.items() if k != "modified"}, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def _try_open(folder: Path, read_only: str = ""):
     """(index, None) or (None, the error's name). Whoosh leaves the TOC file open when it
     fails to parse it; the warning that file raises when collected is expected here."""
@@ -390,12 +408,13 @@ class SearchIndex:
         report.notices += self.notices
         self.notices = []
         entries = {e.article.path: e for e in catalog.entries()}
+        edits = _metadata_edits(library)
         todo = []
         for path, entry in entries.items():
             if only is not None and path not in only:
                 continue
             notes = notes_for(path)
-            version = _version_key(entry.content_hash, notes)
+            version = _version_key(entry.content_hash, notes + _edits_stamp(edits.get(path)))
             if indexed.get(path) != version:
                 todo.append((path, entry, notes, version))
         stale = [p for p in indexed if p not in entries and (only is None or p in only)]

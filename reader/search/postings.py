@@ -13,6 +13,7 @@ The files on disk are Whoosh's; only the reading changes. The cache belongs to a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections import OrderedDict
@@ -202,8 +203,6 @@ def posting_cache(searcher) -> PostingCache:
     cache = getattr(searcher, "reader_posting_cache", None)
     if cache is None:
         cache = PostingCache(searcher)
-        try:
+        with contextlib.suppress(AttributeError):  # a searcher that takes no attributes: a cache per call
             searcher.reader_posting_cache = cache
-        except AttributeError:  # a searcher that takes no attributes: a cache per call
-            pass
     return cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
@@ -34,7 +35,18 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     icon = resources_dir() / "reader.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    if app.platformName() == "offscreen" and not app.property("reader_clipboard_guard"):
+        # Qt's offscreen clipboard crashes at exit when it still holds data set from Python
+        # (a copy with citation during --screenshot or the tests): empty it first.
+        app.setProperty("reader_clipboard_guard", True)
+        atexit.register(clear_offscreen_clipboard)
     return app
+
+
+def clear_offscreen_clipboard() -> None:
+    app = QApplication.instance()
+    if app is not None and app.platformName() == "offscreen":
+        app.clipboard().clear()
 
 
 def server_name(paths: DataPaths) -> str:

@@ -49,6 +49,7 @@ from reader.ui.article_models import (
     PathRole,
     SearchResultsModel,
 )
+from reader.ui.citation_actions import CitationActions
 from reader.ui.find_bar import FindBar
 from reader.ui.first_run import (
     first_opened,
@@ -64,7 +65,9 @@ from reader.ui.i18n import (
     set_language,
     tr,
 )
+from reader.ui.passages_view import PassagesController
 from reader.ui.reading_pane import ReadingPane
+from reader.ui.saved_searches import SearchMemory
 from reader.ui.search_controller import SearchController
 from reader.ui.session import LibrarySession, OpenedArticle
 from reader.ui.theme import palette_for, resolve_theme
@@ -103,6 +106,10 @@ class MainWindow(QMainWindow):
         self.annotations = AnnotationsPanel(self)
         self.annotation_controller = AnnotationController(self.annotations, self.pane, self)
         self.search = SearchController(self.list_panel, self.proxy, self.results_model, self.pane, self.find_bar, self)
+        self._build_references()
+        # Search history and saved searches (issue 13), kept in the settings.
+        self.search_memory = SearchMemory(settings, self.list_panel.search_box, self.list_panel.saved_searches, self)
+        self.search_memory.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         reading = QWidget(self)
         column = QVBoxLayout(reading)
         column.setContentsMargins(0, 0, 0, 0)
@@ -111,7 +118,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.pane, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.list_panel)
-        self.splitter.addWidget(reading)
+        # Every passage of a search, below the reading pane (issue 13): window.passages.
+        self.passages_controller = PassagesController(self, reading)
+        self.passages = self.passages_controller.view
+        self.reading_split = self.passages_controller.split
+        self.splitter.addWidget(self.reading_split)
         self.splitter.addWidget(self.annotations)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 700, 290])
@@ -125,6 +136,8 @@ class MainWindow(QMainWindow):
         # Notes and quotes are searchable: re-index the changed articles after a pause.
         self.notes_index_timer = QTimer(self, singleShot=True, interval=1500)
         self.session: LibrarySession | None = None
+        # Copy with citation, the citation style, File ▸ Export annotations… (issue 13).
+        self.citations = CitationActions(self)
         self._build_menus()
         self._connect()
         self._name_controls()
@@ -133,6 +146,7 @@ class MainWindow(QMainWindow):
         self.library_model.sort_mode = settings.get("sort")
         self.open_library(library)
         window_geometry.restore(self, self.splitter, self.window_state)
+        self.passages_controller.restore(self.window_state.data)
         self.list_panel.show_sort(self.settings.get("sort"))
 
     # Building --------------------------------------------------------------------------------
@@ -162,6 +176,38 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus.build(self)
 
+    def _build_references(self) -> None:
+        """Issue 14: the References tab (after the annotations panel's two) and its controller."""
+        from reader.ui.references_panel import ReferencesController, ReferencesPanel
+
+        self.references_panel = ReferencesPanel(self.annotations)
+        self.annotations.tabs.addTab(self.references_panel, tr("References"))
+        self.references = ReferencesController(self.references_panel, self.pane, self)
+        self.references.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.references.search_requested.connect(self.list_panel.search_box.setText)
+        self.references_panel.law_requested.connect(self.show_law_page)
+
+    def show_law_page(self, pcode: str, name: str, article: str = "") -> None:
+        """A law's provisions, each with the library's articles citing it (References ▸ Show the law)."""
+        from reader.ui.law_page_view import LawPageDialog
+
+        if self.session is not None:
+            dialog = LawPageDialog(self.session, self.paths.root, pcode, name, article, self)
+            dialog.open_requested.connect(self.open_path)
+            self.law_page = dialog
+            dialog.show()
+
+    def show_terms(self) -> None:
+        """Library ▸ Terms…: the learned term pairs, to confirm, edit or reject."""
+        from reader.ui.terms_dialog import TermsDialog
+
+        if self.session is not None:
+            dialog = TermsDialog(self.session, self.paths, self)
+            dialog.terms_changed.connect(self.session.glossary_changed)  # searches expand with the new decisions
+            dialog.terms_changed.connect(self.search.rerun)
+            self.terms_dialog = dialog
+            dialog.show()
+
     def _connect(self) -> None:
         panel, controller = self.list_panel, self.annotation_controller
         panel.view.open_requested.connect(self.open_index)
@@ -173,6 +219,8 @@ class MainWindow(QMainWindow):
         self.pane.link_activated.connect(self.follow_link)
         self.pane.part_requested.connect(self.show_part)
         self.pane.open_original_requested.connect(self.open_original)
+        self.pane.copy_citation_requested.connect(lambda: self.citations.copy_with_citation(self.pane))
+        self.pane.edit_details_requested.connect(lambda: self.edit_article_details())
         self.pane.next_article_requested.connect(lambda: self.step_article(1))
         self.pane.previous_article_requested.connect(lambda: self.step_article(-1))
         bar = self.pane.verticalScrollBar()
@@ -248,6 +296,8 @@ class MainWindow(QMainWindow):
             self.notify(message)
         self.annotation_controller.set_session(session)
         self.search.set_session(session)
+        self.passages_controller.set_session(session)
+        self.search_memory.set_session(session)  # saved searches' counts, on its search thread
         self.reload_rows()
         self._remember_library(library)
         if self.watcher.files():
@@ -451,10 +501,12 @@ class MainWindow(QMainWindow):
         session = self.session
         self.current = opened
         self.open_original_action.setEnabled(True)
+        self.references.link(opened)
         self.pane.show_document(opened.document, opened.rendered)
         if opened.document.style != self.pane.document_style():  # the theme changed meanwhile
             self._rerender()
         self.annotation_controller.show_article(opened)
+        self.references.show_article(opened)
         self._fill_toc(opened)
         was_read = session.reading.is_read(opened.path)
         position = session.reading.position(opened.path)
@@ -463,7 +515,9 @@ class MainWindow(QMainWindow):
         for model in (self.library_model, self.results_model):
             model.update_row(opened.path, last_read=session.reading.last_read(opened.path))
         self.search.show_article(opened)  # the query's words, Ctrl+F's matches
-        if was_read and not self.search.pending_marks:
+        if self.passages_controller.show_target(opened.path):
+            pass  # opened from the passages view: the match is selected, not the last position
+        elif was_read and not self.search.pending_marks:
             QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(position))
         file_path = str(session.library.file_path(opened.path))
         if self.watcher.files():
@@ -486,6 +540,51 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(tr("The original file is gone: ") + str(source), 8000)
             return
         self.open_external(QUrl.fromLocalFile(str(source)))
+
+    # Article details (Library ▸ Edit article details…) -------------------------------------
+    def edit_article_details(self, path: str = "") -> None:
+        """Open the details dialog on ``path``, else the list's selected article when the list
+        has the focus, else the open article (read on the loader thread first)."""
+        if self.session is None:
+            return
+        if not path:
+            index = self.list_panel.view.currentIndex()
+            selected = index.data(PathRole) if index.isValid() else ""
+            if selected and (self.list_panel.view.hasFocus() or self.current is None):
+                path = selected
+            elif self.current is not None:
+                path = self.current.path
+        if not path:
+            self.statusBar().showMessage(tr("Open or select an article first."), 4000)
+            return
+        self.session.load_metadata(path, self._show_metadata_dialog)
+
+    def _show_metadata_dialog(self, path: str, values: dict, where: str) -> None:
+        from reader.ui.metadata_dialog import MetadataDialog
+
+        old = getattr(self, "metadata_dialog", None)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        dialog = MetadataDialog(path, values, where, self)
+        dialog.save_requested.connect(lambda p, changes: self._save_metadata(dialog, p, changes))
+        self.metadata_dialog = dialog
+        dialog.open()
+
+    def _save_metadata(self, dialog, path: str, changes: dict) -> None:
+        session = self.session
+
+        def done(result) -> None:
+            self.statusBar().showMessage(result.notice or tr("Article details saved."), 10000)
+            dialog.saved()
+            if self.session is session and self.current is not None and self.current.path == path:
+                self.open_path(path)  # the header and the window title show the new details
+
+        def failed(line: str) -> None:
+            dialog.failed(line)
+            self.statusBar().showMessage(tr("Not saved: ") + line, 15000)
+
+        session.save_metadata(path, changes, done, failed)
 
     def _select_in_list(self, path: str) -> None:
         view = self.list_panel.view
@@ -521,6 +620,9 @@ class MainWindow(QMainWindow):
         scheme = url.scheme().lower()
         if not scheme and url.hasFragment() and not url.path():
             self.pane.scroll_to_anchor(url.fragment())
+            return
+        if scheme == "ref":  # a reference link (issue 14)
+            self.references.follow(url.toString())
             return
         if scheme in ("http", "https", "mailto"):
             self.open_external(url)  # only ever on a click
@@ -564,6 +666,7 @@ class MainWindow(QMainWindow):
             if self.current is None or opened.path != self.current.path:
                 return  # another article was opened meanwhile
             self.current = self.search.article = opened
+            self.references.link(opened)
             self.pane.show_document(opened.document, opened.rendered, same_article=True)
             self.annotation_controller.show_article(opened)
             QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(fraction))
@@ -580,6 +683,7 @@ class MainWindow(QMainWindow):
             if self.current is None or opened.path != path:
                 return
             self.current = self.search.article = opened
+            self.references.link(opened)
             self.pane.show_document(opened.document, opened.rendered, same_article=True)
 
         self.session.restyle(self.current, self.pane.document_style(), show, part=number)
@@ -644,6 +748,7 @@ class MainWindow(QMainWindow):
     # Closing, drag and drop, idle ------------------------------------------------------------
     def save_window(self) -> None:
         before = self._before_full_screen if self.isFullScreen() else None
+        self.passages_controller.save(self.window_state.data)
         window_geometry.save(self, self.splitter, self.window_state, before)
 
     def closeEvent(self, event) -> None:
@@ -653,6 +758,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             # Jobs still running finish during close; their results must not reach a window
             # that has let go of its session.
+            self.passages.stop()  # its listing stops at the next article
             self.session.blockSignals(True)
             self.session.close()
             self.session = None

@@ -26,6 +26,8 @@ def build(window) -> None:
     window.open_action = file_menu.addAction(tr("Open library…"), QKeySequence.StandardKey.Open, window.choose_library)
     window.recent_menu = file_menu.addMenu(tr("Recent libraries"))
     file_menu.addAction(tr("Import files…"), window.choose_imports)
+    if hasattr(window, "citations"):
+        window.citations.add_to_file_menu(file_menu)  # Export annotations…
     window.open_original_action = file_menu.addAction(tr("Open original"), QKeySequence("Ctrl+Shift+O"), window.open_original)
     window.open_original_action.setToolTip(tr("Open the article's source file in the system's viewer"))
     window.open_original_action.setEnabled(window.current is not None)
@@ -66,11 +68,30 @@ def build(window) -> None:
     window.panels_action = view.addAction(tr("Side panels"), QKeySequence("Ctrl+Shift+F"), window.toggle_panels)
     window.panels_action.setCheckable(True)
     window.panels_action.setChecked(window.list_panel.isVisibleTo(window) or not window.isVisible())
+    if hasattr(window, "passages_controller"):  # every passage of the search (issue 13)
+        if not hasattr(window, "passages_action"):  # the window's own: on the toolbar too, kept across rebuilds
+            window.passages_action = QAction(window)
+            window.passages_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+            window.passages_action.setCheckable(True)
+            window.passages_action.triggered.connect(lambda _checked=False: window.passages_controller.toggle())
+        window.passages_action.setText(tr("Passages"))
+        window.passages_action.setToolTip(tr("List every passage of the search below the article (Ctrl+Shift+P)"))
+        window.passages_action.setChecked(window.passages_controller.visible)
+        view.addAction(window.passages_action)
+
+    if hasattr(window, "search_memory"):  # Save this search…, the saved searches (issue 13)
+        window.search_menu = bar.addMenu(tr("&Search"))
+        window.search_menu.aboutToShow.connect(lambda: window.search_memory.fill_menu(window.search_menu))
+        window.search_memory.fill_menu(window.search_menu)
 
     library = bar.addMenu(tr("&Library"))
     library.addAction(tr("Update index"), lambda: window.session and window.session.resume_extraction())
     library.addAction(tr("Rebuild index"), lambda: window.session and window.session.update_index(rebuild=True))
     library.addAction(tr("Problems…"), window.show_problems)
+    library.addAction(tr("Terms…"), window.show_terms)  # issue 14
+    library.addSeparator()
+    # The open article's details (or the list's selected one, when the list has the focus).
+    window.edit_details_action = library.addAction(tr("Edit article details…"), QKeySequence("Ctrl+I"), lambda: window.edit_article_details())
 
     edit = bar.addMenu(tr("&Edit"))
     # Undo a delete wherever the focus is: a window shortcut, which text inputs let
@@ -78,6 +99,8 @@ def build(window) -> None:
     window.undo_action = edit.addAction(tr("Undo delete"), QKeySequence.StandardKey.Undo, window.annotation_controller.undo)
     window.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     window.highlight_menu = edit.addMenu(tr("Highlight"))
+    if hasattr(window, "citations"):
+        window.citations.add_to_edit_menu(edit)  # Copy with citation, Citation style
 
     help_menu = bar.addMenu(tr("&Help"))
     help_menu.addAction(tr("Keyboard shortcuts"), lambda: dialogs.show_shortcuts(window))
@@ -106,3 +129,10 @@ def build_highlight_actions(window) -> None:
         button.setAccessibleName(tr("Highlight the selection") + f" ({name})")
         window.toolbar.addWidget(button)
         window.highlight_menu.addAction(action)
+    if hasattr(window, "passages_action"):  # the passages view's button (issue 13)
+        window.toolbar.addSeparator()
+        window.toolbar.addAction(window.passages_action)  # the action itself: clear() only removes it
+        button = window.toolbar.widgetForAction(window.passages_action)
+        button.setAccessibleName(tr("Show or hide the passages"))
+        button.setObjectName("passagesButton")
+        window.passages_button = button

@@ -15,18 +15,19 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QContextMenuEvent,
     QFontMetrics,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QTextBrowser, QWidget
+from PySide6.QtWidgets import QMenu, QTextBrowser, QToolTip, QWidget
 
 from reader.render.article import RenderedArticle
 from reader.render.themes import THEMES
@@ -62,6 +63,8 @@ class ReadingPane(QTextBrowser):
     settled = Signal()  # the document is laid out: highlights, matches and jumps are shown
     part_requested = Signal(int)  # an article shown in parts needs another part shown
     open_original_requested = Signal()  # the open article's source file, in the system viewer
+    copy_citation_requested = Signal()  # Copy with citation of the selection (the window acts)
+    edit_details_requested = Signal()  # the open article's title, authors, publication…
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -83,6 +86,8 @@ class ReadingPane(QTextBrowser):
         self._pending: list[Callable[[], None]] = []  # what waits for the layout
         self._driver: LayoutDriver | None = None
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        # Issue 14: the tooltip of a reference link (``ref:N``), set by the ReferencesController.
+        self.reference_tooltip: Callable[[str], str] | None = None
 
     # Content -------------------------------------------------------------------------------
     def document_style(self) -> DocumentStyle:
@@ -410,6 +415,23 @@ class ReadingPane(QTextBrowser):
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "✎")
         painter.end()
 
+    # Reference tooltips (issue 14) ------------------------------------------------------------
+    def reference_tooltip_at(self, pos: QPoint) -> str:
+        """The tooltip of the reference link at ``pos`` (viewport coordinates), or ""."""
+        href = self.anchorAt(pos)
+        if not href.startswith("ref:") or self.reference_tooltip is None:
+            return ""
+        return self.reference_tooltip(href)
+
+    def viewportEvent(self, event) -> bool:
+        # Tooltip events reach the viewport (a scroll area's event() never sees them).
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.reference_tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+                return True
+        return super().viewportEvent(event)
+
     # Input ---------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().lower()
@@ -438,9 +460,13 @@ class ReadingPane(QTextBrowser):
                 action.setData(key)
                 action.triggered.connect(lambda _checked=False, k=key: self.highlight_requested.emit(k))
                 sub.addAction(action)
+            copy_citation = menu.addAction(tr("Copy with citation"), self.copy_citation_requested.emit)
+            copy_citation.setShortcut(QKeySequence("Ctrl+Shift+C"))  # shown: the window's own action has the key
+            copy_citation.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         if self.rendered is not None:
             menu.addSeparator()
             menu.addAction(tr("Open original"), self.open_original_requested.emit)
+            menu.addAction(tr("Edit article details…"), self.edit_details_requested.emit)
         menu.exec(event.globalPos())
 
 

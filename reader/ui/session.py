@@ -56,6 +56,7 @@ class OpenedArticle:
     document: ArticleDocument  # built on the loader thread, handed to the UI thread
     highlights: list | None = None  # re-attached to this text on the loader thread
     anchors_saved: bool = False  # the loader saved new anchors: the window is told once
+    references: object = None  # reference_links.ArticleReferences, found on the loader thread
 
 
 class LibrarySession(QObject):
@@ -78,6 +79,7 @@ class LibrarySession(QObject):
     import_finished = Signal(object)  # ImportReport of import_files(), on the UI thread
     import_failed = Signal(str)  # one line: the library folder could not be written
     folders_listed = Signal(object)  # list[str]: the library's folders, for a file watcher
+    search_counts_finished = Signal(object)  # {query: total} of count_searches() (saved searches)
 
     def __init__(self, paths: DataPaths, library: Library, parent=None) -> None:
         super().__init__(parent)
@@ -101,6 +103,7 @@ class LibrarySession(QObject):
         self.search_generation = 0
         self.problems: list[tuple[str, str]] = []
         self.extraction_progress.connect(self._extraction_started)
+        self._init_search_helpers()
 
     def startup_messages(self) -> list[str]:
         return list(self.store.messages)
@@ -282,15 +285,91 @@ class LibrarySession(QObject):
         self.background.run(job, done, failed)
 
     # Search --------------------------------------------------------------------------------
-    def search(self, query: str) -> int:
+    def _init_search_helpers(self) -> None:
+        """Glossary expansion and ``htag:`` for the window's search (issues 13, 14). The
+        glossary is built on the search thread, once per finished index; the tag resolver
+        is made again whenever annotations change, so tags added in this session are found."""
+        from reader.annotations.tag_search import tag_resolver
+
+        self._index_epoch = 0  # counts finished indexings: the glossary cache's key
+        self._glossary_cache: tuple[int, object] | None = None  # (epoch, Glossary), search thread only
+        self._make_resolver = lambda: tag_resolver(self.paths, self.root)
+        self._tag_resolver = self._make_resolver()
+
+        def index_done(_message: str) -> None:
+            self._index_epoch += 1
+
+        def annotations_done(_path: str) -> None:
+            self._tag_resolver = self._make_resolver()  # read again, on the search thread
+
+        self.index_finished.connect(index_done)
+        self.annotations_changed.connect(annotations_done)
+
+    def _search_glossary(self, epoch: int):
+        """The glossary for the index as of ``epoch`` (on the search thread); a damaged
+        decisions file leaves the learned terms; a failure means no expansion, not no search."""
+        from reader.errors import ReaderError
+        from reader.search.expansion import index_glossary
+
+        cached = self._glossary_cache
+        if cached is not None and cached[0] == epoch:
+            return cached[1]
+        try:
+            try:
+                glossary = index_glossary(self.search_index, self.paths.root)
+            except ReaderError:
+                glossary = index_glossary(self.search_index, None)
+        except Exception:  # an index without glosses yet, or unreadable: search as typed
+            glossary = None
+        self._glossary_cache = (epoch, glossary)
+        return glossary
+
+    def glossary_changed(self) -> None:
+        """The user confirmed, edited or rejected a term pair: the next search builds the
+        glossary again (on the search thread)."""
+        self._index_epoch += 1
+
+    def search_glossary(self):
+        """The glossary the window's searches expand with (call on the search thread)."""
+        return self._search_glossary(self._index_epoch)
+
+    @property
+    def tag_resolver(self):
+        """``htag:`` answers for the window's searches (tags added in this session too)."""
+        return self._tag_resolver
+
+    def count_searches(self, queries: list[str]) -> None:
+        """Count each query's matching articles on the search thread (saved searches);
+        ``search_counts_finished({query: total})`` follows (None for a query not searched)."""
+        wanted = [q for q in dict.fromkeys(queries) if q.strip()]
+        if not wanted:
+            return
+        index, epoch, resolver = self.search_index, self._index_epoch, self._tag_resolver
+
+        def job():
+            glossary = self._search_glossary(epoch)
+            counts: dict[str, int | None] = {}
+            for query in wanted:
+                result = search(index, query, limit=1, with_snippets=False, glossary=glossary, htag_paths=resolver)
+                counts[query] = None if result.rejected else result.total
+            return counts
+
+        self.searches.run(job, self.search_counts_finished.emit,
+                          lambda error: self.message.emit(tr("Search failed: ") + error_line(error)))
+
+    def search(self, query: str, no_expand: frozenset[str] = frozenset()) -> int:
+        """Search ``query`` on the search thread (glossed terms expanded, except those in
+        ``no_expand``); ``search_finished`` follows unless a newer search or a clear came first."""
         self.search_generation += 1
         generation = self.search_generation
         index = self.search_index
+        epoch, resolver, skip = self._index_epoch, self._tag_resolver, frozenset(no_expand)
 
         def job():
             if generation != self.search_generation:
                 return None  # a newer query was typed: skip the work
-            return search(index, query, limit=SEARCH_LIMIT)
+            glossary = self._search_glossary(epoch)
+            return search(index, query, limit=SEARCH_LIMIT, glossary=glossary, htag_paths=resolver, no_expand=skip)
 
         def done(result: SearchResult | None) -> None:
             if result is not None and generation == self.search_generation:
@@ -311,8 +390,13 @@ class LibrarySession(QObject):
             parts = split_parts(rendered)
             if parts:
                 rendered.body_html = ""  # the parts hold it, piece by piece
-            document = build_document(article, rendered, style, library.root, library.file_path(path).parent, parts)
-            return OpenedArticle(path, article, rendered, content_hash, document, highlights, saved)
+            # References (issue 14): found and drawn as links here, off the UI thread.
+            from reader.ui.reference_links import article_references, link_references
+
+            references = article_references(rendered.text, paths.root)
+            document = build_document(article, rendered, style, library.root, library.file_path(path).parent, parts,
+                                      decorate=lambda built: link_references(built, references))
+            return OpenedArticle(path, article, rendered, content_hash, document, highlights, saved, references)
 
         self.loader.run(job, self.article_loaded.emit, lambda error: self.message.emit(_about(path, error)))
 
@@ -323,8 +407,12 @@ class LibrarySession(QObject):
         part = opened.document.part if part is None else part
 
         def job() -> OpenedArticle:
+            from reader.ui.reference_links import link_references
+
             built = opened.document
-            document = build_document(opened.article, opened.rendered, style, library.root, library.file_path(opened.path).parent, built.parts, part)
+            references = getattr(opened, "references", None)
+            document = build_document(opened.article, opened.rendered, style, library.root, library.file_path(opened.path).parent, built.parts, part,
+                                      decorate=lambda new: link_references(new, references))
             return replace(opened, document=document)
 
         if len(opened.rendered.text) <= EAGER_BUILD_CHARS and not opened.document.parts:
@@ -342,6 +430,51 @@ class LibrarySession(QObject):
                 self.store._changed(self.root, opened.path)
             return items
         return self.store.update_anchors(self.root, opened.path, opened.rendered.text, opened.content_hash)
+
+    # Article details (title, authors, publication…) edited in the window --------------------
+    def load_metadata(self, path: str, done: Callable[[str, dict, str], None]) -> None:
+        """Read an article's details on the loader thread; ``done(path, values, where)`` on
+        the UI thread (``where``: "file" when a save rewrites its front matter, else "data")."""
+        from reader.library.metadata_edits import (
+            MARKDOWN_SUFFIXES,
+            current_values,
+            file_is_writable,
+        )
+
+        library = self.library
+
+        def job():
+            article = library.load(path)
+            file_path = library.file_path(path)
+            in_file = (file_path.suffix.lower() in MARKDOWN_SUFFIXES and not library.is_sample_collection()
+                       and not file_is_writable(file_path))
+            return path, current_values(article), "file" if in_file else "data"
+
+        self.loader.run(job, lambda result: done(*result), lambda error: self.message.emit(_about(path, error)))
+
+    def save_metadata(self, path: str, changes: dict, done: Callable[[object], None], failed: Callable[[str], None]) -> None:
+        """Save an article's edited details on the worker, in order with scans (see
+        :meth:`reader.library.library.Library.save_metadata`); the list's rows follow
+        (catalog_changed), then ``done(SaveResult)``, or ``failed(one line)``."""
+        library = self.library
+
+        def job():
+            result = library.save_metadata(path, changes)
+            catalog = library.catalog()
+            try:
+                if result.where == "file":
+                    catalog.rescan(only={path})
+                return result, _make_rows(catalog.list_rows())
+            finally:
+                catalog.close()
+
+        def finished(outcome) -> None:
+            result, rows = outcome
+            self.catalog_changed.emit(self.finish_rows(rows))
+            done(result)
+            self.update_index()  # title:, author: and tag: find the edited details
+
+        self.background.run(job, finished, lambda error: failed(error_line(error)))
 
     def close(self) -> None:
         self._stop_extraction.set()

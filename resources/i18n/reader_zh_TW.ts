@@ -20,12 +20,16 @@
       <translation>沒有可復原的操作。</translation>
     </message>
     <message>
-      <source>Select the text to attach it to, then press the button.</source>
-      <translation>請選取要附加的文字，再按此按鈕。</translation>
+      <source>Tags restored.</source>
+      <translation>標籤已還原。</translation>
     </message>
     <message>
       <source>This annotation was deleted in another window or by an import.</source>
       <translation>這則註記已在另一個視窗中或因匯入而刪除。</translation>
+    </message>
+    <message>
+      <source>Select the text to attach it to, then press the button.</source>
+      <translation>請選取要附加的文字，再按此按鈕。</translation>
     </message>
     <message>
       <source>Could not be saved: </source>
@@ -34,6 +38,10 @@
     <message>
       <source>Highlight deleted — {key} to undo</source>
       <translation>已刪除標示 — {key} 復原</translation>
+    </message>
+    <message>
+      <source>Tags saved — {key} to undo</source>
+      <translation>標籤已儲存——按 {key} 復原</translation>
     </message>
     <message>
       <source>fuzzy</source>
@@ -72,6 +80,22 @@
       <translation>第 {n} 段</translation>
     </message>
     <message>
+      <source>A tag cannot hold control characters (line breaks, tabs).</source>
+      <translation>標籤不能包含控制字元（換行、定位字元）。</translation>
+    </message>
+    <message>
+      <source>Tags: separate them with commas or spaces</source>
+      <translation>標籤：以逗號或空白分隔</translation>
+    </message>
+    <message>
+      <source>Tags of this highlight</source>
+      <translation>此畫線的標籤</translation>
+    </message>
+    <message>
+      <source>Tags of this highlight: Enter saves them; the tags already used are offered as you type</source>
+      <translation>此畫線的標籤：按 Enter 儲存；輸入時會提示已使用過的標籤</translation>
+    </message>
+    <message>
       <source>Annotations</source>
       <translation>註記</translation>
     </message>
@@ -104,6 +128,10 @@
       <translation>刪除這段標示（Del）；按 Ctrl+Z 可復原</translation>
     </message>
     <message>
+      <source>Problem with the tags</source>
+      <translation>標籤的問題</translation>
+    </message>
+    <message>
       <source>Re-attach to selection</source>
       <translation>重新附加到選取的文字</translation>
     </message>
@@ -118,6 +146,10 @@
     <message>
       <source>Select text and press H to highlight.</source>
       <translation>選取文字後按 H 即可標示。</translation>
+    </message>
+    <message>
+      <source>Tags:</source>
+      <translation>標籤：</translation>
     </message>
     <message>
       <source>This article</source>
@@ -150,6 +182,14 @@
     <message>
       <source>Your text is kept here and saved with your next change.</source>
       <translation>您輸入的文字會保留在這裡，並在下次修改時儲存。</translation>
+    </message>
+    <message>
+      <source>At most {n} tags on one highlight.</source>
+      <translation>每個畫線最多 {n} 個標籤。</translation>
+    </message>
+    <message>
+      <source>A tag has at most {n} characters; this one has {count}.</source>
+      <translation>標籤最多 {n} 個字元，這個標籤有 {count} 個。</translation>
     </message>
     <message>
       <source>{n} of {total} annotations</source>
@@ -224,12 +264,44 @@
       <translation>搜尋文庫</translation>
     </message>
     <message>
+      <source>Search history and saved searches (↓)</source>
+      <translation>搜尋紀錄與已存搜尋（↓）</translation>
+    </message>
+    <message>
+      <source>Search history</source>
+      <translation>搜尋紀錄</translation>
+    </message>
+    <message>
+      <source>Save this search…</source>
+      <translation>儲存這個搜尋…</translation>
+    </message>
+    <message>
+      <source>Clear history</source>
+      <translation>清除紀錄</translation>
+    </message>
+    <message>
+      <source>Search expansions</source>
+      <translation>搜尋擴展</translation>
+    </message>
+    <message>
       <source>Sort articles</source>
       <translation>文章排序</translation>
     </message>
     <message>
       <source>Articles</source>
-      <translation>文章</translation>
+      <translation>文章數</translation>
+    </message>
+    <message>
+      <source>Recent searches</source>
+      <translation>最近的搜尋</translation>
+    </message>
+    <message>
+      <source>No searches yet</source>
+      <translation>尚無搜尋紀錄</translation>
+    </message>
+    <message>
+      <source>Glossed terms are also searched as their other forms</source>
+      <translation>詞彙表中的詞也會以其他寫法一併搜尋</translation>
     </message>
     <message>
       <source>Newest first</source>
@@ -246,6 +318,142 @@
     <message>
       <source>problem</source>
       <translation>有問題</translation>
+    </message>
+    <message>
+      <source>, </source>
+      <translation>、</translation>
+    </message>
+    <message>
+      <source>Search “{term}” only as typed</source>
+      <translation>只搜尋輸入的「{term}」</translation>
+    </message>
+    <message>
+      <source>Stop expanding “{term}”</source>
+      <translation>不再擴展「{term}」</translation>
+    </message>
+    <message>
+      <source>{term} → also {also}</source>
+      <translation>{term} → 也找 {also}</translation>
+    </message>
+    <message>
+      <source>Citation style: {style}</source>
+      <translation>引註格式：{style}</translation>
+    </message>
+    <message>
+      <source>Note on the article:</source>
+      <translation>文章筆記：</translation>
+    </message>
+    <message>
+      <source>detached: the quote is no longer in the article</source>
+      <translation>已脫離：文章中已找不到這段引文</translation>
+    </message>
+    <message>
+      <source>re-attached ({state})</source>
+      <translation>已重新對應（{state}）</translation>
+    </message>
+    <message>
+      <source>Export annotations…</source>
+      <translation>匯出註記…</translation>
+    </message>
+    <message>
+      <source>Export highlights and notes with their citations (Markdown, Word, CSV, JSON)</source>
+      <translation>匯出標示與筆記及其引註（Markdown、Word、CSV、JSON 格式）</translation>
+    </message>
+    <message>
+      <source>Copy with citation</source>
+      <translation>連同引註複製</translation>
+    </message>
+    <message>
+      <source>Copy the selection, highlight or passage with its citation</source>
+      <translation>複製選取文字、標示或段落並附引註</translation>
+    </message>
+    <message>
+      <source>Citation style</source>
+      <translation>引註格式</translation>
+    </message>
+    <message>
+      <source>Add citation style…</source>
+      <translation>新增引註格式…</translation>
+    </message>
+    <message>
+      <source>APA (7th edition)</source>
+      <translation>APA（第 7 版）</translation>
+    </message>
+    <message>
+      <source>Chicago (18th edition, notes and bibliography)</source>
+      <translation>Chicago（第 18 版，註腳與書目）</translation>
+    </message>
+    <message>
+      <source>Chicago (18th edition, author-date)</source>
+      <translation>Chicago（第 18 版，作者－年份）</translation>
+    </message>
+    <message>
+      <source>Select text, a highlight or a passage to copy with its citation.</source>
+      <translation>請先選取文字、標示或段落，才能連同引註複製。</translation>
+    </message>
+    <message>
+      <source>Export annotations</source>
+      <translation>匯出註記</translation>
+    </message>
+    <message>
+      <source>Citation style: {name}</source>
+      <translation>引註格式：{name}</translation>
+    </message>
+    <message>
+      <source>Add citation style</source>
+      <translation>新增引註格式</translation>
+    </message>
+    <message>
+      <source>Copied with citation ({style})</source>
+      <translation>已連同引註複製（{style}）</translation>
+    </message>
+    <message>
+      <source>Not copied:</source>
+      <translation>未複製：</translation>
+    </message>
+    <message>
+      <source>CSL citation styles</source>
+      <translation>CSL 引註格式</translation>
+    </message>
+    <message>
+      <source>Citation style added: {name}</source>
+      <translation>已新增引註格式：{name}</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>匯出</translation>
+    </message>
+    <message>
+      <source>Exporting to {file}…</source>
+      <translation>正在匯出至 {file}…</translation>
+    </message>
+    <message>
+      <source>1 annotation exported to {file}</source>
+      <translation>已將 1 則註記匯出至 {file}</translation>
+    </message>
+    <message>
+      <source>The annotations were not exported:</source>
+      <translation>註記未匯出：</translation>
+    </message>
+    <message>
+      <source>{file} (cannot be used)</source>
+      <translation>{file}（無法使用）</translation>
+    </message>
+    <message>
+      <source>annotations</source>
+      <translation>註記</translation>
+    </message>
+    <message>
+      <source>The citation style was not added:</source>
+      <translation>引註格式未新增：</translation>
+    </message>
+    <message>
+      <source>{n} annotations exported to {file}</source>
+      <translation>已將 {n} 則註記匯出至 {file}</translation>
+    </message>
+    <message>
+      <source>The citation style “{name}” cannot be used ({problem}); using {default}.</source>
+      <translation>無法使用引註格式「{name}」（{problem}），改用{default}。</translation>
     </message>
     <message>
       <source>Keyboard shortcuts</source>
@@ -370,6 +578,14 @@
       <translation>開啟文章的原始檔</translation>
     </message>
     <message>
+      <source>Every passage of the search, below the article</source>
+      <translation>在文章下方列出搜尋的所有段落</translation>
+    </message>
+    <message>
+      <source>Edit the article's details (title, authors, publication)</source>
+      <translation>編輯文章資料（標題、作者、出處）</translation>
+    </message>
+    <message>
       <source>Zoom in / out / actual size</source>
       <translation>放大／縮小／原始大小</translation>
     </message>
@@ -388,6 +604,110 @@
     <message>
       <source>Show or hide the side panels</source>
       <translation>顯示或隱藏側欄</translation>
+    </message>
+    <message>
+      <source>Markdown (.md)</source>
+      <translation>Markdown（.md）</translation>
+    </message>
+    <message>
+      <source>Word (.docx), citations as footnotes</source>
+      <translation>Word（.docx），引註為註腳</translation>
+    </message>
+    <message>
+      <source>CSV (.csv), one row per annotation</source>
+      <translation>CSV（.csv），每則註記一列</translation>
+    </message>
+    <message>
+      <source>W3C Web Annotation JSON (.json)</source>
+      <translation>W3C Web Annotation JSON（.json）</translation>
+    </message>
+    <message>
+      <source>Annotations of</source>
+      <translation>匯出範圍</translation>
+    </message>
+    <message>
+      <source>The open article</source>
+      <translation>目前開啟的文章</translation>
+    </message>
+    <message>
+      <source>The articles checked below</source>
+      <translation>下方勾選的文章</translation>
+    </message>
+    <message>
+      <source>The whole library</source>
+      <translation>整個文庫</translation>
+    </message>
+    <message>
+      <source>Filter the articles</source>
+      <translation>篩選文章</translation>
+    </message>
+    <message>
+      <source>Articles to export</source>
+      <translation>要匯出的文章</translation>
+    </message>
+    <message>
+      <source>Colours</source>
+      <translation>顏色</translation>
+    </message>
+    <message>
+      <source>Colours to export</source>
+      <translation>要匯出的顏色</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>標籤</translation>
+    </message>
+    <message>
+      <source>Only annotations with a checked tag (none checked: all)</source>
+      <translation>只匯出帶有已勾選標籤的註記（未勾選：全部）</translation>
+    </message>
+    <message>
+      <source>Tags to export</source>
+      <translation>要匯出的標籤</translation>
+    </message>
+    <message>
+      <source>Format</source>
+      <translation>格式</translation>
+    </message>
+    <message>
+      <source>Format:</source>
+      <translation>格式：</translation>
+    </message>
+    <message>
+      <source>Citation style:</source>
+      <translation>引註格式：</translation>
+    </message>
+    <message>
+      <source>Annotations to export</source>
+      <translation>要匯出的註記</translation>
+    </message>
+    <message>
+      <source>Export…</source>
+      <translation>匯出…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>1 annotation will be exported.</source>
+      <translation>將匯出 1 則註記。</translation>
+    </message>
+    <message>
+      <source>No colour is checked.</source>
+      <translation>未勾選任何顏色。</translation>
+    </message>
+    <message>
+      <source>No annotations match; change the articles, colours or tags.</source>
+      <translation>沒有符合的註記，請調整文章、顏色或標籤。</translation>
+    </message>
+    <message>
+      <source>{n} annotations will be exported.</source>
+      <translation>將匯出 {n} 則註記。</translation>
+    </message>
+    <message>
+      <source>{tag} ({n})</source>
+      <translation>{tag}（{n}）</translation>
     </message>
     <message>
       <source>Previous match (Shift+Enter)</source>
@@ -458,10 +778,6 @@
       <translation>{n} 篇已在文庫中</translation>
     </message>
     <message>
-      <source>, </source>
-      <translation>、</translation>
-    </message>
-    <message>
       <source>This is the sample collection, which is read-only: importing creates your own library, “Reader Library” in your Documents folder, and opens it.</source>
       <translation>這是唯讀的範例文章集：匯入時會在您的「文件」資料夾建立自己的文庫「Reader Library」並開啟它。</translation>
     </message>
@@ -490,12 +806,60 @@
       <translation>{n} 篇文章</translation>
     </message>
     <message>
+      <source>Law page</source>
+      <translation>法規頁面</translation>
+    </message>
+    <message>
+      <source>Reading the law…</source>
+      <translation>正在讀取法規…</translation>
+    </message>
+    <message>
+      <source>Law page status</source>
+      <translation>法規頁面狀態</translation>
+    </message>
+    <message>
+      <source>The law's provisions and the articles citing each</source>
+      <translation>法規條文及引用各條的文章</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>關閉</translation>
+    </message>
+    <message>
+      <source>The law's page could not be made: </source>
+      <translation>無法製作法規頁面：</translation>
+    </message>
+    <message>
+      <source>Cited by {n}:</source>
+      <translation>引用文章（{n} 篇）：</translation>
+    </message>
+    <message>
+      <source>Law: {name}</source>
+      <translation>法規：{name}</translation>
+    </message>
+    <message>
+      <source>The law's text is not imported: run reader laws import to read its provisions here.</source>
+      <translation>尚未匯入本法條文：執行 reader laws import 後即可在此閱讀條文。</translation>
+    </message>
+    <message>
+      <source>{k} of {n} provisions cited in the library</source>
+      <translation>文庫引用了 {n} 條中的 {k} 條</translation>
+    </message>
+    <message>
+      <source>{n} articles of the library cite this law; {k} of its provisions are cited.</source>
+      <translation>文庫中有 {n} 篇文章引用本法，共引用其中 {k} 條。</translation>
+    </message>
+    <message>
       <source>Indexing progress</source>
       <translation>索引進度</translation>
     </message>
     <message>
       <source>Cancel indexing</source>
       <translation>取消建立索引</translation>
+    </message>
+    <message>
+      <source>References</source>
+      <translation>引用</translation>
     </message>
     <message>
       <source>Open library</source>
@@ -514,8 +878,20 @@
       <translation>讀取文件</translation>
     </message>
     <message>
+      <source>Open or select an article first.</source>
+      <translation>請先開啟或選取一篇文章。</translation>
+    </message>
+    <message>
       <source>The original file is gone: </source>
       <translation>原始檔已不存在：</translation>
+    </message>
+    <message>
+      <source>Article details saved.</source>
+      <translation>文章資訊已儲存。</translation>
+    </message>
+    <message>
+      <source>Not saved: </source>
+      <translation>未儲存：</translation>
     </message>
     <message>
       <source>This link is not opened: </source>
@@ -610,6 +986,14 @@
       <translation>問題…</translation>
     </message>
     <message>
+      <source>Terms…</source>
+      <translation>詞彙對照…</translation>
+    </message>
+    <message>
+      <source>Edit article details…</source>
+      <translation>編輯文章資訊…</translation>
+    </message>
+    <message>
       <source>&amp;Edit</source>
       <translation>編輯(&amp;E)</translation>
     </message>
@@ -626,16 +1010,140 @@
       <translation>說明(&amp;H)</translation>
     </message>
     <message>
+      <source>Passages</source>
+      <translation>段落</translation>
+    </message>
+    <message>
+      <source>List every passage of the search below the article (Ctrl+Shift+P)</source>
+      <translation>在文章下方列出搜尋結果的每一處段落（Ctrl+Shift+P）</translation>
+    </message>
+    <message>
+      <source>&amp;Search</source>
+      <translation>搜尋(&amp;S)</translation>
+    </message>
+    <message>
+      <source>Show or hide the passages</source>
+      <translation>顯示或隱藏段落</translation>
+    </message>
+    <message>
+      <source>The date must be YYYY, YYYY-MM or YYYY-MM-DD.</source>
+      <translation>日期須為 YYYY、YYYY-MM 或 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+      <source>The title cannot be empty.</source>
+      <translation>標題不能空白。</translation>
+    </message>
+    <message>
+      <source>A field holds a control character: </source>
+      <translation>欄位含有控制字元：</translation>
+    </message>
+    <message>
+      <source>A field is too long: </source>
+      <translation>欄位過長：</translation>
+    </message>
+    <message>
+      <source>Article details</source>
+      <translation>文章資訊</translation>
+    </message>
+    <message>
+      <source>Title:</source>
+      <translation>標題：</translation>
+    </message>
+    <message>
+      <source>Authors:</source>
+      <translation>作者：</translation>
+    </message>
+    <message>
+      <source>Date:</source>
+      <translation>日期：</translation>
+    </message>
+    <message>
+      <source>Address (URL):</source>
+      <translation>網址（URL）：</translation>
+    </message>
+    <message>
+      <source>Journal:</source>
+      <translation>期刊：</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>問題</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>儲存</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>標題</translation>
+    </message>
+    <message>
+      <source>Authors</source>
+      <translation>作者</translation>
+    </message>
+    <message>
+      <source>Names separated by 、 or ;</source>
+      <translation>姓名之間以「、」或「;」分隔</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>YYYY, YYYY-MM or YYYY-MM-DD</source>
+      <translation>YYYY、YYYY-MM 或 YYYY-MM-DD</translation>
+    </message>
+    <message>
+      <source>Separated by commas</source>
+      <translation>以逗號分隔</translation>
+    </message>
+    <message>
+      <source>Address (URL)</source>
+      <translation>網址（URL）</translation>
+    </message>
+    <message>
+      <source>Journal</source>
+      <translation>期刊</translation>
+    </message>
+    <message>
+      <source>Volume</source>
+      <translation>卷</translation>
+    </message>
+    <message>
+      <source>Volume:</source>
+      <translation>卷：</translation>
+    </message>
+    <message>
+      <source>Issue</source>
+      <translation>期</translation>
+    </message>
+    <message>
+      <source>Issue:</source>
+      <translation>期：</translation>
+    </message>
+    <message>
+      <source>Pages</source>
+      <translation>頁碼</translation>
+    </message>
+    <message>
+      <source>Pages:</source>
+      <translation>頁碼：</translation>
+    </message>
+    <message>
+      <source>Saved in the article's file (its front matter).</source>
+      <translation>儲存於文章檔案中（檔首資訊）。</translation>
+    </message>
+    <message>
+      <source>This file is not changed: the details are kept in Reader's data folder and used in the list, citations and exports.</source>
+      <translation>不會更動此檔案：資訊保存在 Reader 的資料夾中，並用於文章清單、引註與匯出。</translation>
+    </message>
+    <message>
       <source>p. {n}</source>
       <translation>頁 {n}</translation>
     </message>
     <message>
       <source>¶ {n}</source>
       <translation>第 {n} 段</translation>
-    </message>
-    <message>
-      <source>Passages</source>
-      <translation>段落</translation>
     </message>
     <message>
       <source>Passages found</source>
@@ -650,12 +1158,20 @@
       <translation>最相關的文章在前</translation>
     </message>
     <message>
-      <source>Export</source>
-      <translation>匯出</translation>
-    </message>
-    <message>
       <source>Export the passages</source>
       <translation>匯出段落</translation>
+    </message>
+    <message>
+      <source>Export the passages listed, with a citation for each article</source>
+      <translation>匯出所列段落，每篇文章附上引註</translation>
+    </message>
+    <message>
+      <source>Hide the passages (Ctrl+Shift+P)</source>
+      <translation>隱藏段落（Ctrl+Shift+P）</translation>
+    </message>
+    <message>
+      <source>Hide the passages</source>
+      <translation>隱藏段落</translation>
     </message>
     <message>
       <source>Markdown…</source>
@@ -678,6 +1194,14 @@
       <translation>無法理解查詢，已改以字詞搜尋。</translation>
     </message>
     <message>
+      <source>There are no passages to export.</source>
+      <translation>沒有可匯出的段落。</translation>
+    </message>
+    <message>
+      <source>The passages were not exported:</source>
+      <translation>段落未能匯出：</translation>
+    </message>
+    <message>
       <source>{passages} passages in {articles} articles</source>
       <translation>{passages} 處，{articles} 篇文章</translation>
     </message>
@@ -686,8 +1210,24 @@
       <translation>無法列出段落：{problem}</translation>
     </message>
     <message>
+      <source>Passages of {q}</source>
+      <translation>「{q}」的段落</translation>
+    </message>
+    <message>
+      <source>the search</source>
+      <translation>搜尋</translation>
+    </message>
+    <message>
       <source>No passages for “{q}”.</source>
       <translation>找不到「{q}」的段落。</translation>
+    </message>
+    <message>
+      <source>Passages of “{q}”</source>
+      <translation>「{q}」的段落</translation>
+    </message>
+    <message>
+      <source>{n} passages exported to {file}</source>
+      <translation>已將 {n} 處段落匯出至 {file}</translation>
     </message>
     <message>
       <source>(searching… {done} of {total} articles)</source>
@@ -700,6 +1240,146 @@
     <message>
       <source>p. {page}</source>
       <translation>頁 {page}</translation>
+    </message>
+    <message>
+      <source>The provision's text is shown after `reader laws import`.</source>
+      <translation>執行 `reader laws import` 匯入法規後即可顯示條文內容。</translation>
+    </message>
+    <message>
+      <source>References not recognised: </source>
+      <translation>無法辨識引用：</translation>
+    </message>
+    <message>
+      <source>Statute</source>
+      <translation>法規</translation>
+    </message>
+    <message>
+      <source>Constitutional interpretation</source>
+      <translation>大法官解釋</translation>
+    </message>
+    <message>
+      <source>Constitutional Court judgment</source>
+      <translation>憲法法庭判決</translation>
+    </message>
+    <message>
+      <source>Court decision</source>
+      <translation>法院裁判</translation>
+    </message>
+    <message>
+      <source>EU or international instrument</source>
+      <translation>歐盟或國際規範</translation>
+    </message>
+    <message>
+      <source>This law library has no such provision.</source>
+      <translation>法規資料庫中沒有這一條。</translation>
+    </message>
+    <message>
+      <source>References cited in this article</source>
+      <translation>本文引用的法規與裁判</translation>
+    </message>
+    <message>
+      <source>References columns</source>
+      <translation>引用欄位</translation>
+    </message>
+    <message>
+      <source>References summary</source>
+      <translation>引用摘要</translation>
+    </message>
+    <message>
+      <source>The cited provision</source>
+      <translation>引用的條文</translation>
+    </message>
+    <message>
+      <source>Find every article citing this</source>
+      <translation>找出所有引用此項的文章</translation>
+    </message>
+    <message>
+      <source>Show the law</source>
+      <translation>查看法規</translation>
+    </message>
+    <message>
+      <source>Show the law: its provisions and the articles citing each</source>
+      <translation>查看法規全文：各條文及引用該條的文章</translation>
+    </message>
+    <message>
+      <source>Cited</source>
+      <translation>引用項目</translation>
+    </message>
+    <message>
+      <source>Times</source>
+      <translation>次數</translation>
+    </message>
+    <message>
+      <source>This article cites no laws or decisions.</source>
+      <translation>本文未引用法規或裁判。</translation>
+    </message>
+    <message>
+      <source>{n} references</source>
+      <translation>{n} 處引用</translation>
+    </message>
+    <message>
+      <source>Occurrence {n} / {total}</source>
+      <translation>第 {n} / {total} 處</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>搜尋</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>重新命名…</translation>
+    </message>
+    <message>
+      <source>Saved searches</source>
+      <translation>已存搜尋</translation>
+    </message>
+    <message>
+      <source>Show or hide the saved searches</source>
+      <translation>顯示或隱藏已存搜尋</translation>
+    </message>
+    <message>
+      <source>A saved search needs a name.</source>
+      <translation>已存搜尋需要名稱。</translation>
+    </message>
+    <message>
+      <source>This search cannot be saved.</source>
+      <translation>無法儲存這個搜尋。</translation>
+    </message>
+    <message>
+      <source>Search history…</source>
+      <translation>搜尋紀錄…</translation>
+    </message>
+    <message>
+      <source>Type a search first, then save it.</source>
+      <translation>請先輸入搜尋，再儲存。</translation>
+    </message>
+    <message>
+      <source>Save this search</source>
+      <translation>儲存這個搜尋</translation>
+    </message>
+    <message>
+      <source>Name:</source>
+      <translation>名稱：</translation>
+    </message>
+    <message>
+      <source>Rename saved search</source>
+      <translation>重新命名已存搜尋</translation>
+    </message>
+    <message>
+      <source>No saved searches</source>
+      <translation>尚無已存搜尋</translation>
+    </message>
+    <message>
+      <source>That name is too long (at most {n} characters).</source>
+      <translation>名稱太長（最多 {n} 個字元）。</translation>
+    </message>
+    <message>
+      <source>A saved search is already called “{name}”.</source>
+      <translation>已有名為「{name}」的已存搜尋。</translation>
+    </message>
+    <message>
+      <source>At most {n} searches can be saved.</source>
+      <translation>最多只能儲存 {n} 個搜尋。</translation>
     </message>
     <message>
       <source>No results for “{q}”.</source>
@@ -740,6 +1420,102 @@
     <message>
       <source>Annotations of renamed articles were kept.</source>
       <translation>已保留改名文章的標示。</translation>
+    </message>
+    <message>
+      <source>Edit term</source>
+      <translation>編輯詞彙</translation>
+    </message>
+    <message>
+      <source>Terms</source>
+      <translation>詞彙對照</translation>
+    </message>
+    <message>
+      <source>Filter terms</source>
+      <translation>篩選詞彙</translation>
+    </message>
+    <message>
+      <source>Term pairs</source>
+      <translation>詞彙對照表</translation>
+    </message>
+    <message>
+      <source>Terms status</source>
+      <translation>詞彙狀態</translation>
+    </message>
+    <message>
+      <source>Confirm</source>
+      <translation>確認</translation>
+    </message>
+    <message>
+      <source>Edit…</source>
+      <translation>編輯…</translation>
+    </message>
+    <message>
+      <source>Reject</source>
+      <translation>排除</translation>
+    </message>
+    <message>
+      <source>Reading the library's terms…</source>
+      <translation>正在讀取文庫的詞彙…</translation>
+    </message>
+    <message>
+      <source>learned</source>
+      <translation>自動學得</translation>
+    </message>
+    <message>
+      <source>confirmed</source>
+      <translation>已確認</translation>
+    </message>
+    <message>
+      <source>rejected</source>
+      <translation>已排除</translation>
+    </message>
+    <message>
+      <source>Chinese</source>
+      <translation>中文</translation>
+    </message>
+    <message>
+      <source>English</source>
+      <translation>英文</translation>
+    </message>
+    <message>
+      <source>Abbreviation</source>
+      <translation>縮寫</translation>
+    </message>
+    <message>
+      <source>A term needs its Chinese and its English or abbreviation.</source>
+      <translation>詞彙須有中文，以及英文或縮寫。</translation>
+    </message>
+    <message>
+      <source>Confidence</source>
+      <translation>可信度</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>狀態</translation>
+    </message>
+    <message>
+      <source>fix or remove the file to make decisions.</source>
+      <translation>請修正或移除該檔案後再做決定。</translation>
+    </message>
+    <message>
+      <source>No term pairs: the library's articles gloss no terms (中文（English）).</source>
+      <translation>沒有詞彙對照：文庫的文章未以「中文（English）」標註詞彙。</translation>
+    </message>
+    <message>
+      <source>Only confirmed pairs and pairs of high confidence widen searches.</source>
+      <translation>只有已確認或可信度高的詞彙對照會擴大搜尋。</translation>
+    </message>
+    <message>
+      <source>(not used)</source>
+      <translation>（未使用）</translation>
+    </message>
+    <message>
+      <source>Terms could not be read: </source>
+      <translation>無法讀取詞彙：</translation>
+    </message>
+    <message>
+      <source>The decision was not saved: </source>
+      <translation>決定未能儲存：</translation>
     </message>
   </context>
 </TS>
