@@ -128,3 +128,21 @@ def test_a_read_only_data_folder_keeps_the_typed_values(qtbot, data_dir: Path, s
     assert "the disk is full" in dialog.problem.text() and MOU in dialog.problem.text()
     assert dialog.isVisible() and dialog.fields["title"].text() == "存不進去的標題"
     harness.window.close()
+
+
+def test_a_dialog_closed_while_its_save_runs_and_replaced_gives_no_error(qtbot, data_dir: Path, sample_library: Path) -> None:
+    harness = Harness(qtbot, data_dir, sample_library, articles=2)
+    window = harness.start()
+    first = open_dialog(harness, MOU)
+    first.fields["title"].setText("儲存途中關閉")
+    saved = []
+    window.session.catalog_changed.connect(lambda *_: saved.append(True))
+    first.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    first.close()  # Esc while the save runs on the worker
+    second = open_dialog(harness, MOU)  # Ctrl+I again: the first dialog is deleted
+    qtbot.waitUntil(lambda: bool(saved) and "儲存途中關閉" in titles(window), timeout=10000)
+    qtbot.wait(50)
+    assert second.isVisible()  # the new dialog is left alone by the first one's save
+    assert window.statusBar().currentMessage()
+    second.close()
+    window.close()

@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -204,7 +205,7 @@ def test_bad_values_are_refused_before_anything_is_written(sample_library: Path,
 # Hostile stored edits --------------------------------------------------------------------------
 @pytest.mark.parametrize("content", [
     b"{not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"articles": []}', b'{"format": "something else", "articles": {}}',
-    b'{"version": 99, "articles": {}}', b'{"articles": {"note.txt": {"title": 5}}}',
+    b'{"articles": {"note.txt": {"title": 5}}}',  # (a newer Reader's file: never written over, below)
     b'{"articles": {"note.txt": {"tags": "not a list"}}}', b'{"articles": {"note.txt": {"date": "yesterday"}}}',
     b'{"articles": {"note.txt": {"title": "a\\u0000b"}}}', b"[" * 100_000,
 ])
@@ -364,3 +365,36 @@ def test_reader_list_and_the_markdown_export_use_a_data_folder_edit(sample_libra
     assert main(["annotations", "export", "--format", "markdown", *args]) == 0
     out = capsys.readouterr().out
     assert "資料夾中的新標題" in out and "月旦法學雜誌" in out and "350" in out
+
+
+def test_keys_reader_does_not_own_keep_their_lines_and_comments() -> None:
+    """Only the changed keys are written again: `lang: no` stays `no` (not false), 1.10 stays
+    1.10, 0123 stays 0123, and comments stay (a whole-header YAML round trip changed them)."""
+    source = ("---\n# 來源：司法院\ntitle: 舊標題\nlang: no\nversion: 1.10\nid: 0123\n"
+              "tags:\n  - 隱私\n  - AI\nextra: {a: 1}  # 保留\n---\n\n內文。\n")
+    out = rewrite_front_matter(source.encode("utf-8"), clean_changes({"title": "新標題：含冒號", "tags": ["隱私"]})).decode("utf-8")
+    for line in ("# 來源：司法院\n", "lang: no\n", "version: 1.10\n", "id: 0123\n", "extra: {a: 1}  # 保留\n"):
+        assert line in out
+    assert out.endswith("---\n\n內文。\n")
+    loaded = yaml.safe_load(frontmatter.split(out)[0])
+    assert loaded["title"] == "新標題：含冒號" and loaded["tags"] == ["隱私"] and loaded["lang"] is False
+    # A key that was not there is added; an emptied one is removed.
+    out = rewrite_front_matter(out.encode("utf-8"), clean_changes({"journal": "月旦法學雜誌", "url": ""})).decode("utf-8")
+    assert "journal: 月旦法學雜誌" in out and "lang: no\n" in out
+
+
+def test_an_edits_file_that_cannot_be_read_or_is_newer_is_never_written_over(tmp_path: Path) -> None:
+    newer = tmp_path / "a" / EDITS_NAME
+    newer.parent.mkdir()
+    original = json.dumps({"format": "reader-metadata-edits", "version": 99, "articles": {"x.pdf": {"title": "新版"}}})
+    newer.write_text(original, encoding="utf-8")
+    with pytest.raises(SaveFailed) as failed:
+        EditsFile(newer).save("y.pdf", clean_changes({"title": "舊版的修改"}))
+    assert str(newer) in str(failed.value) and "newer Reader" in str(failed.value)
+    assert newer.read_text(encoding="utf-8") == original and not newer.with_name(EDITS_NAME + ".bad").exists()
+    unreadable = tmp_path / "b" / EDITS_NAME
+    unreadable.mkdir(parents=True)  # a folder where the file should be: reading it fails
+    (unreadable / "keep").write_text("x", encoding="utf-8")
+    with pytest.raises(SaveFailed) as failed:
+        EditsFile(unreadable).save("y.pdf", clean_changes({"title": "修改"}))
+    assert "cannot be read" in str(failed.value) and (unreadable / "keep").exists()

@@ -85,3 +85,43 @@ def test_an_invalid_tag_shows_the_problem_and_saves_nothing(qtbot, data_dir: Pat
     assert window.session.store.get(window.session.root, item.id).tags == ()  # nothing saved half
     assert panel.tag_edit.text().startswith("好, ")  # the text stays to be corrected
     window.close()
+
+
+def test_a_tag_with_spaces_is_kept_whole_when_another_is_added(qtbot, data_dir: Path, sample_library: Path) -> None:
+    """Tags may hold spaces (the CLI and imports keep them): the editor separates by commas
+    only, so showing a tag and pressing Enter, or adding one, never splits it."""
+    harness = Harness(qtbot, data_dir, sample_library)
+    window = harness.start()
+    harness.open(NIST)
+    item = highlight(window, "攜手打造安全、可靠且可信賴之AI生態系")
+    store = window.session.store
+    store.set_tags(window.session.root, item.id, ["AI Seoul Summit"])
+    window.annotation_controller.refresh()
+    panel = window.annotations
+    panel.list.setCurrentRow(panel.row_of(item.id))
+    assert panel.tag_edit.text() == "AI Seoul Summit"
+    qtbot.keyClick(panel.tag_edit, Qt.Key.Key_Return)  # unchanged: nothing split, nothing saved
+    assert store.get(window.session.root, item.id).tags == ("AI Seoul Summit",)
+    panel.tag_edit.setFocus()
+    panel.tag_edit.end(False)
+    type_text(qtbot, panel.tag_edit, "、定義")
+    qtbot.keyClick(panel.tag_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: store.get(window.session.root, item.id).tags == ("AI Seoul Summit", "定義"), timeout=5000)
+    window.close()
+
+
+def test_undoing_tags_of_a_highlight_deleted_elsewhere_goes_on_to_older_undos(qtbot, data_dir: Path, sample_library: Path) -> None:
+    harness = Harness(qtbot, data_dir, sample_library)
+    window = harness.start()
+    harness.open(NIST)
+    older = highlight(window, "攜手打造安全、可靠且可信賴之AI生態系")
+    tagged = highlight(window, "延伸閱讀")
+    controller, store, root = window.annotation_controller, window.session.store, window.session.root
+    controller.delete(older.id)
+    controller.set_tags(tagged.id, ["定義"])
+    store.delete(root, tagged.id)  # another window deletes it
+    controller.undo()  # its tag change cannot be undone: said, and dropped
+    assert "deleted in another window" in window.statusBar().currentMessage()
+    controller.undo()  # the delete before it is undone, as ever
+    assert store.get(root, older.id) is not None
+    window.close()

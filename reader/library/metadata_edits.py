@@ -28,7 +28,9 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,7 +195,15 @@ def _locked(lock_path: Path):
         yield
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while True:  # another Reader holds it for a moment while it saves: wait, but not for ever
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise SaveFailed(f"another Reader has held {lock_path.name} for {LOCK_TIMEOUT_S:.0f} s; the edit was not saved", lock_path) from None
+                time.sleep(0.05)
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -222,6 +232,8 @@ class _Loaded:
     edits: dict[str, dict]
     notices: list[str] = field(default_factory=list)
     damaged: bool = False
+    unreadable: str = ""  # why the file could not be read (it exists: never write over it)
+    newer: bool = False  # written by a newer Reader: never write over it
 
 
 class EditsFile:
@@ -277,6 +289,10 @@ class EditsFile:
         with _locked(self.lock_path):
             self._cache = None
             loaded = self._read()
+            if loaded.unreadable:
+                raise SaveFailed(f"it cannot be read ({loaded.unreadable}); the edit was not saved, and the file is left as it is", self.path)
+            if loaded.newer:
+                raise SaveFailed("it was written by a newer Reader; the edit was not saved, and the file is left as it is", self.path)
             raw = loaded.raw if not loaded.damaged else {}
             if loaded.damaged:
                 try:
@@ -318,7 +334,8 @@ def _parse(path: Path, stamp: tuple) -> _Loaded:
         text = path.read_bytes().decode("utf-8")
         raw = json.loads(text)
     except OSError as exc:
-        return _Loaded(stamp, {}, {}, [f"{path}: {from_os_error(exc).problem}; the edited article details are not shown"])
+        problem = from_os_error(exc).problem
+        return _Loaded(stamp, {}, {}, [f"{path}: {problem}; the edited article details are not shown"], unreadable=problem)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return damaged("not valid JSON")
     if type(raw) is not dict or type(raw.get("articles", {})) is not dict:
@@ -326,7 +343,7 @@ def _parse(path: Path, stamp: tuple) -> _Loaded:
     if raw.get("format", FORMAT) != FORMAT:
         return damaged("not a file of article edits")
     if type(raw.get("version", VERSION)) is not int or raw.get("version", VERSION) > VERSION:
-        return _Loaded(stamp, raw, {}, [f"{path}: written by a newer Reader; its edits are not shown"], True)
+        return _Loaded(stamp, raw, {}, [f"{path}: written by a newer Reader; its edits are not shown"], newer=True)
     edits: dict[str, dict] = {}
     bad = 0
     for rel_path, record in raw.get("articles", {}).items():
@@ -363,6 +380,57 @@ _KEYS = {"title": "title", "date": "date", "authors": "authors", "tags": "tags",
          "url": "url", "journal": "journal", "volume": "volume", "issue": "issue", "pages": "pages"}
 
 
+_TOP_KEY = re.compile(r"([^\s#:'\"\[\]{}][^:#]*?)\s*:(?:\s|$)")
+
+
+def _dump_key(name: str, value: object, newline: str) -> str:
+    try:
+        text = yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False, width=10_000)
+    except yaml.YAMLError:
+        raise _NotWritable("its front matter holds values that cannot be written again") from None
+    return text.replace("\n", newline) if newline != "\n" else text
+
+
+def _replace_keys(source: str, updates: dict[str, object], newline: str) -> str:
+    """``source`` (front matter YAML) with the top-level keys of ``updates`` written again
+    (None: removed) and the others' lines untouched; a key not there is added at the end."""
+    lines = source.splitlines(keepends=True)
+    out: list[str] = []
+    done: set[str] = set()
+    i = 0
+    while i < len(lines):
+        match = _TOP_KEY.match(lines[i])
+        name = match.group(1).strip() if match else None
+        if name in updates:
+            i += 1  # the key's own lines: indented continuations and "- item" lines
+            while i < len(lines) and (lines[i][:1] in (" ", "\t") or lines[i].startswith("-")):
+                i += 1
+            if name not in done and updates[name] is not None:
+                out.append(_dump_key(name, updates[name], newline))
+            done.add(name)
+            continue
+        out.append(lines[i])
+        i += 1
+    if out and not out[-1].endswith(("\n", "\r")):
+        out[-1] += newline
+    for name, value in updates.items():
+        if name not in done and value is not None:
+            out.append(_dump_key(name, value, newline))
+    return "".join(out)
+
+
+def _check_unknown_keys(new_source: str, expected: dict, changed: set[str]) -> None:
+    """The rewritten front matter reads back as ``expected``: what changed, and every other
+    key exactly as before (else the edit is kept in the data folder)."""
+    try:
+        loaded = yaml.safe_load(new_source) or {}
+    except yaml.YAMLError:
+        raise _NotWritable("its front matter could not be written again safely") from None
+    if not isinstance(loaded, dict) or any(loaded.get(k) != v for k, v in expected.items() if k not in changed) \
+            or set(loaded) - set(expected):
+        raise _NotWritable("its front matter could not be written again safely")
+
+
 def rewrite_front_matter(data: bytes, changes: dict) -> bytes:
     """The Markdown file ``data`` with ``changes`` (cleaned) in its front matter; the body's
     bytes, the encoding, BOM and line endings, and unknown keys as they were. Raises
@@ -394,21 +462,30 @@ def rewrite_front_matter(data: bytes, changes: dict) -> bytes:
         if loaded is not None and not isinstance(loaded, dict):
             raise _NotWritable("its front matter is not a mapping of fields")
         meta = dict(loaded or {})
+    updates: dict[str, object] = {}
     for key, value in changes.items():
         name = _KEYS[key]
         if key == "authors" and "authors" not in meta and "author" in meta:
             name = "author"
         if value in ("", []) and key not in ("tags",):
             meta.pop(name, None)
+            updates[name] = None
         else:
-            meta[name] = list(value) if isinstance(value, list) else value
-    try:
-        dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    except yaml.YAMLError:
-        raise _NotWritable("its front matter holds values that cannot be written again") from None
-    header = "---\n" + dumped + "---\n"
-    if newline != "\n":
-        header = header.replace("\n", newline)
+            meta[name] = updates[name] = list(value) if isinstance(value, list) else value
+    if meta_source is not None and meta_source in header_text:
+        # Only the changed keys' lines are written again: every other line (unknown keys as
+        # typed, comments, quoting) stays as it was.
+        new_source = _replace_keys(meta_source, updates, newline)
+        header = header_text.replace(meta_source, new_source, 1)
+        _check_unknown_keys(new_source, meta, set(updates))
+    else:
+        try:
+            dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        except yaml.YAMLError:
+            raise _NotWritable("its front matter holds values that cannot be written again") from None
+        header = "---\n" + dumped + "---\n"
+        if newline != "\n":
+            header = header.replace("\n", newline)
     try:
         new_header = header.encode(codec)
     except UnicodeEncodeError as exc:

@@ -137,7 +137,7 @@ class PostingCache:
             if not all(hasattr(matcher, n) for n in ("_read_ids", "_read_values", "_next_block")):
                 while matcher.is_active():
                     doc = matcher.id()
-                    if doc in docs:
+                    if doc + offset in docs:
                         out[doc + offset] = matcher.value()
                     matcher.next()
                 continue

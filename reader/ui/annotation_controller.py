@@ -261,6 +261,10 @@ class AnnotationController(QObject):
             return
         item = self.undo_stack.pop()
         if isinstance(item, TagsChange):
+            if self.session.store.get(self.session.root, item.annotation_id) is None:
+                # Deleted elsewhere: this step is dropped, the next Ctrl+Z goes on to older ones.
+                self.message.emit(tr("This annotation was deleted in another window or by an import."), 8000)
+                return
             if self._write(self.session.store.set_tags, self.session.root, item.annotation_id, list(item.tags),
                            keep=item.annotation_id) is _FAILED:
                 self.undo_stack.append(item)

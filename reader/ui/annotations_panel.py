@@ -194,12 +194,14 @@ class NoteEditor(QPlainTextEdit):
 ARTICLE_NOTE = ""  # the drafts' key of the article's note
 
 #: What separates tags as they are typed: commas (also full-width), 、, semicolons, white space.
-_TAG_SEPARATORS = re.compile(r"[\s,，、;；]+")
+#: What separates typed tags: commas, 、 and semicolons. Not spaces: a tag may hold them
+#: ("AI Seoul Summit", from an import or the CLI) and must not be split when it is shown again.
+_TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
 
 def split_typed_tags(text: str) -> list[str]:
     """The tags typed in a tag editor, in order (empty pieces left out)."""
-    return [part for part in _TAG_SEPARATORS.split(text) if part]
+    return [part.strip() for part in _TAG_SEPARATORS.split(text) if part.strip()]
 
 
 def typed_tags_problem(tags: list[str]) -> str:
@@ -231,7 +233,7 @@ class TagEditor(QLineEdit):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText(tr("Tags: separate them with commas or spaces"))
+        self.setPlaceholderText(tr("Tags: separate them with commas"))
         self.setAccessibleName(tr("Tags of this highlight"))
         self.setToolTip(tr("Tags of this highlight: Enter saves them; the tags already used are offered as you type"))
         self.shown: list[str] = []
@@ -257,8 +259,9 @@ class TagEditor(QLineEdit):
     def _token(self) -> tuple[int, str]:
         """(where the word being typed starts, the word) before the cursor."""
         before = self.text()[: self.cursorPosition()]
-        match = re.search(r"[^\s,，、;；]*$", before)
-        start = match.start() if match else len(before)
+        start = max(before.rfind(sep) for sep in ",，、;；") + 1
+        while start < len(before) and before[start].isspace():
+            start += 1
         return start, before[start:]
 
     def _complete(self, _text: str) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid as shiboken_valid
 
 from reader import APP_NAME
 from reader.library.importing import FAILED, IMPORTED, UPDATED
@@ -574,14 +575,19 @@ class MainWindow(QMainWindow):
     def _save_metadata(self, dialog, path: str, changes: dict) -> None:
         session = self.session
 
+        def alive() -> bool:  # closed with Esc and replaced while the save ran: say it in the status bar only
+            return self.metadata_dialog is dialog and shiboken_valid(dialog)
+
         def done(result) -> None:
             self.statusBar().showMessage(result.notice or tr("Article details saved."), 10000)
-            dialog.saved()
+            if alive():
+                dialog.saved()
             if self.session is session and self.current is not None and self.current.path == path:
                 self.open_path(path)  # the header and the window title show the new details
 
         def failed(line: str) -> None:
-            dialog.failed(line)
+            if alive():
+                dialog.failed(line)
             self.statusBar().showMessage(tr("Not saved: ") + line, 15000)
 
         session.save_metadata(path, changes, done, failed)

@@ -207,8 +207,11 @@ class SearchMemory(QObject):
         self.session = session
         self.counts = {}
         session.search_counts_finished.connect(self._counted)
-        for signal in (session.index_finished, session.catalog_changed, session.annotations_changed):
+        for signal in (session.index_finished, session.catalog_changed):
             signal.connect(lambda *_args: self.recount_timer.start())
+        # A highlight's tags change only what htag: finds; other annotation changes reach the
+        # counts through the notes index (index_finished).
+        session.annotations_changed.connect(lambda *_args: self._has_htag() and self.recount_timer.start())
         self._show()
         self.recount_timer.start()
 
@@ -302,9 +305,14 @@ class SearchMemory(QObject):
         if self.session is not None and self.saved:
             self.session.count_searches([e["query"] for e in self.saved])
 
+    def _has_htag(self) -> bool:
+        return any("htag:" in e["query"].lower() for e in self.saved)
+
     def _counted(self, counts: dict) -> None:
         self.counts.update(counts)
         self._show()
+        if any(e["query"].strip() and e["query"] not in counts for e in self.saved):
+            self.recount_timer.start()  # stopped for a typed search: the rest after a pause
 
     # Showing and keeping -------------------------------------------------------------------
     def _show(self) -> None:

@@ -340,16 +340,22 @@ class LibrarySession(QObject):
 
     def count_searches(self, queries: list[str]) -> None:
         """Count each query's matching articles on the search thread (saved searches);
-        ``search_counts_finished({query: total})`` follows (None for a query not searched)."""
+        ``search_counts_finished({query: total})`` follows (None for a query not searched).
+        A newer call or a search typed meanwhile stops it: the queries not counted are left
+        out of the dict (the caller asks again later)."""
         wanted = [q for q in dict.fromkeys(queries) if q.strip()]
         if not wanted:
             return
         index, epoch, resolver = self.search_index, self._index_epoch, self._tag_resolver
+        self._count_generation = getattr(self, "_count_generation", 0) + 1
+        generation, typed = self._count_generation, self.search_generation
 
         def job():
             glossary = self._search_glossary(epoch)
             counts: dict[str, int | None] = {}
             for query in wanted:
+                if generation != self._count_generation or typed != self.search_generation:
+                    break  # a newer recount, or a search typed meanwhile: it goes first
                 result = search(index, query, limit=1, with_snippets=False, glossary=glossary, htag_paths=resolver)
                 counts[query] = None if result.rejected else result.total
             return counts

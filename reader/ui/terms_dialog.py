@@ -210,11 +210,12 @@ class TermsDialog(QDialog):
         if pair is None or self.damaged:
             return False
         key = (pair.zh, other_of(pair))
-        first = {(e.zh, e.en or e.abbr or ""): e for e in load_edits(self.path)}.get(key)
-        if first is not None:  # an edited pair is decided under the pair as first learned
-            key = (first.old_zh, first.old_other)
 
         def change(confirmed, rejected, edited):
+            nonlocal key
+            first = {(e.zh, e.en or e.abbr or ""): e for e in edited}.get(key)
+            if first is not None:  # an edited pair is decided under the pair as first learned
+                key = (first.old_zh, first.old_other)
             confirmed = [p for p in confirmed if p != key]
             rejected = [p for p in rejected if p != key]
             (confirmed if status == "confirmed" else rejected).append(key)
@@ -236,13 +237,11 @@ class TermsDialog(QDialog):
         if not zh or not (en or abbr):
             self.status.setText(tr("A term needs its Chinese and its English or abbreviation."))
             return False
-        sources = {(e.zh, e.en or e.abbr or ""): e for e in load_edits(self.path)} if not self.damaged else {}
-        # An edited pair is shown with its new values: its edit names the pair as first learned.
-        first = sources.get((pair.zh, other_of(pair)))
-        old_zh, old_other = (first.old_zh, first.old_other) if first else (pair.zh, other_of(pair))
-        new = TermEdit(old_zh, old_other, zh, en or None, abbr or None)
-
         def change(confirmed, rejected, edited):
+            # An edited pair is shown with its new values: its edit names the pair as first learned.
+            first = {(e.zh, e.en or e.abbr or ""): e for e in edited}.get((pair.zh, other_of(pair)))
+            old_zh, old_other = (first.old_zh, first.old_other) if first else (pair.zh, other_of(pair))
+            new = TermEdit(old_zh, old_other, zh, en or None, abbr or None)
             edited = [e for e in edited if (e.old_zh, e.old_other) != (old_zh, old_other)] + [new]
             rejected = [p for p in rejected if p != (old_zh, old_other)]
             return confirmed, rejected, edited

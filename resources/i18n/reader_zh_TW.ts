@@ -84,8 +84,8 @@
       <translation>標籤不能包含控制字元（換行、定位字元）。</translation>
     </message>
     <message>
-      <source>Tags: separate them with commas or spaces</source>
-      <translation>標籤：以逗號或空白分隔</translation>
+      <source>Tags: separate them with commas</source>
+      <translation>標籤：以逗號分隔</translation>
     </message>
     <message>
       <source>Tags of this highlight</source>
@@ -843,7 +843,7 @@
     </message>
     <message>
       <source>{k} of {n} provisions cited in the library</source>
-      <translation>文庫引用了 {n} 條中的 {k} 條</translation>
+      <translation>共 {n} 條，文庫引用其中 {k} 條</translation>
     </message>
     <message>
       <source>{n} articles of the library cite this law; {k} of its provisions are cited.</source>
