@@ -409,22 +409,10 @@ class CitationActions(QObject):
     def ask_save_path(self, choice) -> Path | None:
         """The save dialog (it asks before replacing a file); None when cancelled."""
         from reader.exporting import suffix
+        from reader.ui.dialogs import ask_save_path
 
-        dialog = QFileDialog(self.window, tr("Export annotations"))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setDefaultSuffix(suffix(choice.fmt).lstrip("."))
-        dialog.setNameFilter(f"{tr('Export')} (*{suffix(choice.fmt)})")
-        dialog.setDirectory(str(getattr(self, "_last_folder", None) or self.export_folder()))
-        dialog.selectFile(self.suggested_name(choice))
-        self.save_dialog = dialog
-        try:
-            if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
-                return None
-            return Path(dialog.selectedFiles()[0])
-        finally:
-            self.save_dialog = None
-            dialog.deleteLater()
+        return ask_save_path(self, self.window, tr("Export annotations"), suffix(choice.fmt),
+                             getattr(self, "_last_folder", None) or self.export_folder(), self.suggested_name(choice))
 
     def _export_chosen(self, dialog) -> None:
         choice = dialog.choice()

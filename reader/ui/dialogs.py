@@ -180,3 +180,28 @@ def show_preferences(window) -> None:
     dialog = PreferencesDialog(window)
     dialog.exec()
     dialog.deleteLater()
+
+
+def ask_save_path(owner, parent, title: str, suffix: str, folder, name: str):
+    """A save dialog (Qt's, which asks before replacing a file) for a ``suffix`` file named
+    ``name`` in ``folder``; the chosen Path, or None when cancelled. While it is open
+    ``owner.save_dialog`` is the dialog (the tests answer it)."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = QFileDialog(parent, title)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setDefaultSuffix(suffix.lstrip("."))
+    dialog.setNameFilter(f"{tr('Export')} (*{suffix})")
+    dialog.setDirectory(str(folder))
+    dialog.selectFile(name)
+    owner.save_dialog = dialog
+    try:
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        return Path(dialog.selectedFiles()[0])
+    finally:
+        owner.save_dialog = None
+        dialog.deleteLater()

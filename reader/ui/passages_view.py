@@ -889,21 +889,10 @@ class PassagesController(QObject):
     def ask_save_path(self, fmt: str) -> Path | None:
         """The save dialog (it asks before replacing a file); None when cancelled."""
         suffix = EXPORT_SUFFIXES.get(fmt, ".txt")
-        dialog = QFileDialog(self.window, tr("Export the passages"))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setDefaultSuffix(suffix.lstrip("."))
-        dialog.setNameFilter(f"{tr('Export')} (*{suffix})")
-        dialog.setDirectory(str(getattr(self, "_last_folder", None) or self._export_folder()))
-        dialog.selectFile(self.suggested_name() + suffix)
-        self.save_dialog = dialog
-        try:
-            if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
-                return None
-            return Path(dialog.selectedFiles()[0])
-        finally:
-            self.save_dialog = None
-            dialog.deleteLater()
+        from reader.ui.dialogs import ask_save_path
+
+        return ask_save_path(self, self.window, tr("Export the passages"), suffix,
+                             getattr(self, "_last_folder", None) or self._export_folder(), self.suggested_name() + suffix)
 
     def _export_folder(self) -> Path:
         place = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
