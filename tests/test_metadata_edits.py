@@ -398,3 +398,18 @@ def test_an_edits_file_that_cannot_be_read_or_is_newer_is_never_written_over(tmp
     with pytest.raises(SaveFailed) as failed:
         EditsFile(unreadable).save("y.pdf", clean_changes({"title": "修改"}))
     assert "cannot be read" in str(failed.value) and (unreadable / "keep").exists()
+
+
+def test_the_edits_file_is_read_once_per_change_not_per_article_opened(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "a.txt").write_text("甲\n\n內文。\n", encoding="utf-8")
+    library = library_at(root, tmp_path / "data")
+    assert library.metadata_edits() is library.metadata_edits()
+    library.save_metadata("a.txt", {"title": "新甲"})
+    edits = library.metadata_edits()
+    first = edits._read()
+    assert library.load("a.txt").title == "新甲" and edits._read() is first  # unchanged on disk: not parsed again
+    other = library_at(root, tmp_path / "data")  # another Reader saves: this one sees it
+    other.save_metadata("a.txt", {"title": "又改"})
+    assert library.load("a.txt").title == "又改"

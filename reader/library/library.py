@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import OutsideLibrary, UsageError
@@ -32,6 +32,9 @@ class LibraryNotFound(UsageError):
 class Library:
     root: Path
     paths: DataPaths
+    # One edits file per library: it is parsed again only when it changes on disk, not at
+    # every article opened (metadata.json may hold thousands of edits).
+    _edits: EditsFile | None = field(default=None, init=False, repr=False, compare=False)
 
     def catalog(self) -> Catalog:
         return Catalog(self.paths.catalog_db(self.root), self.root, documents=self.documents())
@@ -91,7 +94,9 @@ class Library:
     # Edited details ------------------------------------------------------------------------
     def metadata_edits(self) -> EditsFile:
         """The article details edited in the window and kept in the data folder."""
-        return EditsFile(self.paths.library_state(self.root) / EDITS_NAME)
+        if self._edits is None:
+            self._edits = EditsFile(self.paths.library_state(self.root) / EDITS_NAME)
+        return self._edits
 
     def save_metadata(self, rel_path: str, changes: dict) -> SaveResult:
         """Save the edited details of an article (see :func:`metadata_edits.save_metadata`):
