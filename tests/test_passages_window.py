@@ -19,7 +19,6 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
 from reader.library.library import Library  # noqa: E402
 from reader.paths import DataPaths  # noqa: E402
@@ -35,6 +34,7 @@ from reader.ui.passages_view import (  # noqa: E402
     StartRole,
 )
 from tests.test_window import Harness, type_text  # noqa: E402
+from tests.test_window_citations import answer_file_dialog  # noqa: E402
 
 QUERY = "安全"
 
@@ -257,32 +257,9 @@ def test_a_bad_saved_split_is_ignored(harness) -> None:
     assert min(window.reading_split.sizes()) > 50
 
 
-def answer_save_dialog(controller, path: Path, replace: bool = True) -> None:
-    """Answer the passages' save dialog with ``path`` (and its "replace?" question)."""
-
-    def answer() -> None:
-        dialog = controller.save_dialog
-        if isinstance(dialog, QFileDialog) and dialog.isVisible():
-            dialog.selectFile(str(path))
-            QTimer.singleShot(0, answer_question)
-            dialog.accept()
-        else:
-            QTimer.singleShot(20, answer)
-
-    def answer_question() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            box.button(QMessageBox.StandardButton.Yes if replace else QMessageBox.StandardButton.No).click()
-            if not replace:
-                QTimer.singleShot(0, lambda: controller.save_dialog is not None and controller.save_dialog.reject())
-
-    QTimer.singleShot(0, answer)
-
-
 def export(harness, fmt: str, target: Path, replace: bool = True):
     window = harness.window
-    controller = window.passages_controller
-    answer_save_dialog(controller, target, replace)
+    answer_file_dialog(target, replace)
     action = next(a for a in window.passages.export_menu.actions() if a.data() == fmt)
     action.trigger()
 

@@ -233,7 +233,7 @@ class TagEditor(QLineEdit):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText(tr("Tags: separate them with commas"))
+        self.setPlaceholderText(tr("Separate tags with commas"))
         self.setAccessibleName(tr("Tags of this highlight"))
         self.setToolTip(tr("Tags of this highlight: Enter saves them; the tags already used are offered as you type"))
         self.shown: list[str] = []

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self._build_references()
         # Search history and saved searches (issue 13), kept in the settings.
         self.search_memory = SearchMemory(settings, self.list_panel.search_box, self.list_panel.saved_searches, self)
-        self.search_memory.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.search_memory.message.connect(self.statusBar().showMessage)
         reading = QWidget(self)
         column = QVBoxLayout(reading)
         column.setContentsMargins(0, 0, 0, 0)
@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         self.references_panel = ReferencesPanel(self.annotations)
         self.annotations.tabs.addTab(self.references_panel, tr("References"))
         self.references = ReferencesController(self.references_panel, self.pane, self)
-        self.references.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.references.message.connect(self.statusBar().showMessage)
         self.references.search_requested.connect(self.list_panel.search_box.setText)
         self.references_panel.law_requested.connect(self.show_law_page)
 
@@ -232,10 +232,10 @@ class MainWindow(QMainWindow):
         self.position_timer.timeout.connect(self.save_position)
         self.search.open_requested.connect(self.open_index)
         self.search.results_shown.connect(self._search_shown)
-        self.search.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.search.message.connect(self.statusBar().showMessage)
         controller.changed.connect(self.annotations_changed)
         controller.colors_changed.connect(lambda: menus.build_highlight_actions(self))
-        controller.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        controller.message.connect(self.statusBar().showMessage)
         controller.article_wanted.connect(self.open_path)
         self.watcher.directoryChanged.connect(lambda _p: self.watch_timer.start())
         self.watcher.fileChanged.connect(lambda _p: self.watch_timer.start())
@@ -502,7 +502,6 @@ class MainWindow(QMainWindow):
         session = self.session
         self.current = opened
         self.open_original_action.setEnabled(True)
-        self.references.link(opened)
         self.pane.show_document(opened.document, opened.rendered)
         if opened.document.style != self.pane.document_style():  # the theme changed meanwhile
             self._rerender()
@@ -516,9 +515,9 @@ class MainWindow(QMainWindow):
         for model in (self.library_model, self.results_model):
             model.update_row(opened.path, last_read=session.reading.last_read(opened.path))
         self.search.show_article(opened)  # the query's words, Ctrl+F's matches
-        if self.passages_controller.show_target(opened.path):
-            pass  # opened from the passages view: the match is selected, not the last position
-        elif was_read and not self.search.pending_marks:
+        # Opened from the passages view, the match is selected there: not the last position.
+        from_passage = self.passages_controller.show_target(opened.path)
+        if not from_passage and was_read and not self.search.pending_marks:
             QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(position))
         file_path = str(session.library.file_path(opened.path))
         if self.watcher.files():
@@ -672,7 +671,6 @@ class MainWindow(QMainWindow):
             if self.current is None or opened.path != self.current.path:
                 return  # another article was opened meanwhile
             self.current = self.search.article = opened
-            self.references.link(opened)
             self.pane.show_document(opened.document, opened.rendered, same_article=True)
             self.annotation_controller.show_article(opened)
             QTimer.singleShot(0, lambda: self.pane.set_scroll_fraction(fraction))
@@ -689,7 +687,6 @@ class MainWindow(QMainWindow):
             if self.current is None or opened.path != path:
                 return
             self.current = self.search.article = opened
-            self.references.link(opened)
             self.pane.show_document(opened.document, opened.rendered, same_article=True)
 
         self.session.restyle(self.current, self.pane.document_style(), show, part=number)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeView, QVBoxLayout, QWidget
 
 from reader.ui.i18n import tr
-from reader.ui.reference_links import ArticleReferences, describe, link_references, ref_number
+from reader.ui.reference_links import ArticleReferences, describe, ref_number
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
 CountRole = Qt.ItemDataRole.UserRole + 2
@@ -257,12 +257,6 @@ class ReferencesController(QObject):
         panel.step_requested.connect(self.step)
         panel.find_citing_requested.connect(self.search_requested)
         pane.reference_tooltip = self.tooltip
-
-    def link(self, opened) -> None:
-        """Draw the references of ``opened`` as links over its document, before the pane
-        shows it (once per document; on the UI thread: Qt documents are not to be edited
-        on another thread once handed over; 2,000 links take about 20 ms)."""
-        link_references(opened.document, getattr(opened, "references", None))  # drawn while built, as a rule
 
     def show_article(self, opened) -> None:
         info = getattr(opened, "references", None)

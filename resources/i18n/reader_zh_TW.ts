@@ -84,8 +84,8 @@
       <translation>標籤不能包含控制字元（換行、定位字元）。</translation>
     </message>
     <message>
-      <source>Tags: separate them with commas</source>
-      <translation>標籤：以逗號分隔</translation>
+      <source>Separate tags with commas</source>
+      <translation>以逗號分隔多個標籤</translation>
     </message>
     <message>
       <source>Tags of this highlight</source>
@@ -420,10 +420,6 @@
       <translation>已新增引註格式：{name}</translation>
     </message>
     <message>
-      <source>Export</source>
-      <translation>匯出</translation>
-    </message>
-    <message>
       <source>Exporting to {file}…</source>
       <translation>正在匯出至 {file}…</translation>
     </message>
@@ -528,6 +524,10 @@
     <message>
       <source>Sepia</source>
       <translation>復古</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>匯出</translation>
     </message>
     <message>
       <source>Search (from the article list)</source>
