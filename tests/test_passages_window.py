@@ -348,9 +348,17 @@ def test_the_header_counts_while_filling_and_when_done_in_zh_tw(harness) -> None
         show_passages(harness)
         view = window.passages
         seen: list[str] = []
-        # Read once the batch is in (the header is set right after the rows are inserted).
-        view.model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, lambda: seen.append(view.header.text())))
+        batches: list[int] = []
+
+        def batch_in(*_) -> None:
+            batches.append(1)
+            # Read once the batch is in (the header is set right after the rows are inserted).
+            QTimer.singleShot(0, lambda: seen.append(view.header.text()))
+
+        view.model.rowsInserted.connect(batch_in)
         search_passages(harness)
+        # The last batch's read may still be queued when the search says it is finished.
+        harness.qtbot.waitUntil(lambda: batches and len(seen) == len(batches), timeout=3000)
         groups, count = len(view.model.groups), view.model.passage_count
         assert seen and all("處，" in text and "篇文章" in text for text in seen)  # while filling
         assert view.header.text() == f"{count:,} 處，{groups} 篇文章"  # when done
