@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from reader.search.analysis import (
     STEM_MARK,
     QueryToken,
@@ -138,8 +140,6 @@ class LeafMatcher:
         return self._all
 
     def term_docs(self, field: str, term: str) -> set[int]:
-        if (field, term) not in self.reader:
-            return set()
         return set(posting_cache(self.searcher).doc_ids(field, term).tolist())
 
     def prefix_docs(self, field: str, prefix: str) -> set[int]:
@@ -161,38 +161,40 @@ class LeafMatcher:
         return docs
 
     def phrase_docs(self, field: str, sequence: Sequence, check: Sequence | None = None, within: set[int] | None = None) -> set[int]:
-        """Documents with the terms of ``sequence`` at its offsets; only the terms of
-        ``check`` (by default all) are read for positions, the others narrow the candidates."""
+        """Documents with the terms of ``sequence`` at its offsets. Only the terms of ``check``
+        (by default all) are read, for positions: the others are implied by them (see
+        :func:`covering`); those whose documents are decoded already narrow the candidates."""
         if not sequence:
             return set()
-        terms = list(dict.fromkeys(term for term, _ in sequence))
-        sets = sorted((self.term_docs(field, t) for t in terms), key=len)
-        candidates = set.intersection(*sets)
-        if within is not None:
-            candidates &= within
         check = check or sequence
-        if len(check) == 1 or not candidates:
-            return candidates
-        checked = list(dict.fromkeys(term for term, _ in check))
-        positions = {term: self._positions(field, term, candidates) for term in checked}
-        # Check the rarest terms first: most candidates fail early.
-        order = sorted(check, key=lambda item: len(positions[item[0]]))
-        first_term, first_offset = order[0]
-        found = set()
-        for doc in candidates:
-            starts = {p - first_offset for p in positions[first_term][doc]}
-            for term, offset in order[1:]:
-                starts &= {p - offset for p in positions[term][doc]}
-                if not starts:
-                    break
-            if starts:
-                found.add(doc)
-        return found
-
-    def _positions(self, field: str, term: str, docs: set[int]) -> dict[int, list[int]]:
-        """Positions of ``term`` in ``docs``: one pass over its postings, decoding only those."""
-        decode = self.searcher.schema[field].format.decode_positions
-        return {doc: decode(value) for doc, value in posting_cache(self.searcher).values(field, term, docs).items()}
+        if len(check) == 1:  # one term, no positions to compare
+            terms = list(dict.fromkeys(term for term, _ in sequence))
+            candidates = set.intersection(*sorted((self.term_docs(field, t) for t in terms), key=len))
+            return candidates if within is None else candidates & within
+        cache = posting_cache(self.searcher)
+        alive: np.ndarray | None = None
+        if within is not None:
+            alive = np.fromiter(within, dtype=np.int64, count=len(within))
+            alive.sort()
+        for term in dict.fromkeys(term for term, _ in sequence):
+            ids = cache.peek(field, term)
+            if ids is not None:
+                alive = ids.astype(np.int64) if alive is None else np.intersect1d(alive, ids, assume_unique=True)
+                if not len(alive):
+                    return set()
+        # Every occurrence as one number, document * 2**32 + (position - offset): a document
+        # where each term of ``check`` has an occurrence giving the same start matches.
+        # Rarest terms first, and each next term read only in the documents still in.
+        starts = None
+        for term, offset in sorted(check, key=lambda item: self.reader.doc_frequency(field, item[0])):
+            docs, positions = cache.positions(field, term, alive)
+            keep = positions >= offset
+            keys = (docs[keep] << 32) | (positions[keep] - offset)
+            starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys, assume_unique=False)
+            if not len(starts):
+                return set()
+            alive = np.unique(starts >> 32)
+        return set(alive.tolist())
 
     def plan_docs(self, plan: LeafPlan, within: set[int] | None = None, any_field: bool = False) -> set[int]:
         """The documents of ``plan``. ``any_field``: the leaf is searched in every field and

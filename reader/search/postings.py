@@ -20,6 +20,9 @@ from collections import OrderedDict
 
 import numpy as np
 
+from reader.search import positions as positions_format
+from reader.search.schema import ArrayPositions
+
 #: Bytes the decoded postings of one searcher may hold (document numbers and weights).
 DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024
 
@@ -83,6 +86,13 @@ class PostingCache:
                     self.held_bytes -= ids.nbytes + weights.nbytes
         return arrays
 
+    def peek(self, field: str, term: str) -> np.ndarray | None:
+        """The document numbers of ``term`` if they are decoded already, else None (nothing
+        is read)."""
+        with self._lock:
+            found = self._lists.get((field, term))
+        return None if found is None else found[0]
+
     def clear(self) -> None:
         """Drop the decoded posting lists (the field lengths stay: they change only with
         the index, which gives a new searcher and cache)."""
@@ -122,38 +132,86 @@ class PostingCache:
         """The encoded posting values (positions) of ``term`` in those of ``docs`` that have
         it. Blocks holding none of ``docs`` are skipped without decoding their values, and
         nothing is done per posting in Python but for the documents asked for. Not cached."""
-        wanted = np.fromiter(docs, dtype=np.int64, count=len(docs))
-        wanted.sort()
-        out: dict[int, bytes] = {}
+        found, values = self._values(field, term, docs)
+        return dict(zip(found, values, strict=True))
+
+    def positions(self, field: str, term: str, docs=None) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of every occurrence of ``term`` in ``docs`` (a set or a
+        sorted array of document numbers; None: every document), as two int64 arrays,
+        decoded at once when the field's format is
+        :class:`reader.search.schema.ArrayPositions`. Not cached."""
+        found, values = self._values(field, term, docs)
+        format_ = self.searcher.schema[field].format
+        if isinstance(format_, ArrayPositions):
+            return positions_format.decode_many(found, values)
+        pairs = [(doc, p) for doc, value in zip(found, values, strict=True) for p in format_.decode_positions(value)]
+        return (np.fromiter((d for d, _ in pairs), dtype=np.int64, count=len(pairs)),
+                np.fromiter((p for _, p in pairs), dtype=np.int64, count=len(pairs)))
+
+    def _values(self, field: str, term: str, docs) -> tuple[list[int], list[bytes]]:
+        """(documents, their posting values) of ``term`` among ``docs`` (None: all). A block
+        whose range of documents holds none of ``docs`` is passed over from its header,
+        without being inflated or unpickled."""
+        wanted: np.ndarray | None = None
+        if isinstance(docs, np.ndarray):
+            wanted = docs.astype(np.int64, copy=False)
+        elif docs is not None:
+            wanted = np.fromiter(docs, dtype=np.int64, count=len(docs))
+            wanted.sort()
+        found: list[int] = []
+        values: list[bytes] = []
         for sub, offset in self.searcher.leaf_searchers():
             reader = sub.reader()
             count = reader.doc_count_all()
-            local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
-            if not len(local) or (field, term) not in reader:
+            local = None
+            if wanted is not None:
+                local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
+                if not len(local):
+                    continue
+            if (field, term) not in reader:
                 continue
             matcher = reader.postings(field, term)
             if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
+                if local is None:  # drop the deleted documents' postings
+                    local = np.setdiff1d(np.arange(count, dtype=np.int64),
+                                         np.fromiter(matcher._ids, dtype=np.int64, count=len(matcher._ids)))
                 matcher = matcher.child  # deleted documents are never among those asked for
-            if not all(hasattr(matcher, n) for n in ("_read_ids", "_read_values", "_next_block")):
+            if not all(hasattr(matcher, n) for n in ("_read_ids", "_read_values", "_next_block", "block_max_id")):
+                asked = None if local is None else set((local + offset).tolist())
                 while matcher.is_active():
-                    doc = matcher.id()
-                    if doc + offset in docs:
-                        out[doc + offset] = matcher.value()
+                    doc = matcher.id() + offset
+                    if asked is None or doc in asked:
+                        found.append(doc)
+                        values.append(matcher.value())
                     matcher.next()
                 continue
+            below = -1  # every document of the blocks passed is at most this
             while matcher.is_active():
+                top = matcher.block_max_id()
+                if local is not None:
+                    first = np.searchsorted(local, below, side="right")
+                    if first >= len(local):
+                        break  # no document asked for is further on
+                    if local[first] > top:
+                        below = top
+                        matcher._next_block()
+                        continue
                 matcher._read_ids()
                 ids = np.asarray(matcher._ids, dtype=np.int64)
-                at = np.searchsorted(local, ids)
-                inside = at < len(local)
-                hit = np.flatnonzero(inside & (local[np.where(inside, at, 0)] == ids))
+                if local is None:
+                    hit = np.arange(len(ids))
+                else:
+                    at = np.searchsorted(local, ids)
+                    inside = at < len(local)
+                    hit = np.flatnonzero(inside & (local[np.where(inside, at, 0)] == ids))
                 if len(hit):
                     matcher._read_values()
                     block = matcher._values
-                    for i in hit.tolist():
-                        out[int(ids[i]) + offset] = block[i]
+                    found += (ids[hit] + offset).tolist()
+                    values += [block[i] for i in hit.tolist()]
+                below = top
                 matcher._next_block()
-        return out
+        return found, values
 
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length of ``field`` (float64, by document number), as Whoosh's

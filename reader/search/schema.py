@@ -10,11 +10,13 @@ from whoosh import fields, formats
 from whoosh.analysis import Token, Tokenizer
 from whoosh.system import pack_uint
 
+from reader.search import positions as positions_format
 from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
-INDEX_FORMAT = 5  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
+INDEX_FORMAT = 6  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
+# 6: positions as fixed-width integers (ArrayPositions), read many at once (issue 15)
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
@@ -59,11 +61,25 @@ class _FoldedField(fields.FieldType):
         self.multitoken_query = "default"
 
 
+class ArrayPositions(formats.Positions):
+    """Whoosh's positions format with the values of :mod:`reader.search.positions`: a width
+    byte and fixed-width integers, which NumPy decodes for thousands of postings at once."""
+
+    def encode(self, poslist):
+        return positions_format.encode(poslist)
+
+    def decode_positions(self, valuestring):
+        return positions_format.decode(valuestring)
+
+    def decode_frequency(self, valuestring):
+        return positions_format.frequency(valuestring)
+
+
 class CJKText(_FoldedField):
     """Han bigrams + final unigram, Latin words + stems, with positions (phrase queries)."""
 
     def __init__(self, field_boost: float = 1.0) -> None:
-        super().__init__(formats.Positions(field_boost=field_boost))
+        super().__init__(ArrayPositions(field_boost=field_boost))
 
     def index(self, value, **kwargs):
         boost = self.format.field_boost
