@@ -7,6 +7,7 @@ surviving documents with BM25F (title and tags weigh more than body).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -37,6 +38,7 @@ class Hit:
     date: str
     score: float
     snippet: str  # HTML: escaped text with <mark>…</mark> around matches
+    snippet_pending: bool = False  # not made yet (beyond snippet_limit): ask snippets_for()
 
 
 @dataclass
@@ -207,20 +209,33 @@ class _Evaluator:
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
+#: The window's search: this many hits listed, the first WINDOW_SNIPPETS of them with their
+#: snippet at once (a screen and more); the others' snippets are made as the list scrolls to
+#: them (:func:`snippets_for`). The total is always exact.
+WINDOW_LIMIT = 300
+WINDOW_SNIPPETS = 20
+
+
+def window_search(search_index, text: str, glossary=None, htag_paths=None,
+                  no_expand: frozenset[str] | set[str] = frozenset()) -> SearchResult:
+    """What the window's search box asks for each query typed (see WINDOW_LIMIT)."""
+    return search(search_index, text, limit=WINDOW_LIMIT, glossary=glossary, htag_paths=htag_paths,
+                  no_expand=no_expand, snippet_limit=WINDOW_SNIPPETS)
+
+
 def search(search_index, text: str, limit: int | None = 20, with_snippets: bool = True, glossary=None,
-           htag_paths=None, no_expand: frozenset[str] | set[str] = frozenset()) -> SearchResult:
+           htag_paths=None, no_expand: frozenset[str] | set[str] = frozenset(),
+           snippet_limit: int | None = None) -> SearchResult:
     """Search ``search_index`` (a :class:`~reader.search.index.SearchIndex`). ``limit`` None or
     0 returns every hit. With a ``glossary`` (:func:`reader.search.expansion.index_glossary`)
     the terms it knows are also searched as their other forms, except the terms in
     ``no_expand``; ``result.expansions`` says which. ``htag_paths(tag)`` (see
     :func:`reader.annotations.tag_search.tag_resolver`) answers ``htag:`` parts; without
-    it they match nothing."""
-    parsed: ParsedQuery = parse_query(text)
-    result = SearchResult(query=text, total=0, fallback=parsed.fallback, message=parsed.message, rejected=parsed.rejected)
-    if glossary is not None and parsed.root is not None:
-        from reader.search.expansion import expand
-
-        parsed.root, result.expansions = expand(parsed.root, glossary, skip=no_expand)
+    it they match nothing. With ``snippet_limit``, only the first that many hits get their
+    snippet; the others are ``snippet_pending`` (:func:`snippets_for` makes them)."""
+    parsed = _parsed(text, glossary, no_expand)
+    result = SearchResult(query=text, total=0, fallback=parsed.fallback, message=parsed.message, rejected=parsed.rejected,
+                          expansions=parsed.expansions)
     if parsed.root is None:
         return result
     searcher = search_index.searcher()
@@ -236,12 +251,87 @@ def search(search_index, text: str, limit: int | None = 20, with_snippets: bool 
         return result
     leaves = positive_leaves(parsed.root)
     refs = positive_refs(parsed.root)
-    for score, docnum in results:
-        stored = searcher.stored_fields(docnum)
-        texts = unpack_texts(stored["texts"])
-        snippet = make_snippet(texts, leaves, refs=refs) if with_snippets else ""
-        result.hits.append(Hit(stored["path"], texts["title"], stored.get("date", ""), round(float(score), 4), snippet))
+    shown = _Shown(searcher)
+    for number, (score, docnum) in enumerate(results):
+        if with_snippets and (snippet_limit is None or number < snippet_limit):
+            path, title, date, texts = shown.texts(docnum)
+            snippet, pending = make_snippet(texts, leaves, refs=refs), False
+        else:
+            (path, title, date), snippet, pending = shown.heading(docnum), "", with_snippets
+        result.hits.append(Hit(path, title, date, round(float(score), 4), snippet, pending))
     return result
+
+
+def snippets_for(search_index, text: str, paths: list[str], glossary=None,
+                 no_expand: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
+    """The snippets of the articles ``paths`` for the search ``text`` (as :func:`search` would
+    have made them, with the same ``glossary`` and ``no_expand``): the hits a list scrolls to
+    after :func:`window_search` made the first screen's. A path no longer indexed is left out."""
+    parsed = _parsed(text, glossary, no_expand)
+    if parsed.root is None:
+        return {}
+    searcher = search_index.searcher()
+    leaves, refs = positive_leaves(parsed.root), positive_refs(parsed.root)
+    shown = _Shown(searcher)
+    out = {}
+    for path in paths:
+        docnum = searcher.document_number(path=path)
+        if docnum is not None:
+            out[path] = make_snippet(shown.texts(docnum)[3], leaves, refs=refs)
+    return out
+
+
+@dataclass
+class _Parsed:
+    root: Node | None
+    fallback: bool
+    message: str
+    rejected: bool
+    expansions: list
+
+
+def _parsed(text: str, glossary, no_expand) -> _Parsed:
+    parsed: ParsedQuery = parse_query(text)
+    out = _Parsed(parsed.root, parsed.fallback, parsed.message, parsed.rejected, [])
+    if glossary is not None and out.root is not None:
+        from reader.search.expansion import expand
+
+        out.root, out.expansions = expand(out.root, glossary, skip=no_expand)
+    return out
+
+
+#: Hits' headings (path, title, date) a searcher keeps: the keystrokes of one burst list
+#: mostly the same articles, and a heading otherwise costs reading the stored texts.
+HEADINGS_KEPT = 50_000
+
+
+class _Shown:
+    """Stored fields of the hits of one searcher, with its cache of headings."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        headings = getattr(searcher, "reader_headings", None)
+        if headings is None:
+            headings = {}
+            with contextlib.suppress(AttributeError):
+                searcher.reader_headings = headings
+        self.headings: dict[int, tuple[str, str, str]] = headings
+
+    def texts(self, docnum: int) -> tuple[str, str, str, dict[str, str]]:
+        stored = self.searcher.stored_fields(docnum)
+        texts = unpack_texts(stored["texts"])
+        heading = (stored["path"], texts["title"], stored.get("date", ""))
+        self._keep(docnum, heading)
+        return (*heading, texts)
+
+    def heading(self, docnum: int) -> tuple[str, str, str]:
+        found = self.headings.get(docnum)
+        return found if found is not None else self.texts(docnum)[:3]
+
+    def _keep(self, docnum: int, heading: tuple[str, str, str]) -> None:
+        if len(self.headings) >= HEADINGS_KEPT:
+            self.headings.clear()
+        self.headings[docnum] = heading
 
 
 #: Matching documents are scored one by one (the ranking terms' postings skipped to each)

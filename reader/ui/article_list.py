@@ -40,6 +40,7 @@ from reader.ui.article_models import (
     PathRole,
     ProblemsRole,
     ReadRole,
+    SnippetExpectedRole,
     SnippetRole,
     SubtitleRole,
 )
@@ -62,7 +63,7 @@ class ArticleDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         line = option.fontMetrics.height()
-        if self.show_snippets and index.data(SnippetRole):
+        if self.show_snippets and index.data(SnippetExpectedRole):
             return QSize(200, int(line * 2.55 + line * 0.95 * 3 * 1.12) + 16)
         return QSize(200, int(line * 2.5) + 12)
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
+    Signal,
 )
 
 from reader.search.folding import fold
@@ -23,6 +25,7 @@ TagsRole = Qt.ItemDataRole.UserRole + 6
 ProblemsRole = Qt.ItemDataRole.UserRole + 7
 LastReadRole = Qt.ItemDataRole.UserRole + 8
 SnippetRole = Qt.ItemDataRole.UserRole + 9
+SnippetExpectedRole = Qt.ItemDataRole.UserRole + 10  # has a snippet, or one is coming (row height)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -38,6 +41,7 @@ class ArticleRow:
     highlights: int = 0
     last_read: int = 0
     snippet: str = ""
+    snippet_pending: bool = False  # a hit whose snippet is made when the list shows it
     title_key: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -138,12 +142,50 @@ class ArticleListModel(_RowsModel):
 
 
 class SearchResultsModel(_RowsModel):
-    """Hits of one search, in rank order, each with its snippet."""
+    """Hits of one search, in rank order, each with its snippet. The search makes the first
+    screen's snippets; a pending one is asked for (``snippets_wanted``, with the rows shown
+    at the same time) when the list first shows its row, and :meth:`fill_snippets` brings it."""
+
+    snippets_wanted = Signal(list)  # paths
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.query = ""
         self.total = 0
+        self._wanted: list[str] = []
+        self._asked: set[str] = set()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == SnippetExpectedRole:
+            row = self.rows[index.row()] if index.isValid() and 0 <= index.row() < len(self.rows) else None
+            return bool(row and (row.snippet or row.snippet_pending))
+        if role == SnippetRole and index.isValid() and 0 <= index.row() < len(self.rows):
+            row = self.rows[index.row()]
+            if row.snippet_pending and row.path not in self._asked:
+                self._asked.add(row.path)
+                if not self._wanted:
+                    QTimer.singleShot(0, self._ask)  # one request for the rows painted together
+                self._wanted.append(row.path)
+        return super().data(index, role)
+
+    def set_rows(self, rows: list[ArticleRow]) -> None:
+        self._wanted, self._asked = [], set()
+        super().set_rows(rows)
+
+    def _ask(self) -> None:
+        wanted, self._wanted = self._wanted, []
+        if wanted:
+            self.snippets_wanted.emit(wanted)
+
+    def fill_snippets(self, query: str, snippets: dict[str, str]) -> None:
+        """The snippets asked for, made for ``query`` (dropped if another search is shown)."""
+        if query != self.query:
+            return
+        for number, row in enumerate(self.rows):
+            if row.snippet_pending and row.path in snippets:
+                row.snippet, row.snippet_pending = snippets[row.path], False
+                index = self.index(number, 0)
+                self.dataChanged.emit(index, index)
 
 
 class ArticleFilterProxy(QSortFilterProxyModel):

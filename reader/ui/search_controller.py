@@ -36,6 +36,7 @@ class SearchController(QObject):
         self._expanded_query = ""
         self.mark_query = ""  # what the article opened from a hit marks: the query and its expansions
         list_panel.expansions.removed.connect(self.drop_expansion)
+        results.snippets_wanted.connect(self.fetch_snippets)
         box = list_panel.search_box
         box.search_requested.connect(self.run)
         box.cleared.connect(self.clear)
@@ -53,6 +54,7 @@ class SearchController(QObject):
         self.session = session
         self.article = None
         session.search_finished.connect(lambda _generation, result: self.show_results(result))
+        session.snippets_found.connect(self.results.fill_snippets)
 
     def opening(self, index: QModelIndex) -> None:
         """An article is being opened from the list: from a hit, it shows the query's words."""
@@ -77,6 +79,11 @@ class SearchController(QObject):
         if self.session is not None:
             self.session.search(query, frozenset(self.no_expand))
 
+    def fetch_snippets(self, paths: list[str]) -> None:
+        """Snippets for the hits the list has just shown (made as their rows come into view)."""
+        if self.session is not None and self.results.query:
+            self.session.snippets(self.results.query, paths, frozenset(self.no_expand))
+
     def drop_expansion(self, term: str) -> None:
         """A chip's ×: search ``term`` only as typed (until the query changes)."""
         self.no_expand.add(term)
@@ -95,7 +102,7 @@ class SearchController(QObject):
     def show_results(self, result) -> None:
         session = self.session
         counts = session.store.counts(session.root)  # once, not once per hit
-        rows = [ArticleRow(path=h.path, title=h.title, date=h.date, snippet=h.snippet,
+        rows = [ArticleRow(path=h.path, title=h.title, date=h.date, snippet=h.snippet, snippet_pending=h.snippet_pending,
                            highlights=counts.get(h.path, 0), last_read=session.reading.last_read(h.path))
                 for h in result.hits]
         self.results.query = result.query
@@ -160,7 +167,7 @@ class SearchController(QObject):
         if not query:
             return
         shown = self.searching and self.results.query == query
-        if not shown or (self.session is not None and self.session.searches.busy):
+        if not shown or (self.session is not None and self.session.search_busy):
             self._open_top_hit = True  # show_results opens it
             return
         if self.results.rowCount():

@@ -28,7 +28,7 @@ from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
 from reader.search.index import SearchIndex
 from reader.search.indexing_process import index_in_process, index_library, throttled
-from reader.search.searching import SearchResult, search
+from reader.search.searching import SearchResult, search, snippets_for, window_search
 from reader.ui.article_document import ArticleDocument, DocumentStyle, build_document
 from reader.ui.article_models import ArticleRow
 from reader.ui.article_parts import split_parts
@@ -36,7 +36,6 @@ from reader.ui.i18n import tr
 from reader.ui.ui_state import ReadingState
 from reader.ui.workers import TaskRunner, error_line
 
-SEARCH_LIMIT = 300
 PROCESS_INDEX_MIN = 50  # articles to index before it is worth starting a process
 #: Bytes of new or changed files that go to the indexing process even when they are few: one
 #: long document (a 300-page PDF) indexed on a thread holds the interpreter long enough to
@@ -80,6 +79,7 @@ class LibrarySession(QObject):
     import_failed = Signal(str)  # one line: the library folder could not be written
     folders_listed = Signal(object)  # list[str]: the library's folders, for a file watcher
     search_counts_finished = Signal(object)  # {query: total} of count_searches() (saved searches)
+    snippets_found = Signal(str, object)  # query, {path: snippet} of snippets()
 
     def __init__(self, paths: DataPaths, library: Library, parent=None) -> None:
         super().__init__(parent)
@@ -127,6 +127,13 @@ class LibrarySession(QObject):
     def clear_search(self) -> None:
         """The search was cleared: results of searches still running are dropped."""
         self.search_generation += 1
+        self._search_answered = self.search_generation  # nothing is awaited now
+
+    @property
+    def search_busy(self) -> bool:
+        """Whether the latest search typed is still to be answered (recounts of saved
+        searches and snippets asked for do not count)."""
+        return getattr(self, "_search_answered", 0) != self.search_generation
 
     @property
     def busy(self) -> bool:
@@ -375,14 +382,40 @@ class LibrarySession(QObject):
             if generation != self.search_generation:
                 return None  # a newer query was typed: skip the work
             glossary = self._search_glossary(epoch)
-            return search(index, query, limit=SEARCH_LIMIT, glossary=glossary, htag_paths=resolver, no_expand=skip)
+            return window_search(index, query, glossary=glossary, htag_paths=resolver, no_expand=skip)
 
         def done(result: SearchResult | None) -> None:
-            if result is not None and generation == self.search_generation:
-                self.search_finished.emit(generation, result)
+            if generation == self.search_generation:
+                self._search_answered = generation
+                if result is not None:
+                    self.search_finished.emit(generation, result)
+
+        def failed(error: Exception) -> None:
+            if generation == self.search_generation:
+                self._search_answered = generation
+            self.message.emit(tr("Search failed: ") + error_line(error))
+
+        self.searches.run(job, done, failed)
+        return generation
+
+    def snippets(self, query: str, paths: list[str], no_expand: frozenset[str] = frozenset()) -> None:
+        """The snippets of the hits ``paths`` of ``query`` (those the list scrolled to) on the
+        search thread; ``snippets_found(query, {path: snippet})`` follows. A search typed
+        meanwhile goes first: then nothing follows (its own hits will ask)."""
+        if not paths:
+            return
+        index, epoch, skip, typed = self.search_index, self._index_epoch, frozenset(no_expand), self.search_generation
+
+        def job():
+            if typed != self.search_generation:
+                return None
+            return snippets_for(index, query, paths, glossary=self._search_glossary(epoch), no_expand=skip)
+
+        def done(found) -> None:
+            if found is not None and typed == self.search_generation:
+                self.snippets_found.emit(query, found)
 
         self.searches.run(job, done, lambda error: self.message.emit(tr("Search failed: ") + error_line(error)))
-        return generation
 
     # Articles ------------------------------------------------------------------------------
     def open_article(self, path: str, style: DocumentStyle) -> None:

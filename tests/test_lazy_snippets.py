@@ -1,0 +1,102 @@
+"""The window's search makes the snippets of the first screen of hits; the others are made
+as the list scrolls to them (issue 15): each hit still gets the snippet search would have
+given it, rows keep their height, and the total stays exact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from reader.library.library import Library  # noqa: E402
+from reader.paths import DataPaths  # noqa: E402
+from reader.search.index import SearchIndex  # noqa: E402
+from reader.search.searching import WINDOW_SNIPPETS, search, snippets_for, window_search  # noqa: E402
+from reader.ui.article_models import PathRole, SnippetRole  # noqa: E402
+from tests.test_window import Harness, type_text  # noqa: E402
+
+ARTICLES = WINDOW_SNIPPETS * 3
+
+
+def _library(root: Path) -> Path:
+    library = root / "library"
+    library.mkdir()
+    for n in range(ARTICLES):
+        body = "前言。" * n + f"第{n}篇討論演算法透明度的義務。\n\n其他段落。\n"
+        (library / f"a{n:03}.md").write_text(f"---\ntitle: 文章{n}\ndate: 2024-01-01\n---\n\n{body}", encoding="utf-8")
+    return library
+
+
+@pytest.fixture
+def harness(qtbot, data_dir: Path, tmp_path: Path):
+    h = Harness(qtbot, data_dir, _library(tmp_path), articles=ARTICLES)
+    h.start()
+    yield h
+    if h.window is not None:
+        h.window.close()
+
+
+def test_hits_past_the_first_screen_get_their_snippets_when_shown(harness) -> None:
+    window, qtbot = harness.window, harness.qtbot
+    view = window.list_panel.view
+    type_text(qtbot, window.list_panel.search_box, "透明度")
+    model = window.results_model
+    qtbot.waitUntil(lambda: model.rowCount() == ARTICLES, timeout=10000)
+    assert model.total == ARTICLES
+    rows = model.rows
+    assert all("<mark>" in r.snippet for r in rows[:WINDOW_SNIPPETS])
+    assert all(r.snippet == "" and r.snippet_pending for r in rows[WINDOW_SNIPPETS:])
+    heights = [view.sizeHintForIndex(model.index(r, 0)).height() for r in range(ARTICLES)]
+    assert len(set(heights)) == 1  # a row waiting for its snippet is as tall as one with it
+
+    last = model.index(ARTICLES - 1, 0)
+    view.scrollTo(last)
+    qtbot.waitUntil(lambda: "<mark>" in (last.data(SnippetRole) or ""), timeout=10000)
+    # What the search would have made for it, all at once.
+    qtbot.waitUntil(lambda: not window.session.searches.busy, timeout=10000)
+    every = {h.path: h.snippet for h in search(window.session.search_index, "透明度", limit=None).hits}
+    assert last.data(SnippetRole) == every[last.data(PathRole)]
+    assert view.sizeHintForIndex(last).height() == heights[0]
+    # Rows never shown were not made: the work follows the scrolling.
+    assert any(r.snippet_pending for r in model.rows)
+
+
+def test_snippets_for_gives_what_search_gives(tmp_path: Path) -> None:
+    library = _library(tmp_path)
+    lib = Library(library.resolve(), DataPaths(tmp_path / "data"))
+    catalog = lib.catalog()
+    catalog.rescan()
+    index = SearchIndex(lib.index_dir)
+    try:
+        index.update(lib, catalog)
+        query = "演算法 透明度"
+        full = search(index, query, limit=None).hits
+        first = window_search(index, query)
+        assert [h.path for h in first.hits] == [h.path for h in full]
+        assert [h.snippet for h in first.hits[:WINDOW_SNIPPETS]] == [h.snippet for h in full[:WINDOW_SNIPPETS]]
+        later = [h.path for h in first.hits[WINDOW_SNIPPETS:]]
+        assert snippets_for(index, query, later + ["gone.md"]) == {h.path: h.snippet for h in full[WINDOW_SNIPPETS:]}
+        assert snippets_for(index, "", later) == {}
+    finally:
+        index.close()
+        catalog.close()
+
+
+def test_enter_opens_the_top_hit_while_snippets_are_being_made(harness) -> None:
+    """Snippets asked for by the list are not a search under way: Enter in the search box
+    opens the best hit at once (it waited for a search that never came)."""
+    from PySide6.QtCore import Qt
+
+    window, qtbot = harness.window, harness.qtbot
+    box = window.list_panel.search_box
+    type_text(qtbot, box, "透明度")
+    model = window.results_model
+    qtbot.waitUntil(lambda: model.rowCount() == ARTICLES and not window.session.search_busy, timeout=10000)
+    top = model.rows[0].path
+    window.search.fetch_snippets([r.path for r in model.rows[WINDOW_SNIPPETS:]])
+    assert window.session.searches.busy  # the snippets' job is queued, nothing delivered yet
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current is not None and window.current.path == top, timeout=5000)
