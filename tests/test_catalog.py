@@ -209,6 +209,21 @@ def test_a_rescan_of_only_some_paths(library: Path, catalog_path: Path) -> None:
         catalog.close()
 
 
+def test_entries_of_some_paths_are_those_alone(library: Path, catalog_path: Path) -> None:
+    catalog = _open(catalog_path, library)
+    try:
+        catalog.rescan()
+        every = {e.article.path: e for e in catalog.entries()}
+        some = catalog.entries({"2024/b.md", "a.md", "gone.md"})
+        assert [e.article.path for e in some] == ["2024/b.md", "a.md"]
+        assert [e.article.title for e in some] == [every["2024/b.md"].article.title, every["a.md"].article.title]
+        assert catalog.entries(set()) == []
+        many = {f"x{n}.md" for n in range(1200)} | {"a.md"}  # more than one query's parameters
+        assert [e.article.path for e in catalog.entries(many)] == ["a.md"]
+    finally:
+        catalog.close()
+
+
 def test_a_file_that_empties_or_becomes_binary_is_listed_with_its_problem(library: Path, catalog_path: Path) -> None:
     catalog = _open(catalog_path, library)
     try:

@@ -407,17 +407,19 @@ class SearchIndex:
         indexed = self.indexed_versions()
         report.notices += self.notices
         self.notices = []
-        entries = {e.article.path: e for e in catalog.entries()}
+        # Versions from the catalog's hashes alone; entries are built only for what changed
+        # (for 10,000 unchanged articles that was 0.4 s of every reader search).
+        hashes = catalog.content_hashes(only)
         edits = _metadata_edits(library)
-        todo = []
-        for path, entry in entries.items():
-            if only is not None and path not in only:
-                continue
+        changed = []
+        for path in sorted(hashes):
             notes = notes_for(path)
-            version = _version_key(entry.content_hash, notes + _edits_stamp(edits.get(path)))
+            version = _version_key(hashes[path], notes + _edits_stamp(edits.get(path)))
             if indexed.get(path) != version:
-                todo.append((path, entry, notes, version))
-        stale = [p for p in indexed if p not in entries and (only is None or p in only)]
+                changed.append((path, notes, version))
+        entries = {e.article.path: e for e in catalog.entries({path for path, _, _ in changed})} if changed else {}
+        todo = [(path, entries[path], notes, version) for path, notes, version in changed if path in entries]
+        stale = [p for p in indexed if p not in hashes and (only is None or p in only)]
         total = len(todo) + len(stale)
         if total and self.read_only and not self.in_memory:
             # Searching what was indexed before is all a read-only data folder allows.
