@@ -93,13 +93,24 @@ def match_spans(text: str, leaves: list[Leaf], refs: list | None = None) -> list
 
 
 def _best_window(spans: list[tuple[int, int, int]], width: int) -> int:
+    """The start of the first window of ``width`` characters (beginning at a match) holding
+    the most distinct leaves, then the most matches: one pass, the window's leaves counted
+    as it slides (an article can have hundreds of matches of one character)."""
     best_start, best_score = spans[0][0], (-1, 0)
+    counts: dict[int, int] = {}
     j = 0
     for i, (start, _end, _leaf) in enumerate(spans):
+        if i and i - 1 < j:  # the previous match leaves the window
+            leaf = spans[i - 1][2]
+            counts[leaf] -= 1
+            if not counts[leaf]:
+                del counts[leaf]
+        if j < i:
+            j = i
         while j < len(spans) and spans[j][1] <= start + width:
+            counts[spans[j][2]] = counts.get(spans[j][2], 0) + 1
             j += 1
-        window = spans[i:j]
-        score = (len({leaf for _, _, leaf in window}), len(window))
+        score = (len(counts), j - i)
         if score > best_score:
             best_score, best_start = score, start
     return best_start
