@@ -56,3 +56,17 @@ def pack_texts(texts: dict[str, str]) -> bytes:
 
 def unpack_texts(blob: bytes) -> dict[str, str]:
     return dict(zip(TEXT_FIELDS, json.loads(zlib.decompress(blob).decode("utf-8")), strict=True))
+
+
+def pack_heading(path: str, title: str, date: str) -> bytes:
+    """What a hit's row shows, for the index's heading column."""
+    return json.dumps([path, title, date], ensure_ascii=False).encode("utf-8")
+
+
+def unpack_heading(value: bytes) -> tuple[str, str, str] | None:
+    """The (path, title, date) of a heading column's value; None for an empty or damaged one."""
+    try:
+        path, title, date = json.loads(value.decode("utf-8"))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    return (path, title, date) if all(isinstance(v, str) for v in (path, title, date)) else None

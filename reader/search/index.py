@@ -32,7 +32,7 @@ from reader.library.library import Library
 from reader.library.reading import DISAPPEARED
 from reader.library.scanning import NOT_UTF8_NAME
 from reader.paths import read_only_problem
-from reader.search.documents import field_texts, pack_texts
+from reader.search.documents import field_texts, pack_heading, pack_texts
 from reader.search.folding import fold
 from reader.search.schema import INDEX_FORMAT, Folded, make_schema
 
@@ -232,6 +232,14 @@ class SearchIndex:
             if self._searcher is None:
                 self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
             return self._searcher
+
+    def free_caches(self) -> None:
+        """Drop the decoded postings the current searcher holds (an idle window gives the
+        memory back; the next search decodes what it needs again)."""
+        with self._lock:
+            cache = getattr(self._searcher, "reader_posting_cache", None)
+        if cache is not None:
+            cache.clear()
 
     def indexed_versions(self) -> dict[str, str]:
         """Path -> indexed version. Read from a manifest written after each commit when it
@@ -472,6 +480,7 @@ class SearchIndex:
                     path=path,
                     hash=version,
                     date=article.date or "",
+                    heading=pack_heading(path, texts["title"], article.date or ""),
                     texts=pack_texts(texts),
                     ftexts=pack_texts(folded),
                     chars=Folded("\n".join(folded.values())),

@@ -6,7 +6,7 @@ writer finished postings; this is most of what makes indexing fast enough.
 
 from __future__ import annotations
 
-from whoosh import fields, formats
+from whoosh import columns, fields, formats
 from whoosh.analysis import Token, Tokenizer
 from whoosh.system import pack_uint
 
@@ -16,7 +16,8 @@ from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
 INDEX_FORMAT = 6  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
-# 6: positions as fixed-width integers (ArrayPositions), read many at once (issue 15)
+# 6: positions as fixed-width integers (ArrayPositions), read many at once; the heading
+#    column (issue 15)
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
@@ -122,6 +123,9 @@ def make_schema() -> fields.Schema:
         path=fields.ID(stored=True, unique=True),
         hash=fields.STORED(),
         date=fields.ID(stored=True),
+        # [path, title, date] as JSON in a column: a hit's heading without reading (and
+        # inflating) the stored texts, 300 a keystroke in the window.
+        heading=fields.COLUMN(columns.VarBytesColumn()),
         title=CJKText(FIELD_BOOSTS["title"]),
         tags=CJKText(FIELD_BOOSTS["tags"]),
         authors=CJKText(FIELD_BOOSTS["authors"]),

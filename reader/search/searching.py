@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from reader.search.analysis import STEM_MARK, han_terms, query_tokens
-from reader.search.documents import unpack_texts
+from reader.search.documents import unpack_heading, unpack_texts
 from reader.search.inflection import query_terms
 from reader.search.matching import LeafMatcher, leaf_forms
 from reader.search.query import (
@@ -300,38 +300,34 @@ def _parsed(text: str, glossary, no_expand) -> _Parsed:
     return out
 
 
-#: Hits' headings (path, title, date) a searcher keeps: the keystrokes of one burst list
-#: mostly the same articles, and a heading otherwise costs reading the stored texts.
-HEADINGS_KEPT = 50_000
-
-
 class _Shown:
-    """Stored fields of the hits of one searcher, with its cache of headings."""
+    """What the hits of one searcher show: texts from the stored fields, headings (path,
+    title, date) from the index's heading column, which is read without the texts."""
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
-        headings = getattr(searcher, "reader_headings", None)
-        if headings is None:
-            headings = {}
+        column = getattr(searcher, "reader_heading_column", None)
+        if column is None:
+            column = False
+            with contextlib.suppress(Exception):  # an index without the column: stored fields
+                reader = searcher.reader()
+                if reader.has_column("heading"):
+                    column = reader.column_reader("heading")
             with contextlib.suppress(AttributeError):
-                searcher.reader_headings = headings
-        self.headings: dict[int, tuple[str, str, str]] = headings
+                searcher.reader_heading_column = column
+        self.column = column
 
     def texts(self, docnum: int) -> tuple[str, str, str, dict[str, str]]:
         stored = self.searcher.stored_fields(docnum)
         texts = unpack_texts(stored["texts"])
-        heading = (stored["path"], texts["title"], stored.get("date", ""))
-        self._keep(docnum, heading)
-        return (*heading, texts)
+        return stored["path"], texts["title"], stored.get("date", ""), texts
 
     def heading(self, docnum: int) -> tuple[str, str, str]:
-        found = self.headings.get(docnum)
-        return found if found is not None else self.texts(docnum)[:3]
-
-    def _keep(self, docnum: int, heading: tuple[str, str, str]) -> None:
-        if len(self.headings) >= HEADINGS_KEPT:
-            self.headings.clear()
-        self.headings[docnum] = heading
+        if self.column:
+            found = unpack_heading(self.column[docnum])
+            if found is not None:
+                return found
+        return self.texts(docnum)[:3]
 
 
 #: Matching documents are scored one by one (the ranking terms' postings skipped to each)
