@@ -239,12 +239,15 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     from reader.errors import DataFolderError
     from reader.library.catalog import print_notices
     from reader.search.index import IndexBusy, SearchIndex
+    from reader.search.postings import set_budget
     from reader.search.searching import search
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
     library = open_library(args, paths)
-    print_notices(Settings(paths.settings_file).notices)
+    settings = Settings(paths.settings_file)
+    print_notices(settings.notices)
+    set_budget(settings.get("search_cache_mb"))
     try:
         index, report = refresh_index(library, quiet=True, timeout=2.0)
         print_notices(report.notices)

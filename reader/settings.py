@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "font_size": 17,  # px at zoom 0
     "line_spacing": 125,  # percent of the font's own line height (125 % is a browser's 1.8)
     "text_width": 40,  # full-width characters per line
+    "search_cache_mb": 64,  # decoded postings kept per index generation (freed when the window is idle)
     "citation_style": "taiwan-law-journal",  # Copy with citation and exports: a shipped style or a .csl in <data>/csl
     "search_history": [],  # the last distinct searches, newest first (see clean_search_history)
     "saved_searches": [],  # [{name, query}] (see clean_saved_searches)
@@ -41,7 +42,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 #: Whole-number settings and the values they may take (the window's zoom steps).
-RANGES: dict[str, tuple[int, int]] = {"zoom": (-6, 16), "font_size": (12, 32), "line_spacing": (100, 220), "text_width": (20, 80)}
+RANGES: dict[str, tuple[int, int]] = {"zoom": (-6, 16), "font_size": (12, 32), "line_spacing": (100, 220), "text_width": (20, 80),
+                                      "search_cache_mb": (0, 4096)}
 
 
 # Search history and saved searches (issue 13): lists checked item by item ---------------------

@@ -23,8 +23,15 @@ import numpy as np
 from reader.search import positions as positions_format
 from reader.search.schema import ArrayPositions
 
-#: Bytes the decoded postings of one searcher may hold (document numbers and weights).
+#: Bytes the decoded postings of one searcher may hold (document numbers and weights), by
+#: default; the ``search_cache_mb`` setting changes it (:func:`set_budget`).
 DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024
+_budget = [DEFAULT_BUDGET_BYTES]
+
+
+def set_budget(megabytes: int) -> None:
+    """The byte budget of the caches made from now on (0: keep nothing decoded)."""
+    _budget[0] = max(0, int(megabytes)) * 1024 * 1024
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
@@ -57,9 +64,9 @@ class PostingCache:
     float32 weights (Whoosh's term weight: occurrences times the field's boost).
     ``lengths(field)`` is every document's field length as BM25 sees it. Thread-safe."""
 
-    def __init__(self, searcher, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
+    def __init__(self, searcher, budget_bytes: int | None = None) -> None:
         self.searcher = searcher
-        self.budget_bytes = budget_bytes
+        self.budget_bytes = _budget[0] if budget_bytes is None else budget_bytes
         self.held_bytes = 0
         self._lists: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}

@@ -38,6 +38,7 @@ from reader.library.importing import FAILED, IMPORTED, UPDATED
 from reader.library.library import Library
 from reader.library.model import ARTICLE_SUFFIXES
 from reader.paths import DataPaths
+from reader.search.postings import set_budget
 from reader.settings import Settings
 from reader.ui import dialogs, menus, window_geometry
 from reader.ui.annotation_controller import AnnotationController, UndoPassThrough
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
     def __init__(self, paths: DataPaths, settings: Settings, library: Library, theme: str | None = None) -> None:
         super().__init__()
         self.paths, self.settings = paths, settings
+        set_budget(settings.get("search_cache_mb"))  # the search caches' memory (issue 15)
         self.window_state = JsonState(paths.state_file)
         self.theme_setting = theme or settings.get("theme")
         self.current: OpenedArticle | None = None

@@ -8,12 +8,15 @@ the query's words in the open article, and keeps those marks until the search is
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 
 from reader.ui.article_models import ArticleFilterProxy, ArticleRow, PathRole, SearchResultsModel
 from reader.ui.find_bar import FindBar, FoldedText
 from reader.ui.i18n import articles_text, tr
 from reader.ui.session import LibrarySession, OpenedArticle
+
+#: A window nobody has searched in for this long gives back its decoded postings.
+IDLE_FREE_MS = 10 * 60 * 1000
 
 
 class SearchController(QObject):
@@ -37,6 +40,11 @@ class SearchController(QObject):
         self.mark_query = ""  # what the article opened from a hit marks: the query and its expansions
         list_panel.expansions.removed.connect(self.drop_expansion)
         results.snippets_wanted.connect(self.fetch_snippets)
+        # Decoded postings are given back when nobody has searched for a while.
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(IDLE_FREE_MS)
+        self.idle.timeout.connect(lambda: self.session is not None and self.session.free_search_memory())
         box = list_panel.search_box
         box.search_requested.connect(self.run)
         box.cleared.connect(self.clear)
@@ -78,6 +86,7 @@ class SearchController(QObject):
             self.no_expand = set()
         if self.session is not None:
             self.session.search(query, frozenset(self.no_expand))
+            self.idle.start()
 
     def fetch_snippets(self, paths: list[str]) -> None:
         """Snippets for the hits the list has just shown (made as their rows come into view)."""

@@ -398,6 +398,10 @@ class LibrarySession(QObject):
         self.searches.run(job, done, failed)
         return generation
 
+    def free_search_memory(self) -> None:
+        """The window is idle: give back the decoded postings (searches decode them again)."""
+        self.searches.run(self.search_index.free_caches, lambda _none: None)  # on the search thread
+
     def snippets(self, query: str, paths: list[str], no_expand: frozenset[str] = frozenset()) -> None:
         """The snippets of the hits ``paths`` of ``query`` (those the list scrolled to) on the
         search thread; ``snippets_found(query, {path: snippet})`` follows. A search typed
