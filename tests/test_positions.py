@@ -33,6 +33,7 @@ def test_many_postings_read_back_at_once(lists: list[list[int]]) -> None:
     assert sorted(zip(got_docs.tolist(), got_positions.tolist(), strict=True)) == sorted(
         (doc, p) for doc, poslist in zip(docs, lists, strict=True) for p in poslist)
     assert got_docs.dtype == got_positions.dtype == np.int64
+    assert positions.frequencies([positions.encode(p) for p in lists]).tolist() == [len(p) for p in lists]
 
 
 def test_two_bytes_a_position_below_65536() -> None:

@@ -30,6 +30,10 @@ from reader.search.schema import TEXT_FIELDS
 
 Sequence = list[tuple[str, int]]  # (term, position offset from the first term)
 
+#: A term's positions are decoded for all its documents (and kept) unless the candidates
+#: are fewer than its documents over this: then only theirs, blocks without one skipped.
+FEW_CANDIDATES = 4
+
 
 @dataclass
 class LeafPlan:
@@ -126,6 +130,24 @@ def verify_pattern(leaf: Leaf) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{exact_pattern(f).pattern})" for f in forms))
 
 
+def _in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Those of ``values`` (sorted) that are in ``sorted_keys`` (sorted, distinct)."""
+    if not len(sorted_keys):
+        return sorted_keys
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return values[sorted_keys[at] == values]
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """A sorted array without its repeats (np.unique without its sort)."""
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 class LeafMatcher:
     """Computes exact document sets against one Whoosh searcher."""
 
@@ -186,14 +208,27 @@ class LeafMatcher:
         # where each term of ``check`` has an occurrence giving the same start matches.
         # Rarest terms first, and each next term read only in the documents still in.
         starts = None
-        for term, offset in sorted(check, key=lambda item: self.reader.doc_frequency(field, item[0])):
-            docs, positions = cache.positions(field, term, alive)
+        frequency = {term: self.reader.doc_frequency(field, term) for term, _ in check}
+        for term, offset in sorted(check, key=lambda item: frequency[item[0]]):
+            if alive is None or len(alive) * FEW_CANDIDATES >= frequency[term]:
+                # Most of the term's documents are candidates: all of its positions, kept
+                # for the next keystrokes, then those of the candidates.
+                docs, positions = cache.all_positions(field, term)
+                if alive is not None:
+                    at = np.minimum(np.searchsorted(alive, docs), len(alive) - 1)
+                    inside = alive[at] == docs
+                    docs, positions = docs[inside], positions[inside]
+                docs, positions = docs.astype(np.int64), positions.astype(np.int64)
+            else:
+                docs, positions = cache.positions(field, term, alive)
             keep = positions >= offset
             keys = (docs[keep] << 32) | (positions[keep] - offset)
-            starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys, assume_unique=False)
+            if len(keys) > 1 and (keys[1:] <= keys[:-1]).any():  # (only the rare 4-byte postings come out of order)
+                keys = np.unique(keys)
+            starts = keys if starts is None else _in_sorted(starts, keys)
             if not len(starts):
                 return set()
-            alive = np.unique(starts >> 32)
+            alive = _distinct_sorted(starts >> 32)
         return set(alive.tolist())
 
     def plan_docs(self, plan: LeafPlan, within: set[int] | None = None, any_field: bool = False) -> set[int]:

@@ -68,20 +68,49 @@ class PostingCache:
         self.searcher = searcher
         self.budget_bytes = _budget[0] if budget_bytes is None else budget_bytes
         self.held_bytes = 0
-        self._lists: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        # (field, term): doc numbers and weights; (field, term, "positions"): all_positions()
+        self._lists: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (field, term)
+        if isinstance(self.searcher.schema[field].format, ArrayPositions):
+            return self._cached((field, term), lambda: self._read_with_positions(field, term))
+        return self._cached((field, term), lambda: self._read(field, term))
+
+    def all_positions(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of every occurrence of ``term`` (int32 arrays, by document),
+        kept like the posting lists: the keystrokes of a burst (主管機 → 主管機關) compare the
+        same terms' positions again."""
+        def read() -> tuple[np.ndarray, np.ndarray]:
+            docs, positions = self.positions(field, term, None)
+            return docs.astype(np.int32), positions.astype(np.int32)
+
+        return self._cached((field, term, "positions"), read)
+
+    def _read_with_positions(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """A positional field's postings and, from the same blocks, its positions (kept for
+        the phrase a next keystroke makes of it: 主管 → 主管機). A posting's weight is its
+        number of positions times the field's boost, as the field writes it."""
+        found, values = self._values(field, term, None)
+        docs, positions = positions_format.decode_many(found, values)
+        self._store((field, term, "positions"), (docs.astype(np.int32), positions.astype(np.int32)))
+        counts = positions_format.frequencies(values).astype(np.float32)
+        return np.asarray(found, dtype=np.int32), counts * np.float32(self.searcher.schema[field].format.field_boost)
+
+    def _cached(self, key: tuple, read) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
             found = self._lists.get(key)
             if found is not None:
                 self._lists.move_to_end(key)
                 self.hits += 1
                 return found
-        arrays = self._read(field, term)
+        arrays = read()
+        self._store(key, arrays)
+        return arrays
+
+    def _store(self, key: tuple, arrays: tuple[np.ndarray, np.ndarray]) -> None:
         size = arrays[0].nbytes + arrays[1].nbytes
         with self._lock:
             self.misses += 1
@@ -89,9 +118,8 @@ class PostingCache:
                 self._lists[key] = arrays
                 self.held_bytes += size
                 while self.held_bytes > self.budget_bytes and self._lists:
-                    _key, (ids, weights) = self._lists.popitem(last=False)
-                    self.held_bytes -= ids.nbytes + weights.nbytes
-        return arrays
+                    _key, (first, second) = self._lists.popitem(last=False)
+                    self.held_bytes -= first.nbytes + second.nbytes
 
     def peek(self, field: str, term: str) -> np.ndarray | None:
         """The document numbers of ``term`` if they are decoded already, else None (nothing
@@ -205,13 +233,15 @@ class PostingCache:
                         continue
                 matcher._read_ids()
                 ids = np.asarray(matcher._ids, dtype=np.int64)
-                if local is None:
-                    hit = np.arange(len(ids))
-                else:
+                if local is not None:
                     at = np.searchsorted(local, ids)
                     inside = at < len(local)
                     hit = np.flatnonzero(inside & (local[np.where(inside, at, 0)] == ids))
-                if len(hit):
+                if local is None:  # every posting of the block
+                    matcher._read_values()
+                    found += (ids + offset).tolist()
+                    values += matcher._values
+                elif len(hit):
                     matcher._read_values()
                     block = matcher._values
                     found += (ids[hit] + offset).tolist()

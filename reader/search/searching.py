@@ -210,10 +210,10 @@ class _Evaluator:
 
 
 #: The window's search: this many hits listed, the first WINDOW_SNIPPETS of them with their
-#: snippet at once (a screen and more); the others' snippets are made as the list scrolls to
+#: snippet at once (a tall screen's rows); the others' snippets are made as the list scrolls to
 #: them (:func:`snippets_for`). The total is always exact.
 WINDOW_LIMIT = 300
-WINDOW_SNIPPETS = 20
+WINDOW_SNIPPETS = 12
 
 
 def window_search(search_index, text: str, glossary=None, htag_paths=None,
@@ -300,6 +300,10 @@ def _parsed(text: str, glossary, no_expand) -> _Parsed:
     return out
 
 
+#: Headings a searcher keeps (about 100 bytes each).
+HEADINGS_KEPT = 50_000
+
+
 class _Shown:
     """What the hits of one searcher show: texts from the stored fields, headings (path,
     title, date) from the index's heading column, which is read without the texts."""
@@ -308,14 +312,20 @@ class _Shown:
         self.searcher = searcher
         column = getattr(searcher, "reader_heading_column", None)
         if column is None:
-            column = False
+            column = [None]  # found or not, looked for once per searcher
             with contextlib.suppress(Exception):  # an index without the column: stored fields
                 reader = searcher.reader()
                 if reader.has_column("heading"):
-                    column = reader.column_reader("heading")
+                    column = [reader.column_reader("heading")]
             with contextlib.suppress(AttributeError):
                 searcher.reader_heading_column = column
-        self.column = column
+        self.column = column[0]  # (a column reader's truth is its length, not its presence)
+        headings = getattr(searcher, "reader_headings", None)
+        if headings is None:
+            headings = {}
+            with contextlib.suppress(AttributeError):
+                searcher.reader_headings = headings
+        self.headings: dict[int, tuple[str, str, str]] = headings  # the keystrokes of a burst list the same hits
 
     def texts(self, docnum: int) -> tuple[str, str, str, dict[str, str]]:
         stored = self.searcher.stored_fields(docnum)
@@ -323,11 +333,16 @@ class _Shown:
         return stored["path"], texts["title"], stored.get("date", ""), texts
 
     def heading(self, docnum: int) -> tuple[str, str, str]:
-        if self.column:
-            found = unpack_heading(self.column[docnum])
-            if found is not None:
-                return found
-        return self.texts(docnum)[:3]
+        found = self.headings.get(docnum)
+        if found is None:
+            if self.column is not None:
+                found = unpack_heading(self.column[docnum])
+            if found is None:
+                found = self.texts(docnum)[:3]
+            if len(self.headings) >= HEADINGS_KEPT:
+                self.headings.clear()
+            self.headings[docnum] = found
+        return found
 
 
 #: Matching documents are scored one by one (the ranking terms' postings skipped to each)
