@@ -73,9 +73,13 @@ class PostingCache:
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        # Read positions with the postings and keep both: worth it when the next query is
+        # likely the same text and one more character (the window's search-as-you-type);
+        # a single search (reader search) would decode positions it never uses.
+        self.keep_positions = False
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(self.searcher.schema[field].format, ArrayPositions):
+        if self.keep_positions and isinstance(self.searcher.schema[field].format, ArrayPositions):
             return self._cached((field, term), lambda: self._read_with_positions(field, term))
         return self._cached((field, term), lambda: self._read(field, term))
 

@@ -219,6 +219,9 @@ WINDOW_SNIPPETS = 12
 def window_search(search_index, text: str, glossary=None, htag_paths=None,
                   no_expand: frozenset[str] | set[str] = frozenset()) -> SearchResult:
     """What the window's search box asks for each query typed (see WINDOW_LIMIT)."""
+    from reader.search.postings import posting_cache
+
+    posting_cache(search_index.searcher()).keep_positions = True  # typed: the next query extends this one
     return search(search_index, text, limit=WINDOW_LIMIT, glossary=glossary, htag_paths=htag_paths,
                   no_expand=no_expand, snippet_limit=WINDOW_SNIPPETS)
 
