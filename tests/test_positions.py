@@ -67,3 +67,30 @@ def test_phrases_past_position_65535_are_found(tmp_path) -> None:
     finally:
         index.close()
         catalog.close()
+
+
+def test_positions_are_kept_for_typing_not_for_a_single_search(tmp_path) -> None:
+    """The window's search-as-you-type keeps a term's positions with its postings (the next
+    keystroke makes a phrase of it); reader search, one query a process, does not decode them."""
+    from reader.search.searching import window_search
+
+    library_dir = tmp_path / "library"
+    library_dir.mkdir()
+    for n in range(3):
+        (library_dir / f"{n}.md").write_text(f"---\ntitle: 第{n}篇\n---\n\n主管機關應公告。\n", encoding="utf-8")
+    library = Library(library_dir.resolve(), DataPaths(tmp_path / "data"))
+    catalog = library.catalog()
+    catalog.rescan()
+    index = SearchIndex(library.index_dir)
+    try:
+        index.update(library, catalog)
+        cache = posting_cache(index.searcher())
+        assert search(index, "主管").total == 3
+        assert not any(len(key) == 3 for key in cache._lists)
+        assert window_search(index, "機關").total == 3
+        assert any(key[1] == fold("機關") and key[2:] == ("positions",) for key in cache._lists)
+        assert window_search(index, "機關應").total == 3  # the kept positions answer the phrase
+        assert window_search(index, "機關公").total == 0
+    finally:
+        index.close()
+        catalog.close()
