@@ -10,22 +10,27 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from reader.library.library import Library  # noqa: E402
-from reader.paths import DataPaths  # noqa: E402
-from reader.search.index import SearchIndex  # noqa: E402
 from reader.search.searching import WINDOW_SNIPPETS, search, snippets_for, window_search  # noqa: E402
 from reader.ui.article_models import PathRole, SnippetRole  # noqa: E402
+from tests.indexed import indexed_library  # noqa: E402
 from tests.test_window import Harness, type_text  # noqa: E402
 
 ARTICLES = WINDOW_SNIPPETS * 3
 
 
+def _articles() -> dict[str, str]:
+    out = {}
+    for n in range(ARTICLES):
+        body = "前言。" * n + f"第{n}篇討論演算法透明度的義務。\n\n其他段落。\n"
+        out[f"a{n:03}.md"] = f"---\ntitle: 文章{n}\ndate: 2024-01-01\n---\n\n{body}"
+    return out
+
+
 def _library(root: Path) -> Path:
     library = root / "library"
     library.mkdir()
-    for n in range(ARTICLES):
-        body = "前言。" * n + f"第{n}篇討論演算法透明度的義務。\n\n其他段落。\n"
-        (library / f"a{n:03}.md").write_text(f"---\ntitle: 文章{n}\ndate: 2024-01-01\n---\n\n{body}", encoding="utf-8")
+    for name, text in _articles().items():
+        (library / name).write_text(text, encoding="utf-8")
     return library
 
 
@@ -64,13 +69,7 @@ def test_hits_past_the_first_screen_get_their_snippets_when_shown(harness) -> No
 
 
 def test_snippets_for_gives_what_search_gives(tmp_path: Path) -> None:
-    library = _library(tmp_path)
-    lib = Library(library.resolve(), DataPaths(tmp_path / "data"))
-    catalog = lib.catalog()
-    catalog.rescan()
-    index = SearchIndex(lib.index_dir)
-    try:
-        index.update(lib, catalog)
+    with indexed_library(tmp_path, _articles()) as (_library, _catalog, index):
         query = "演算法 透明度"
         full = search(index, query, limit=None).hits
         first = window_search(index, query)
@@ -80,9 +79,6 @@ def test_snippets_for_gives_what_search_gives(tmp_path: Path) -> None:
         later = [h.path for h in first.hits[WINDOW_SNIPPETS:]]
         assert snippets_for(index, query, later + ["gone.md"]) == {h.path: h.snippet for h in full[WINDOW_SNIPPETS:]}
         assert snippets_for(index, "", later) == {}
-    finally:
-        index.close()
-        catalog.close()
 
 
 def test_enter_opens_the_top_hit_while_snippets_are_being_made(harness) -> None:

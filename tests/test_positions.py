@@ -8,13 +8,11 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.library.library import Library
-from reader.paths import DataPaths
 from reader.search import positions
 from reader.search.folding import fold
-from reader.search.index import SearchIndex
 from reader.search.postings import posting_cache
 from reader.search.searching import search
+from tests.indexed import indexed_library
 
 position_lists = st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=40, unique=True).map(sorted)
 
@@ -45,18 +43,12 @@ def test_phrases_past_position_65535_are_found(tmp_path) -> None:
     """A long article (a statute compilation): its positions need four bytes, and a phrase at
     its very end, a phrase spanning the two-byte limit and a run at its start are all found;
     a run whose bigrams are all in it but never adjacent is not."""
-    library_dir = tmp_path / "library"
-    library_dir.mkdir()
     filler = "法規條文內容" * 14000  # about 84,000 bigram positions
-    (library_dir / "long.md").write_text(
-        f"---\ntitle: 長篇\n---\n\n開頭的段落{filler}結尾出現的獨特詞句。\n\n資料。保護。\n", encoding="utf-8")
-    (library_dir / "short.md").write_text("---\ntitle: 短篇\n---\n\n結尾出現的獨特詞句。\n", encoding="utf-8")
-    library = Library(library_dir.resolve(), DataPaths(tmp_path / "data"))
-    catalog = library.catalog()
-    catalog.rescan()
-    index = SearchIndex(library.index_dir)
-    try:
-        index.update(library, catalog)
+    articles = {
+        "long.md": f"---\ntitle: 長篇\n---\n\n開頭的段落{filler}結尾出現的獨特詞句。\n\n資料。保護。\n",
+        "short.md": "---\ntitle: 短篇\n---\n\n結尾出現的獨特詞句。\n",
+    }
+    with indexed_library(tmp_path, articles) as (_library, _catalog, index):
         assert {h.path for h in search(index, "結尾出現的獨特詞句", limit=None).hits} == {"long.md", "short.md"}
         assert [h.path for h in search(index, '"開頭的段落法規"', limit=None).hits] == ["long.md"]
         assert search(index, "資料保護", limit=None).total == 0  # 資料 and 保護 in it, never together
@@ -64,9 +56,6 @@ def test_phrases_past_position_65535_are_found(tmp_path) -> None:
         doc = searcher.document_number(path="long.md")
         docs, found = posting_cache(searcher).positions("body", fold("獨特"), np.array([doc]))
         assert docs.tolist() == [doc] and found[0] > 65535
-    finally:
-        index.close()
-        catalog.close()
 
 
 def test_positions_are_kept_for_typing_not_for_a_single_search(tmp_path) -> None:
@@ -74,16 +63,8 @@ def test_positions_are_kept_for_typing_not_for_a_single_search(tmp_path) -> None
     keystroke makes a phrase of it); reader search, one query a process, does not decode them."""
     from reader.search.searching import window_search
 
-    library_dir = tmp_path / "library"
-    library_dir.mkdir()
-    for n in range(3):
-        (library_dir / f"{n}.md").write_text(f"---\ntitle: 第{n}篇\n---\n\n主管機關應公告。\n", encoding="utf-8")
-    library = Library(library_dir.resolve(), DataPaths(tmp_path / "data"))
-    catalog = library.catalog()
-    catalog.rescan()
-    index = SearchIndex(library.index_dir)
-    try:
-        index.update(library, catalog)
+    articles = {f"{n}.md": f"---\ntitle: 第{n}篇\n---\n\n主管機關應公告。\n" for n in range(3)}
+    with indexed_library(tmp_path, articles) as (_library, _catalog, index):
         cache = posting_cache(index.searcher())
         assert search(index, "主管").total == 3
         assert not any(len(key) == 3 for key in cache._lists)
@@ -91,6 +72,3 @@ def test_positions_are_kept_for_typing_not_for_a_single_search(tmp_path) -> None
         assert any(key[1] == fold("機關") and key[2:] == ("positions",) for key in cache._lists)
         assert window_search(index, "機關應").total == 3  # the kept positions answer the phrase
         assert window_search(index, "機關公").total == 0
-    finally:
-        index.close()
-        catalog.close()
