@@ -36,3 +36,25 @@ def test_a_cancelled_index_resumes_where_it_stopped(tmp_path: Path, monkeypatch)
         assert again[0] == (0, 15) and report.added == 15  # only what was not committed
         hits = search(index, "資料治理", limit=None)
         assert hits.total == 35 and len({h.path for h in hits.hits}) == 35
+
+
+def test_edits_merge_only_small_segments(tmp_path: Path, monkeypatch) -> None:
+    """Single edits each add a segment; commits merge the small ones into one and never
+    rewrite a large one (Whoosh's own policy once spent minutes merging 50,000 articles)."""
+    monkeypatch.setattr(index_module, "TINY_SEGMENT", 20)
+    articles = {f"{n:02}.md": f"---\ntitle: 文章{n}\n---\n\n第{n}篇談資料治理。\n" for n in range(30)}
+    with indexed_library(tmp_path, articles) as (library, catalog, index):
+        def segments() -> list[int]:
+            return sorted(s.doc_count_all() for s in index.open()._segments())
+
+        assert segments() == [30]
+        large = index.open()._segments()[0].segment_id()
+        for n in range(5):
+            path = library.root / f"{n:02}.md"
+            path.write_text(path.read_text(encoding="utf-8") + f"\n修訂{n}次。\n", encoding="utf-8")
+            catalog.rescan(only={path.name})
+            index.update(library, catalog, only={path.name})
+            assert len(segments()) <= 2  # the large one and one made of the edits
+        assert large in {s.segment_id() for s in index.open()._segments()}
+        assert search(index, "資料治理", limit=None).total == 30
+        assert search(index, "修訂", limit=None).total == 5

@@ -538,8 +538,30 @@ class SearchIndex:
         return IndexWriteFailed(f"{problem}; indexing stopped: {done}; {searchable}. {again}", self.dir)
 
 
+#: Segments with fewer documents than this are merged at each commit (those of single edits);
+#: larger ones are never merged again. Whoosh's own policy (MERGE_SMALL) merged every
+#: segment at once when they added up to its threshold: at 55,000 articles a commit spent
+#: over 10 minutes rewriting 50,000 articles' postings in one process.
+TINY_SEGMENT = 2000
+
+
+def merge_tiny(writer, segments):
+    """Whoosh merge policy: the segments smaller than TINY_SEGMENT go into the one being
+    written; the others stay as they are. Merging costs at most a few thousand articles."""
+    from whoosh.reading import SegmentReader
+
+    tiny = [s for s in segments if s.doc_count_all() < TINY_SEGMENT]
+    if not tiny:
+        return segments
+    for segment in tiny:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s.doc_count_all() >= TINY_SEGMENT]
+
+
 def _commit(writer) -> None:
-    writer.commit()
+    writer.commit(mergetype=merge_tiny)
 
 
 class _QuietSubWriter(SubWriterTask):
