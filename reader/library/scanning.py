@@ -7,6 +7,7 @@ OpenDocument, EPUB, web archives, and ``.html`` pages a browser saved "complete"
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,19 +50,31 @@ def _leads_inside(base: Path, link: Path) -> bool:
     return target == base or base in target.parents
 
 
+@functools.cache
+def _readable_suffixes() -> frozenset[str]:
+    from reader.library.formats import DOCUMENT_SUFFIXES  # (formats imports this module)
+
+    return frozenset(ARTICLE_SUFFIXES) | frozenset(DOCUMENT_SUFFIXES)
+
+
 def is_article_name(name: str) -> bool:
     """A Markdown, text or HTML article, or a document (by its suffix alone)."""
-    from reader.library.formats import DOCUMENT_SUFFIXES
-
-    suffix = Path(name).suffix.lower()
-    return not name.startswith(".") and (suffix in ARTICLE_SUFFIXES or suffix in DOCUMENT_SUFFIXES)
+    if name.startswith("."):
+        return False
+    # Path(name).suffix, without building a Path: this runs for every file of every rescan.
+    return os.path.splitext(name)[1].lower() in _readable_suffixes()
 
 
 def is_document_path(path: Path) -> bool:
     """Whether ``path`` is read as a document (``.html`` only beside its ``NAME_files/``)."""
-    from reader.library.formats import is_document
+    return _is_document()(path)
 
-    return is_document(path)
+
+@functools.cache
+def _is_document():
+    from reader.library.formats import is_document  # (formats imports this module)
+
+    return is_document
 
 
 def saved_page_folders(names: set[str]) -> set[str]:
@@ -101,9 +114,9 @@ def scan_library(root: Path) -> Iterator[Found]:
     except OSError:
         return
     base = root.resolve()
-    stack = [root]
+    stack = [(root, "")]  # a folder and its path relative to root, "/"-joined ("" for root)
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -113,7 +126,7 @@ def scan_library(root: Path) -> Iterator[Found]:
             if entry.name.startswith(".") or entry.name in page_folders:
                 continue
             path = Path(entry.path)
-            rel = path.relative_to(root).as_posix()
+            rel = prefix + entry.name  # path.relative_to(root).as_posix(), without two more Paths
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
@@ -131,7 +144,7 @@ def scan_library(root: Path) -> Iterator[Found]:
                 if key in seen:
                     continue  # a symlink loop or a folder linked twice
                 seen.add(key)
-                stack.append(path)
+                stack.append((path, rel + "/"))
                 continue
             if not is_article_name(entry.name):
                 continue
