@@ -58,3 +58,22 @@ def test_edits_merge_only_small_segments(tmp_path: Path, monkeypatch) -> None:
         assert large in {s.segment_id() for s in index.open()._segments()}
         assert search(index, "資料治理", limit=None).total == 30
         assert search(index, "修訂", limit=None).total == 5
+
+
+def test_an_index_edited_through_keeps_no_dead_copies(tmp_path: Path, monkeypatch) -> None:
+    """Every article edited again and again (a folder moved, notes on everything): the
+    segments the edits empty are dropped and mostly dead ones rewritten, so the index does
+    not grow a dead copy of the library with each round."""
+    monkeypatch.setattr(index_module, "TINY_SEGMENT", 5)
+    articles = {f"{n:02}.md": f"---\ntitle: 文章{n}\n---\n\n第{n}篇談資料治理。\n" for n in range(20)}
+    with indexed_library(tmp_path, articles) as (library, catalog, index):
+        for round_ in range(3):
+            for n in range(20):
+                path = library.root / f"{n:02}.md"
+                path.write_text(path.read_text(encoding="utf-8") + f"\n第{round_}輪修訂。\n", encoding="utf-8")
+            catalog.rescan()
+            index.update(library, catalog, bulk=False)
+            segments = index.open()._segments()
+            assert sum(s.doc_count_all() for s in segments) <= 2 * 20, [(s.doc_count_all(), s.doc_count()) for s in segments]
+        assert search(index, "資料治理", limit=None).total == 20
+        assert search(index, "第2輪修訂", limit=None).total == 20

@@ -77,8 +77,9 @@ def test_snippets_for_gives_what_search_gives(tmp_path: Path) -> None:
         assert [(h.path, h.title, h.date, h.score) for h in first.hits] == [(h.path, h.title, h.date, h.score) for h in full]
         assert [h.snippet for h in first.hits[:WINDOW_SNIPPETS]] == [h.snippet for h in full[:WINDOW_SNIPPETS]]
         later = [h.path for h in first.hits[WINDOW_SNIPPETS:]]
-        assert snippets_for(index, query, later + ["gone.md"]) == {h.path: h.snippet for h in full[WINDOW_SNIPPETS:]}
-        assert snippets_for(index, "", later) == {}
+        expected = {h.path: h.snippet for h in full[WINDOW_SNIPPETS:]}
+        assert snippets_for(index, query, later + ["gone.md"]) == {**expected, "gone.md": ""}  # every path answered
+        assert snippets_for(index, "", later) == dict.fromkeys(later, "")
 
 
 def test_enter_opens_the_top_hit_while_snippets_are_being_made(harness) -> None:
@@ -97,3 +98,41 @@ def test_enter_opens_the_top_hit_while_snippets_are_being_made(harness) -> None:
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current is not None and window.current.path == top, timeout=5000)
+
+
+def test_a_request_not_answered_is_asked_again(harness) -> None:
+    """Snippets dropped (a newer search was under way, or making them failed) leave no row
+    blank for good: the row asks again when it is painted next."""
+    window, qtbot = harness.window, harness.qtbot
+    type_text(qtbot, window.list_panel.search_box, "透明度")
+    model = window.results_model
+    qtbot.waitUntil(lambda: model.rowCount() == ARTICLES and not window.session.search_busy, timeout=10000)
+    row = model.index(ARTICLES - 1, 0)
+    path = row.data(PathRole)
+    window.session.searches.wait(5000)
+    model.snippets_wanted.disconnect(window.search.fetch_snippets)  # nobody answers: as if dropped
+    with qtbot.waitSignal(model.snippets_wanted, timeout=3000) as asked:
+        assert row.data(SnippetRole) == ""
+    assert asked.args[0] == [path]
+    assert row.data(SnippetRole) == "" and model.rows[-1].snippet_pending  # asked once, not twice
+    window.session.snippets_dropped.emit([path])
+    with qtbot.waitSignal(model.snippets_wanted, timeout=3000) as again:
+        row.data(SnippetRole)  # the next paint
+    assert again.args[0] == [path]
+
+
+def test_enter_on_a_search_without_hits_opens_nothing_later(harness) -> None:
+    from PySide6.QtCore import Qt
+
+    window, qtbot = harness.window, harness.qtbot
+    box = window.list_panel.search_box
+    type_text(qtbot, box, "無此詞句")
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # while its search may still run
+    qtbot.waitUntil(lambda: window.results_model.query == "無此詞句" and not window.session.search_busy, timeout=10000)
+    assert window.results_model.rowCount() == 0
+    window.search.rerun()  # the index changed: the same text is searched again (no Enter)
+    box.clear()
+    type_text(qtbot, box, "透明度")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() == ARTICLES and not window.session.search_busy, timeout=10000)
+    qtbot.wait(200)
+    assert window.current is None  # nothing was opened without an Enter for it

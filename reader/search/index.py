@@ -238,8 +238,11 @@ class SearchIndex:
         memory back; the next search decodes what it needs again)."""
         with self._lock:
             cache = getattr(self._searcher, "reader_posting_cache", None)
+            headings = getattr(self._searcher, "reader_headings", None)
         if cache is not None:
             cache.clear()
+        if headings is not None:
+            headings.clear()
 
     def indexed_versions(self) -> dict[str, str]:
         """Path -> indexed version. Read from a manifest written after each commit when it
@@ -538,26 +541,35 @@ class SearchIndex:
         return IndexWriteFailed(f"{problem}; indexing stopped: {done}; {searchable}. {again}", self.dir)
 
 
-#: Segments with fewer documents than this are merged at each commit (those of single edits);
-#: larger ones are never merged again. Whoosh's own policy (MERGE_SMALL) merged every
+#: Segments with fewer live documents than this are merged at each commit (those of single
+#: edits); larger ones only once a third of them is dead. Whoosh's own policy (MERGE_SMALL) merged every
 #: segment at once when they added up to its threshold: at 55,000 articles a commit spent
 #: over 10 minutes rewriting 50,000 articles' postings in one process.
 TINY_SEGMENT = 2000
 
 
 def merge_tiny(writer, segments):
-    """Whoosh merge policy: the segments smaller than TINY_SEGMENT go into the one being
-    written; the others stay as they are. Merging costs at most a few thousand articles."""
+    """Whoosh merge policy: a segment whose every article was replaced or removed is dropped;
+    those with fewer than TINY_SEGMENT live articles, or with as many dead ones as a third of
+    them, go into the one being written (their live articles are copied); the others stay as
+    they are. A merge copies at most a few thousand articles, or what edits made dead."""
     from whoosh.reading import SegmentReader
 
-    tiny = [s for s in segments if s.doc_count_all() < TINY_SEGMENT]
-    if not tiny:
-        return segments
-    for segment in tiny:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s.doc_count_all() >= TINY_SEGMENT]
+    def rewritten(segment) -> bool:
+        live, dead = segment.doc_count(), segment.doc_count_all() - segment.doc_count()
+        return live < TINY_SEGMENT or dead >= max(TINY_SEGMENT, segment.doc_count_all() // 3)
+
+    kept = []
+    for segment in segments:
+        if segment.doc_count() == 0:
+            continue  # nothing left in it: the commit no longer lists it, its files go
+        if rewritten(segment):
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)  # the live articles only
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
 
 
 def _commit(writer) -> None:

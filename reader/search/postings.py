@@ -79,7 +79,7 @@ class PostingCache:
         self.keep_positions = False
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        if self.keep_positions and isinstance(self.searcher.schema[field].format, ArrayPositions):
+        if self.keep_positions and self.budget_bytes and isinstance(self.searcher.schema[field].format, ArrayPositions):
             return self._cached((field, term), lambda: self._read_with_positions(field, term))
         return self._cached((field, term), lambda: self._read(field, term))
 

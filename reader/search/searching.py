@@ -269,18 +269,17 @@ def snippets_for(search_index, text: str, paths: list[str], glossary=None,
                  no_expand: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
     """The snippets of the articles ``paths`` for the search ``text`` (as :func:`search` would
     have made them, with the same ``glossary`` and ``no_expand``): the hits a list scrolls to
-    after :func:`window_search` made the first screen's. A path no longer indexed is left out."""
+    after :func:`window_search` made the first screen's. A path no longer indexed gets ""."""
     parsed = _parsed(text, glossary, no_expand)
     if parsed.root is None:
-        return {}
+        return dict.fromkeys(paths, "")
     searcher = search_index.searcher()
     leaves, refs = positive_leaves(parsed.root), positive_refs(parsed.root)
     shown = _Shown(searcher)
     out = {}
     for path in paths:
         docnum = searcher.document_number(path=path)
-        if docnum is not None:
-            out[path] = make_snippet(shown.texts(docnum)[3], leaves, refs=refs)
+        out[path] = "" if docnum is None else make_snippet(shown.texts(docnum)[3], leaves, refs=refs)
     return out
 
 

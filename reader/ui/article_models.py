@@ -177,6 +177,10 @@ class SearchResultsModel(_RowsModel):
         if wanted:
             self.snippets_wanted.emit(wanted)
 
+    def forget_asked(self, paths: list[str]) -> None:
+        """A request was not answered: those rows ask again the next time they are painted."""
+        self._asked.difference_update(paths)
+
     def fill_snippets(self, query: str, snippets: dict[str, str]) -> None:
         """The snippets asked for, made for ``query`` (dropped if another search is shown)."""
         if query != self.query:

@@ -63,6 +63,7 @@ class SearchController(QObject):
         self.article = None
         session.search_finished.connect(lambda _generation, result: self.show_results(result))
         session.snippets_found.connect(self.results.fill_snippets)
+        session.snippets_dropped.connect(self.results.forget_asked)
 
     def opening(self, index: QModelIndex) -> None:
         """An article is being opened from the list: from a hit, it shows the query's words."""
@@ -81,6 +82,7 @@ class SearchController(QObject):
 
     # The library search ---------------------------------------------------------------------
     def run(self, query: str) -> None:
+        self._open_top_hit = False  # Enter was for the text before this one
         if query != self._expanded_query:  # a new query: every term expands again
             self._expanded_query = query
             self.no_expand = set()
@@ -133,9 +135,10 @@ class SearchController(QObject):
         self.list_panel.status.setText("  ".join(parts))
         self.list_panel.status.show()
         self.results_shown.emit()
-        if self._open_top_hit and rows:
-            self._open_top_hit = False
-            self.open_top_hit()
+        if self._open_top_hit:
+            self._open_top_hit = False  # (with no hits, Enter is spent: a later search opens nothing)
+            if rows:
+                self.open_top_hit()
 
     _shown_expansions: list = []
     _mark_source = ""  # the query mark_query was made for

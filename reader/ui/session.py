@@ -80,6 +80,7 @@ class LibrarySession(QObject):
     folders_listed = Signal(object)  # list[str]: the library's folders, for a file watcher
     search_counts_finished = Signal(object)  # {query: total} of count_searches() (saved searches)
     snippets_found = Signal(str, object)  # query, {path: snippet} of snippets()
+    snippets_dropped = Signal(object)  # the paths of a snippets() request not answered
 
     def __init__(self, paths: DataPaths, library: Library, parent=None) -> None:
         super().__init__(parent)
@@ -404,22 +405,29 @@ class LibrarySession(QObject):
 
     def snippets(self, query: str, paths: list[str], no_expand: frozenset[str] = frozenset()) -> None:
         """The snippets of the hits ``paths`` of ``query`` (those the list scrolled to) on the
-        search thread; ``snippets_found(query, {path: snippet})`` follows. A search typed
-        meanwhile goes first: then nothing follows (its own hits will ask)."""
+        search thread; ``snippets_found(query, {path: snippet})`` follows ("" for an article no
+        longer indexed). When a newer search is under way when the job's turn comes (its hits
+        will replace these), or making them fails, ``snippets_dropped(paths)`` follows instead."""
         if not paths:
             return
-        index, epoch, skip, typed = self.search_index, self._index_epoch, frozenset(no_expand), self.search_generation
+        index, epoch, skip = self.search_index, self._index_epoch, frozenset(no_expand)
 
         def job():
-            if typed != self.search_generation:
-                return None
+            if self.search_busy:
+                return None  # the rows are about to be replaced: the next keystroke goes first
             return snippets_for(index, query, paths, glossary=self._search_glossary(epoch), no_expand=skip)
 
         def done(found) -> None:
-            if found is not None and typed == self.search_generation:
+            if found is None:
+                self.snippets_dropped.emit(paths)
+            else:
                 self.snippets_found.emit(query, found)
 
-        self.searches.run(job, done, lambda error: self.message.emit(tr("Search failed: ") + error_line(error)))
+        def failed(error: Exception) -> None:
+            self.snippets_dropped.emit(paths)
+            self.message.emit(tr("Snippets could not be made: ") + error_line(error))
+
+        self.searches.run(job, done, failed)
 
     # Articles ------------------------------------------------------------------------------
     def open_article(self, path: str, style: DocumentStyle) -> None:

@@ -1410,12 +1410,16 @@
       <translation>建立索引失敗：</translation>
     </message>
     <message>
-      <source>This library was moved or renamed: its annotations were re-attached.</source>
-      <translation>此文庫已移動或重新命名：其註記已重新附加。</translation>
-    </message>
-    <message>
       <source>Search failed: </source>
       <translation>搜尋失敗：</translation>
+    </message>
+    <message>
+      <source>Snippets could not be made: </source>
+      <translation>無法產生摘錄：</translation>
+    </message>
+    <message>
+      <source>This library was moved or renamed: its annotations were re-attached.</source>
+      <translation>此文庫已移動或重新命名：其註記已重新附加。</translation>
     </message>
     <message>
       <source>Annotations of renamed articles were kept.</source>
