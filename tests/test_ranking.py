@@ -32,7 +32,12 @@ def _article(rng: random.Random, n: int) -> str:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    """120 articles indexed in four commits: four segments, so document numbers are offset."""
+    """120 articles indexed in four commits: four segments, so document numbers are offset
+    (small segments are otherwise merged at each commit: index.TINY_SEGMENT)."""
+    from reader.search import index as index_module
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(index_module, "TINY_SEGMENT", 0)
     root = tmp_path_factory.mktemp("ranking")
     rng = random.Random(15)
     library_dir = root / "library"
@@ -51,6 +56,7 @@ def index(tmp_path_factory):
     yield search_index
     search_index.close()
     catalog.close()
+    patch.undo()
 
 
 def _whoosh_rank(searcher, ranking, allowed: set[int]) -> list[tuple[float, int]]:
