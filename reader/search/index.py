@@ -236,13 +236,13 @@ class SearchIndex:
     def free_caches(self) -> None:
         """Drop the decoded postings the current searcher holds (an idle window gives the
         memory back; the next search decodes what it needs again)."""
+        from reader.search.postings import kept_on, posting_cache
+
         with self._lock:
-            cache = getattr(self._searcher, "reader_posting_cache", None)
-            headings = getattr(self._searcher, "reader_headings", None)
-        if cache is not None:
-            cache.clear()
-        if headings is not None:
-            headings.clear()
+            searcher = self._searcher
+        if searcher is not None:
+            posting_cache(searcher).clear()
+            kept_on(searcher, "headings", dict).clear()
 
     def indexed_versions(self) -> dict[str, str]:
         """Path -> indexed version. Read from a manifest written after each commit when it

@@ -297,11 +297,18 @@ def _segment_lengths(reader, field: str) -> np.ndarray:
         return np.fromiter((reader.doc_field_length(d, field, 0) or 0 for d in range(count)), dtype=np.float64, count=count)
 
 
+def kept_on(searcher, name: str, make):
+    """What ``searcher`` keeps under ``name`` (``make()`` at first use): state that lives and
+    dies with one generation of the index. A searcher that takes no attributes gets a new
+    one at each call."""
+    found = getattr(searcher, f"reader_{name}", None)
+    if found is None:
+        found = make()
+        with contextlib.suppress(AttributeError):
+            setattr(searcher, f"reader_{name}", found)
+    return found
+
+
 def posting_cache(searcher) -> PostingCache:
     """The cache of ``searcher`` (made at first use; it lives and dies with the searcher)."""
-    cache = getattr(searcher, "reader_posting_cache", None)
-    if cache is None:
-        cache = PostingCache(searcher)
-        with contextlib.suppress(AttributeError):  # a searcher that takes no attributes: a cache per call
-            searcher.reader_posting_cache = cache
-    return cache
+    return kept_on(searcher, "posting_cache", lambda: PostingCache(searcher))

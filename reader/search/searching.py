@@ -16,6 +16,7 @@ from reader.search.analysis import STEM_MARK, han_terms, query_tokens
 from reader.search.documents import unpack_heading, unpack_texts
 from reader.search.inflection import query_terms
 from reader.search.matching import LeafMatcher, leaf_forms
+from reader.search.postings import kept_on, posting_cache
 from reader.search.query import (
     DateRange,
     Leaf,
@@ -219,29 +220,29 @@ WINDOW_SNIPPETS = 12
 def window_search(search_index, text: str, glossary=None, htag_paths=None,
                   no_expand: frozenset[str] | set[str] = frozenset()) -> SearchResult:
     """What the window's search box asks for each query typed (see WINDOW_LIMIT)."""
-    from reader.search.postings import posting_cache
-
-    posting_cache(search_index.searcher()).keep_positions = True  # typed: the next query extends this one
     return search(search_index, text, limit=WINDOW_LIMIT, glossary=glossary, htag_paths=htag_paths,
-                  no_expand=no_expand, snippet_limit=WINDOW_SNIPPETS)
+                  no_expand=no_expand, snippet_limit=WINDOW_SNIPPETS, typing=True)
 
 
 def search(search_index, text: str, limit: int | None = 20, with_snippets: bool = True, glossary=None,
            htag_paths=None, no_expand: frozenset[str] | set[str] = frozenset(),
-           snippet_limit: int | None = None) -> SearchResult:
+           snippet_limit: int | None = None, typing: bool = False) -> SearchResult:
     """Search ``search_index`` (a :class:`~reader.search.index.SearchIndex`). ``limit`` None or
     0 returns every hit. With a ``glossary`` (:func:`reader.search.expansion.index_glossary`)
     the terms it knows are also searched as their other forms, except the terms in
     ``no_expand``; ``result.expansions`` says which. ``htag_paths(tag)`` (see
     :func:`reader.annotations.tag_search.tag_resolver`) answers ``htag:`` parts; without
     it they match nothing. With ``snippet_limit``, only the first that many hits get their
-    snippet; the others are ``snippet_pending`` (:func:`snippets_for` makes them)."""
+    snippet; the others are ``snippet_pending`` (:func:`snippets_for` makes them). ``typing``:
+    the next query likely extends this one (search-as-you-type), so positions read are kept."""
     parsed = _parsed(text, glossary, no_expand)
     result = SearchResult(query=text, total=0, fallback=parsed.fallback, message=parsed.message, rejected=parsed.rejected,
                           expansions=parsed.expansions)
     if parsed.root is None:
         return result
     searcher = search_index.searcher()
+    if typing:
+        posting_cache(searcher).keep_positions = True
     evaluator = _Evaluator(searcher, htag_paths)
     allowed = evaluator.exact_set(parsed.root)
     total = len(allowed)
@@ -306,28 +307,25 @@ def _parsed(text: str, glossary, no_expand) -> _Parsed:
 HEADINGS_KEPT = 50_000
 
 
+def _heading_column(searcher):
+    """The index's heading column, None for an index without it (its stored fields serve)."""
+    with contextlib.suppress(Exception):
+        reader = searcher.reader()
+        if reader.has_column("heading"):
+            return reader.column_reader("heading")
+    return None
+
+
 class _Shown:
     """What the hits of one searcher show: texts from the stored fields, headings (path,
     title, date) from the index's heading column, which is read without the texts."""
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
-        column = getattr(searcher, "reader_heading_column", None)
-        if column is None:
-            column = [None]  # found or not, looked for once per searcher
-            with contextlib.suppress(Exception):  # an index without the column: stored fields
-                reader = searcher.reader()
-                if reader.has_column("heading"):
-                    column = [reader.column_reader("heading")]
-            with contextlib.suppress(AttributeError):
-                searcher.reader_heading_column = column
-        self.column = column[0]  # (a column reader's truth is its length, not its presence)
-        headings = getattr(searcher, "reader_headings", None)
-        if headings is None:
-            headings = {}
-            with contextlib.suppress(AttributeError):
-                searcher.reader_headings = headings
-        self.headings: dict[int, tuple[str, str, str]] = headings  # the keystrokes of a burst list the same hits
+        # (in a list: a column reader's truth is its length, not its presence)
+        self.column = kept_on(searcher, "heading_column", lambda: [_heading_column(searcher)])[0]
+        # The keystrokes of a burst list the same hits.
+        self.headings: dict[int, tuple[str, str, str]] = kept_on(searcher, "headings", dict)
 
     def texts(self, docnum: int) -> tuple[str, str, str, dict[str, str]]:
         stored = self.searcher.stored_fields(docnum)
@@ -359,7 +357,6 @@ def _rank(searcher, ranking: wq.Query, allowed: set[int], limit: int | None) -> 
     Whoosh's filter reads every posting of the ranking terms and drops the documents not
     allowed: for 2 matches of a query with a common term that was 170 ms. With few matches
     for their postings, the postings are skipped to each of them instead."""
-    from reader.search.postings import posting_cache
     from reader.search.ranking import rank
 
     ranked = rank(searcher, posting_cache(searcher), ranking, allowed, limit)

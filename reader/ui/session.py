@@ -102,6 +102,7 @@ class LibrarySession(QObject):
         self.extracting = False  # a rescan is reading documents (set by its first progress)
         self.extraction_paused = False  # cancelled by the reader: scans read no documents
         self.search_generation = 0
+        self._search_answered = 0  # the generation last answered (see search_busy)
         self.problems: list[tuple[str, str]] = []
         self.extraction_progress.connect(self._extraction_started)
         self._init_search_helpers()
@@ -134,7 +135,7 @@ class LibrarySession(QObject):
     def search_busy(self) -> bool:
         """Whether the latest search typed is still to be answered (recounts of saved
         searches and snippets asked for do not count)."""
-        return getattr(self, "_search_answered", 0) != self.search_generation
+        return self._search_answered != self.search_generation
 
     @property
     def busy(self) -> bool:
