@@ -33,11 +33,11 @@ def _article(rng: random.Random, n: int) -> str:
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     """120 articles indexed in four commits: four segments, so document numbers are offset
-    (small segments are otherwise merged at each commit: index.TINY_SEGMENT)."""
+    (small segments are otherwise merged at commits: index.MERGE_LIMIT)."""
     from reader.search import index as index_module
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(index_module, "TINY_SEGMENT", 0)
+    patch.setattr(index_module, "MERGE_LIMIT", 0)
     root = tmp_path_factory.mktemp("ranking")
     rng = random.Random(15)
     library_dir = root / "library"

@@ -541,34 +541,62 @@ class SearchIndex:
         return IndexWriteFailed(f"{problem}; indexing stopped: {done}; {searchable}. {again}", self.dir)
 
 
-#: Segments with fewer live documents than this are merged at each commit (those of single
-#: edits); larger ones only once a third of them is dead. Whoosh's own policy (MERGE_SMALL) merged every
-#: segment at once when they added up to its threshold: at 55,000 articles a commit spent
-#: over 10 minutes rewriting 50,000 articles' postings in one process.
-TINY_SEGMENT = 2000
+#: The merge policy of every commit (:func:`merge_tiny`). Whoosh copies a segment posting by
+#: posting, about 20 ms an article here (a 2,000-article segment took 45 s), so a commit
+#: merges only segments of fewer than MERGE_LIMIT live articles, in tiers: segments of
+#: [1, 4), [4, 16), [16, 64) articles, MERGE_FAN of one tier at once (with the commit's
+#: own new articles). Single edits then cost a few copies each on average, no commit copies
+#: more than MERGE_LIMIT articles, and at most MERGE_FAN - 1 small segments wait per tier.
+#: Whoosh's own policy (MERGE_SMALL) merged every segment at once when they added up to its
+#: threshold: at 55,000 articles a commit spent over 10 minutes rewriting 50,000 articles.
+MERGE_FAN = 4
+MERGE_LIMIT = 64
+
+
+def _tier(live: int) -> int:
+    tier = 0
+    while live >= MERGE_FAN:
+        live //= MERGE_FAN
+        tier += 1
+    return tier
+
+
+def merge_plan(segments, new_articles: int = 0) -> tuple[list, list]:
+    """(segments kept as they are, segments merged into the commit's new one) for a commit
+    adding ``new_articles``: emptied segments are in neither (the commit drops them)."""
+    kept, tiers = [], {}
+    for segment in segments:
+        live = segment.doc_count()
+        if live == 0:
+            continue  # nothing left in it: the commit no longer lists it, its files go
+        if live >= MERGE_LIMIT:
+            kept.append(segment)
+        else:
+            tiers.setdefault(_tier(live), []).append(segment)
+    merged: list = []
+    carry = new_articles  # what the new segment holds so far
+    for tier in sorted(tiers):
+        group = tiers[tier]
+        joining = len(group) + (1 if carry and _tier(carry) == tier else 0)
+        size = carry + sum(s.doc_count() for s in group)
+        if joining >= MERGE_FAN and size <= MERGE_LIMIT:
+            merged += group
+            carry = size
+        else:
+            kept += group
+    return kept, merged
 
 
 def merge_tiny(writer, segments):
-    """Whoosh merge policy: a segment whose every article was replaced or removed is dropped;
-    those with fewer than TINY_SEGMENT live articles, or with as many dead ones as a third of
-    them, go into the one being written (their live articles are copied); the others stay as
-    they are. A merge copies at most a few thousand articles, or what edits made dead."""
+    """Whoosh merge policy (see MERGE_LIMIT): the live articles of the segments
+    :func:`merge_plan` picks are copied into the segment being written."""
     from whoosh.reading import SegmentReader
 
-    def rewritten(segment) -> bool:
-        live, dead = segment.doc_count(), segment.doc_count_all() - segment.doc_count()
-        return live < TINY_SEGMENT or dead >= max(TINY_SEGMENT, segment.doc_count_all() // 3)
-
-    kept = []
-    for segment in segments:
-        if segment.doc_count() == 0:
-            continue  # nothing left in it: the commit no longer lists it, its files go
-        if rewritten(segment):
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)  # the live articles only
-            reader.close()
-        else:
-            kept.append(segment)
+    kept, merged = merge_plan(segments, getattr(writer, "docnum", 0))
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)  # the live articles only
+        reader.close()
     return kept
 
 
