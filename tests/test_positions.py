@@ -27,11 +27,13 @@ def test_a_posting_reads_back_as_written(poslist: list[int]) -> None:
 @given(st.lists(position_lists.filter(bool), max_size=30))
 def test_many_postings_read_back_at_once(lists: list[list[int]]) -> None:
     docs = list(range(100, 100 + len(lists)))
-    got_docs, got_positions = positions.decode_many(docs, [positions.encode(p) for p in lists])
+    values = [positions.encode(p) for p in lists]
+    lengths = [len(v) for v in values]
+    got_docs, got_positions = positions.decode_many(docs, b"".join(values), lengths)
     assert sorted(zip(got_docs.tolist(), got_positions.tolist(), strict=True)) == sorted(
         (doc, p) for doc, poslist in zip(docs, lists, strict=True) for p in poslist)
     assert got_docs.dtype == got_positions.dtype == np.int64
-    assert positions.frequencies([positions.encode(p) for p in lists]).tolist() == [len(p) for p in lists]
+    assert positions.frequencies(b"".join(values), lengths).tolist() == [len(p) for p in lists]
 
 
 def test_two_bytes_a_position_below_65536() -> None:

@@ -32,6 +32,7 @@ from reader.library.library import Library
 from reader.library.reading import DISAPPEARED
 from reader.library.scanning import NOT_UTF8_NAME
 from reader.paths import read_only_problem
+from reader.search.codec import ArrayCodec
 from reader.search.documents import field_texts, pack_heading, pack_texts
 from reader.search.folding import fold
 from reader.search.schema import INDEX_FORMAT, Folded, make_schema
@@ -338,11 +339,13 @@ class SearchIndex:
             raise DataFolderError(f"{self.read_only}; the index cannot be changed", self.dir)
         try:
             if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
-                return _CheckedMpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1, compound=False)
+                return _CheckedMpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1,
+                                        compound=False, codec=ArrayCodec())
             # compound=False: Whoosh copies every sub-file of a compound segment into memory
             # when it opens it (hundreds of MB at 10,000 articles); plain files are read lazily.
             # A small pool: Whoosh sorts it holding the GIL, which would stall the window.
-            return ix.writer(limitmb=24, timeout=timeout, delay=0.1, compound=False)
+            # ArrayCodec: posting blocks NumPy reads at once (reader.search.codec).
+            return ix.writer(limitmb=24, timeout=timeout, delay=0.1, compound=False, codec=ArrayCodec())
         except LockError as exc:
             raise IndexBusy(f"{self.dir}: another Reader is updating this index; try again when it has finished") from exc
         except OSError as exc:

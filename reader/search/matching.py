@@ -315,7 +315,8 @@ class LeafMatcher:
         for doc in candidates:
             stored = self.reader.stored_fields(doc)
             if "ftexts" in stored:  # folded at indexing (folding per field = folding the whole)
-                text = FIELD_SEPARATOR.join(unpack_texts(stored["ftexts"])[f] for f in fields)
+                folded_texts = unpack_texts(stored["ftexts"])  # once, not once a field
+                text = FIELD_SEPARATOR.join(folded_texts[f] for f in fields)
             else:
                 texts = unpack_texts(stored["texts"])
                 text = FIELD_SEPARATOR.join(texts[f] for f in fields)

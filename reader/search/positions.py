@@ -45,38 +45,41 @@ def decode(value: bytes) -> list[int]:
     return np.frombuffer(value, dtype=dtype, offset=1).tolist()
 
 
-def decode_many(docs: list[int], values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """(document of each position, position) for the postings ``values`` of ``docs``, as two
-    int64 arrays (the postings in the order given, the rare four-byte ones last): the
-    values are joined and read by NumPy at once, with no Python step per posting."""
-    if not values:
+def decode_many(docs, joined, lengths) -> tuple[np.ndarray, np.ndarray]:
+    """(document of each position, position) for postings of ``docs`` whose values are
+    ``joined`` (bytes or a uint8 array) with ``lengths`` (int64), as two int64 arrays (the
+    postings in the order given, the rare four-byte ones last): read by NumPy at once, with
+    no Python step per posting."""
+    docs = np.asarray(docs, dtype=np.int64)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if not len(lengths):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    joined = np.frombuffer(b"".join(values), dtype=np.uint8)
+    raw = np.frombuffer(joined, dtype=np.uint8) if isinstance(joined, (bytes, bytearray, memoryview)) else joined
     heads = np.cumsum(lengths) - lengths  # where each value's width byte is
-    if (joined[heads] == 2).all():
-        positions = np.delete(joined, heads).view("<u2").astype(np.int64)
-        return np.repeat(np.asarray(docs, dtype=np.int64), (lengths - 1) // 2), positions
-    narrow = [k for k, v in enumerate(values) if v[:1] == _NARROW]
-    wide = sorted(set(range(len(values))) - set(narrow))
-    a_docs, a_pos = _joined([docs[k] for k in narrow], [values[k] for k in narrow], "<u2", 2)
-    b_docs, b_pos = _joined([docs[k] for k in wide], [values[k] for k in wide], "<u4", 4)
-    return np.concatenate([a_docs, b_docs]), np.concatenate([a_pos, b_pos])
+    widths = raw[heads]
+    narrow = widths == 2
+    if narrow.all():
+        positions = np.delete(raw, heads).view("<u2").astype(np.int64)
+        return np.repeat(docs, (lengths - 1) // 2), positions
+    # Some postings hold a position past 65,535 (four bytes each): each width on its own.
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    body = np.ones(len(raw), dtype=bool)
+    body[heads] = False
+    parts_docs, parts_positions = [], []
+    for keep, dtype, width in ((narrow, "<u2", 2), (~narrow, "<u4", 4)):
+        if keep.any():
+            chosen = raw[body & keep[owner]]
+            parts_positions.append(chosen.view(dtype).astype(np.int64))
+            parts_docs.append(np.repeat(docs[keep], (lengths[keep] - 1) // width))
+    return np.concatenate(parts_docs), np.concatenate(parts_positions)
 
 
-def frequencies(values: list[bytes]) -> np.ndarray:
-    """The number of positions of each posting value (int64)."""
-    if not values:
+def frequencies(joined, lengths) -> np.ndarray:
+    """The number of positions of each posting (int64), from the values ``joined`` (bytes
+    or a uint8 array) and their ``lengths``."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if not len(lengths):
         return np.zeros(0, dtype=np.int64)
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    widths = np.frombuffer(b"".join(values), dtype=np.uint8)[np.cumsum(lengths) - lengths].astype(np.int64)
+    raw = np.frombuffer(joined, dtype=np.uint8) if isinstance(joined, (bytes, bytearray, memoryview)) else joined
+    widths = raw[np.cumsum(lengths) - lengths].astype(np.int64)
     return (lengths - 1) // widths
-
-
-def _joined(docs: list[int], values: list[bytes], dtype: str, width: int) -> tuple[np.ndarray, np.ndarray]:
-    if not values:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    counts = np.fromiter(((len(v) - 1) // width for v in values), dtype=np.int64, count=len(values))
-    buffer = b"".join([v[1:] for v in values])
-    positions = np.frombuffer(buffer, dtype=dtype).astype(np.int64)
-    return np.repeat(np.asarray(docs, dtype=np.int64), counts), positions

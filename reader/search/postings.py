@@ -42,6 +42,13 @@ def _leaf_arrays(matcher) -> tuple[list, list]:
     W3 matcher decodes a block at a time; any other matcher is read posting by posting."""
     ids: list = []
     weights: list = []
+    if hasattr(matcher, "block_arrays"):  # reader.search.codec: a block's buffers as arrays
+        while matcher.is_active():
+            block_ids, block_weights = matcher.block_arrays()
+            ids.append(block_ids.astype(np.int32))
+            weights.append(block_weights)
+            matcher._next_block()
+        return ids, weights
     if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_blocklength")):
         while matcher.is_active():
             matcher._read_ids()
@@ -97,11 +104,11 @@ class PostingCache:
         """A positional field's postings and, from the same blocks, its positions (kept for
         the phrase a next keystroke makes of it: 主管 → 主管機). A posting's weight is its
         number of positions times the field's boost, as the field writes it."""
-        found, values = self._values(field, term, None)
-        docs, positions = positions_format.decode_many(found, values)
+        found, joined, lengths = self._values(field, term, None)
+        docs, positions = positions_format.decode_many(found, joined, lengths)
         self._store((field, term, "positions"), (docs.astype(np.int32), positions.astype(np.int32)))
-        counts = positions_format.frequencies(values).astype(np.float32)
-        return np.asarray(found, dtype=np.int32), counts * np.float32(self.searcher.schema[field].format.field_boost)
+        counts = positions_format.frequencies(joined, lengths).astype(np.float32)
+        return found.astype(np.int32), counts * np.float32(self.searcher.schema[field].format.field_boost)
 
     def _cached(self, key: tuple, read) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
@@ -169,36 +176,40 @@ class PostingCache:
 
     def values(self, field: str, term: str, docs: set[int]) -> dict[int, bytes]:
         """The encoded posting values (positions) of ``term`` in those of ``docs`` that have
-        it. Blocks holding none of ``docs`` are skipped without decoding their values, and
-        nothing is done per posting in Python but for the documents asked for. Not cached."""
-        found, values = self._values(field, term, docs)
-        return dict(zip(found, values, strict=True))
+        it (blocks holding none of ``docs`` skipped). Not cached."""
+        found, joined, lengths = self._values(field, term, docs)
+        ends = np.cumsum(lengths).tolist()
+        raw = joined.tobytes()
+        return {doc: raw[end - length:end] for doc, end, length in zip(found.tolist(), ends, lengths.tolist(), strict=True)}
 
     def positions(self, field: str, term: str, docs=None) -> tuple[np.ndarray, np.ndarray]:
         """(document, position) of every occurrence of ``term`` in ``docs`` (a set or a
         sorted array of document numbers; None: every document), as two int64 arrays,
         decoded at once when the field's format is
         :class:`reader.search.schema.ArrayPositions`. Not cached."""
-        found, values = self._values(field, term, docs)
+        found, joined, lengths = self._values(field, term, docs)
         format_ = self.searcher.schema[field].format
         if isinstance(format_, ArrayPositions):
-            return positions_format.decode_many(found, values)
-        pairs = [(doc, p) for doc, value in zip(found, values, strict=True) for p in format_.decode_positions(value)]
+            return positions_format.decode_many(found, joined, lengths)
+        raw, ends = joined.tobytes(), np.cumsum(lengths).tolist()
+        pairs = [(doc, p) for doc, end, length in zip(found.tolist(), ends, lengths.tolist(), strict=True)
+                 for p in format_.decode_positions(raw[end - length:end])]
         return (np.fromiter((d for d, _ in pairs), dtype=np.int64, count=len(pairs)),
                 np.fromiter((p for _, p in pairs), dtype=np.int64, count=len(pairs)))
 
-    def _values(self, field: str, term: str, docs) -> tuple[list[int], list[bytes]]:
-        """(documents, their posting values) of ``term`` among ``docs`` (None: all). A block
-        whose range of documents holds none of ``docs`` is passed over from its header,
-        without being inflated or unpickled."""
+    def _values(self, field: str, term: str, docs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(documents, their posting values joined as a uint8 array, each value's length) of
+        ``term`` among ``docs`` (None: all), by document. A block whose range of documents
+        holds none of ``docs`` is passed over from its header, without being read."""
         wanted: np.ndarray | None = None
         if isinstance(docs, np.ndarray):
             wanted = docs.astype(np.int64, copy=False)
         elif docs is not None:
             wanted = np.fromiter(docs, dtype=np.int64, count=len(docs))
             wanted.sort()
-        found: list[int] = []
-        values: list[bytes] = []
+        found: list[np.ndarray] = []
+        joined: list[np.ndarray] = []
+        lengths: list[np.ndarray] = []
         for sub, offset in self.searcher.leaf_searchers():
             reader = sub.reader()
             count = reader.doc_count_all()
@@ -215,44 +226,13 @@ class PostingCache:
                     local = np.setdiff1d(np.arange(count, dtype=np.int64),
                                          np.fromiter(matcher._ids, dtype=np.int64, count=len(matcher._ids)))
                 matcher = matcher.child  # deleted documents are never among those asked for
-            if not all(hasattr(matcher, n) for n in ("_read_ids", "_read_values", "_next_block", "block_max_id")):
-                asked = None if local is None else set((local + offset).tolist())
-                while matcher.is_active():
-                    doc = matcher.id() + offset
-                    if asked is None or doc in asked:
-                        found.append(doc)
-                        values.append(matcher.value())
-                    matcher.next()
-                continue
-            below = -1  # every document of the blocks passed is at most this
-            while matcher.is_active():
-                top = matcher.block_max_id()
-                if local is not None:
-                    first = np.searchsorted(local, below, side="right")
-                    if first >= len(local):
-                        break  # no document asked for is further on
-                    if local[first] > top:
-                        below = top
-                        matcher._next_block()
-                        continue
-                matcher._read_ids()
-                ids = np.asarray(matcher._ids, dtype=np.int64)
-                if local is not None:
-                    at = np.searchsorted(local, ids)
-                    inside = at < len(local)
-                    hit = np.flatnonzero(inside & (local[np.where(inside, at, 0)] == ids))
-                if local is None:  # every posting of the block
-                    matcher._read_values()
-                    found += (ids + offset).tolist()
-                    values += matcher._values
-                elif len(hit):
-                    matcher._read_values()
-                    block = matcher._values
-                    found += (ids[hit] + offset).tolist()
-                    values += [block[i] for i in hit.tolist()]
-                below = top
-                matcher._next_block()
-        return found, values
+            for ids, raw, sizes in _blocks(matcher, local):
+                found.append(ids + offset)
+                joined.append(raw)
+                lengths.append(sizes)
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found), np.concatenate(joined), np.concatenate(lengths)
 
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length of ``field`` (float64, by document number), as Whoosh's
@@ -268,6 +248,60 @@ class PostingCache:
         with self._lock:
             self._lengths[field] = lengths
         return lengths
+
+
+def _blocks(matcher, local: np.ndarray | None):
+    """(documents, values joined as uint8, value lengths) of one segment's postings, block by
+    block, only for the sorted document numbers ``local`` when given: a block whose range
+    holds none of them is skipped from its header."""
+    fast = hasattr(matcher, "block_values")  # reader.search.codec
+    if not fast and not all(hasattr(matcher, n) for n in ("_read_ids", "_read_values", "_next_block", "block_max_id")):
+        asked = None if local is None else set(local.tolist())
+        docs, values = [], []
+        while matcher.is_active():
+            if asked is None or matcher.id() in asked:
+                docs.append(matcher.id())
+                values.append(matcher.value())
+            matcher.next()
+        if docs:
+            yield (np.asarray(docs, dtype=np.int64), np.frombuffer(b"".join(values), dtype=np.uint8),
+                   np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
+        return
+    below = -1  # every document of the blocks passed is at most this
+    while matcher.is_active():
+        top = matcher.block_max_id()
+        if local is not None:
+            first = np.searchsorted(local, below, side="right")
+            if first >= len(local):
+                return  # no document asked for is further on
+            if local[first] > top:
+                below = top
+                matcher._next_block()
+                continue
+        if fast:
+            ids = matcher.block_arrays()[0]
+            values, sizes = matcher.block_values()
+            raw = np.frombuffer(values, dtype=np.uint8)
+        else:
+            matcher._read_ids()
+            matcher._read_values()
+            ids = np.asarray(matcher._ids, dtype=np.int64)
+            raw = np.frombuffer(b"".join(matcher._values), dtype=np.uint8)
+            sizes = np.fromiter(map(len, matcher._values), dtype=np.int64, count=len(matcher._values))
+        if local is not None:
+            at = np.searchsorted(local, ids)
+            inside = at < len(local)
+            hit = inside & (local[np.where(inside, at, 0)] == ids)
+            if not hit.any():
+                below = top
+                matcher._next_block()
+                continue
+            if not hit.all():
+                raw = raw[np.repeat(hit, sizes)]
+                ids, sizes = ids[hit], sizes[hit]
+        yield ids, raw, sizes
+        below = top
+        matcher._next_block()
 
 
 @functools.cache

@@ -1,0 +1,151 @@
+"""Whoosh's W3 codec with posting blocks NumPy reads at once.
+
+A W3 posting block is a pickle (protocol 2) of three tuples: the document numbers as
+deltas, one float per weight and, for positions, one ``bytes`` per posting, which protocol
+2 writes as a call of ``_codecs.encode`` on a Latin-1 string. Reading a block back is an
+unpickling that makes a Python object per posting and calls a function per value, then a
+Python generator per posting to undo the deltas: most of what a cold search spent, and
+about ten bytes a posting on disk before zlib.
+
+Here a block's data is a pickle (protocol 4) of four flat buffers: the deltas as unsigned
+integers of the smallest width that holds them, the weights as float32 (or one number
+when they are all equal), the values joined, and their lengths. The files, the terms
+index, the block headers (which skipping reads) and everything else stay W3's, and Whoosh
+reads these blocks through the same matcher interface (:class:`ArrayLeafMatcher` rebuilds
+its tuples from the buffers); :mod:`reader.search.postings` takes the buffers as arrays.
+
+A segment records its codec, so an index keeps being read as it was written; the index
+format (:data:`reader.search.schema.INDEX_FORMAT`) rebuilds older ones.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from array import array
+
+import numpy as np
+from whoosh.codec import whoosh3
+from whoosh.util.numeric import length_to_byte
+
+_WIDTHS = (("B", np.uint8, 1 << 8), ("H", np.dtype("<u2"), 1 << 16), ("I", np.dtype("<u4"), 1 << 32))
+_DTYPES = {code: dtype for code, dtype, _ in _WIDTHS}
+
+
+def _packed(values: np.ndarray) -> tuple[str, bytes]:
+    """(type code, little-endian bytes) of non-negative integers in the narrowest width."""
+    top = int(values.max()) if len(values) else 0
+    for code, dtype, limit in _WIDTHS:
+        if top < limit:
+            return code, values.astype(dtype).tobytes()
+    raise OverflowError(top)
+
+
+class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
+    """Writes blocks as flat buffers (see the module); block headers as W3 does."""
+
+    def _write_block(self, last: bool = False) -> None:
+        if self._byteids:  # term vectors: Whoosh's own blocks
+            super()._write_block(last)
+            return
+        if not self._blockcount:
+            self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids = np.frombuffer(self._ids, dtype=np.uint32) if self._ids.itemsize == 4 else np.asarray(self._ids, dtype=np.uint32)
+        id_code, id_bytes = _packed(np.diff(ids.astype(np.int64), prepend=0))
+        weights = np.frombuffer(self._weights, dtype=np.float32)
+        if len(weights) and (weights == weights[0]).all():
+            packed_weights: float | bytes | None = None if weights[0] == 1.0 else float(weights[0])
+        else:
+            packed_weights = weights.astype("<f4").tobytes()
+        fixed = self._format.fixed_value_size()
+        values = self._values
+        if fixed is None or fixed < 0:
+            length_code, lengths = _packed(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
+            packed_values: tuple | bytes | None = (b"".join(values), length_code, lengths)
+        elif fixed == 0:
+            packed_values = None
+        else:
+            packed_values = b"".join(values)
+        data = pickle.dumps((id_code, id_bytes, packed_weights, packed_values), 4)
+        comp = self._compression if len(data) >= 20 else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        info = pickle.dumps((len(self._ids), self._ids[-1], self._maxweight, comp,
+                             length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+        length = len(info) + len(data)
+        self._postfile.write_int(-length if last else length)
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
+    """Reads the blocks of :class:`ArrayPostingsWriter`: Whoosh's matcher interface, and
+    :meth:`block_arrays` / :meth:`block_values` that give a block's buffers as arrays."""
+
+    def _read_data(self) -> None:
+        raw = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._compression:
+            raw = zlib.decompress(raw)
+        self._data = pickle.loads(raw)
+
+    def block_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers as int64, weights as float32) of the current block."""
+        if self._data is None:
+            self._read_data()
+        id_code, id_bytes, weights, _values = self._data
+        ids = np.cumsum(np.frombuffer(id_bytes, dtype=_DTYPES[id_code]), dtype=np.int64)
+        if weights is None or isinstance(weights, float):
+            return ids, np.full(len(ids), 1.0 if weights is None else weights, dtype=np.float32)
+        return ids, np.frombuffer(weights, dtype="<f4").astype(np.float32, copy=False)
+
+    def block_values(self) -> tuple[bytes, np.ndarray]:
+        """(the values of the current block joined, the length of each as int64) for a
+        format of values of varying size."""
+        if self._data is None:
+            self._read_data()
+        joined, length_code, lengths = self._data[3]
+        return joined, np.frombuffer(lengths, dtype=_DTYPES[length_code]).astype(np.int64)
+
+    def _read_ids(self) -> None:
+        self._ids = self.block_arrays()[0].tolist()
+
+    def _read_weights(self) -> None:
+        self._weights = array("f", self.block_arrays()[1].tolist())
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        fixed = self._fixedsize
+        packed = self._data[3]
+        if fixed is None or fixed < 0:
+            joined, lengths = self.block_values()
+            ends = np.cumsum(lengths).tolist()
+            starts = [0, *ends[:-1]]
+            self._values = tuple(joined[s:e] for s, e in zip(starts, ends, strict=True))
+        elif fixed == 0:
+            self._values = (None,) * self._blocklength
+        else:
+            self._values = tuple(packed[i : i + fixed] for i in range(0, len(packed), fixed))
+
+
+class ArrayCodec(whoosh3.W3Codec):
+    """W3 with :class:`ArrayPostingsWriter` blocks. Writing keeps no per-posting field
+    lengths for block statistics (a lookup per posting, a tenth of indexing): blocks say
+    every length is 0, which only makes Whoosh's own block skipping more cautious."""
+
+    length_stats = False
+
+    def postings_writer(self, dbfile, byteids=False):
+        return ArrayPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                   compression=self._compression, inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
