@@ -20,24 +20,35 @@ format (:data:`reader.search.schema.INDEX_FORMAT`) rebuilds older ones.
 
 from __future__ import annotations
 
+import operator
 import pickle
+import sys
 import zlib
 from array import array
+from itertools import islice
 
 import numpy as np
 from whoosh.codec import whoosh3
 from whoosh.util.numeric import length_to_byte
 
-_WIDTHS = (("B", np.uint8, 1 << 8), ("H", np.dtype("<u2"), 1 << 16), ("I", np.dtype("<u4"), 1 << 32))
+_BIG_ENDIAN = sys.byteorder == "big"
+_WIDTHS = (("B", np.dtype("u1"), 1 << 8), ("H", np.dtype("<u2"), 1 << 16), ("I", np.dtype("<u4"), 1 << 32))
 _DTYPES = {code: dtype for code, dtype, _ in _WIDTHS}
 
 
-def _packed(values: np.ndarray) -> tuple[str, bytes]:
-    """(type code, little-endian bytes) of non-negative integers in the narrowest width."""
-    top = int(values.max()) if len(values) else 0
-    for code, dtype, limit in _WIDTHS:
+def _packed(values) -> tuple[str, bytes]:
+    """(type code, little-endian bytes) of non-negative integers in the narrowest width.
+    With the array module, not NumPy: most blocks hold a posting or two, where NumPy's
+    fixed cost per call would be most of the time of writing them."""
+    top = max(values, default=0)
+    for code, _dtype, limit in _WIDTHS:
         if top < limit:
-            return code, values.astype(dtype).tobytes()
+            packed = array(code, values)
+            if packed.itemsize != _DTYPES[code].itemsize:  # a platform whose "I" is not 4 bytes
+                packed = array("L" if code == "I" else code, values)
+            if _BIG_ENDIAN:
+                packed.byteswap()
+            return code, packed.tobytes()
     raise OverflowError(top)
 
 
@@ -51,17 +62,20 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        ids = np.frombuffer(self._ids, dtype=np.uint32) if self._ids.itemsize == 4 else np.asarray(self._ids, dtype=np.uint32)
-        id_code, id_bytes = _packed(np.diff(ids.astype(np.int64), prepend=0))
-        weights = np.frombuffer(self._weights, dtype=np.float32)
-        if len(weights) and (weights == weights[0]).all():
+        ids = self._ids
+        id_code, id_bytes = _packed([ids[0], *map(operator.sub, islice(ids, 1, None), ids)])
+        weights = self._weights
+        if weights.count(weights[0]) == len(weights):
             packed_weights: float | bytes | None = None if weights[0] == 1.0 else float(weights[0])
         else:
-            packed_weights = weights.astype("<f4").tobytes()
+            if _BIG_ENDIAN:
+                weights = array("f", weights)
+                weights.byteswap()
+            packed_weights = weights.tobytes()
         fixed = self._format.fixed_value_size()
         values = self._values
         if fixed is None or fixed < 0:
-            length_code, lengths = _packed(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
+            length_code, lengths = _packed(list(map(len, values)))
             packed_values: tuple | bytes | None = (b"".join(values), length_code, lengths)
         elif fixed == 0:
             packed_values = None
