@@ -68,16 +68,16 @@ def _citing(searcher, term: str) -> list[CitingArticle]:
     out = []
     for docnum in posting_cache(searcher).doc_ids("ref", term).tolist():
         stored = searcher.stored_fields(docnum)
-        out.append(CitingArticle(stored.get("path", ""), _title(stored)))
+        out.append(CitingArticle(stored.get("path", ""), _title(searcher, docnum, stored)))
     out.sort(key=lambda a: (a.title, a.path))
     return out
 
 
-def _title(stored: dict) -> str:
-    from reader.search.documents import unpack_texts
+def _title(searcher, docnum: int, stored: dict) -> str:
+    from reader.search.documents import document_texts
 
     try:
-        return unpack_texts(stored["texts"]).get("title", "") or stored.get("path", "")
+        return document_texts(searcher, docnum).get("title", "") or stored.get("path", "")
     except (KeyError, ValueError, TypeError):
         return stored.get("path", "")
 

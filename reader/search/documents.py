@@ -70,3 +70,26 @@ def unpack_heading(value: bytes) -> tuple[str, str, str] | None:
     except (ValueError, TypeError, UnicodeDecodeError):
         return None
     return (path, title, date) if all(isinstance(v, str) for v in (path, title, date)) else None
+
+
+def document_texts(searcher, docnum: int, name: str = "texts") -> dict[str, str]:
+    """A document's texts (``name`` "texts") or folded texts ("ftexts") by field: from the
+    index's column (reader.search.schema), or from the stored fields of an index that kept
+    them there."""
+    column = _text_column(searcher, name)
+    if column is not None:
+        return unpack_texts(column[docnum])
+    return unpack_texts(searcher.stored_fields(docnum)[name])
+
+
+def _text_column(searcher, name: str):
+    from reader.search.postings import kept_on
+
+    def make() -> list:
+        reader = searcher.reader() if hasattr(searcher, "reader") else searcher
+        try:
+            return [reader.column_reader(name) if reader.has_column(name) else None]
+        except Exception:  # an index of another layout: its stored fields serve
+            return [None]
+
+    return kept_on(searcher, f"{name}_column", make)[0]

@@ -20,10 +20,10 @@ from reader.search.analysis import (
     has_punctuation,
     query_tokens,
 )
-from reader.search.documents import FIELD_SEPARATOR, unpack_texts
-from reader.search.folding import fold, fold_chars
+from reader.search.documents import FIELD_SEPARATOR, document_texts
+from reader.search.folding import fold_chars
 from reader.search.inflection import query_terms
-from reader.search.numbering import HAN_NUMERAL_CHARS, has_dash_numbering, query_forms
+from reader.search.numbering import HAN_NUMERAL_CHARS, query_forms
 from reader.search.postings import posting_cache
 from reader.search.query import Leaf
 from reader.search.schema import TEXT_FIELDS
@@ -117,11 +117,6 @@ def has_numerals(form: str) -> bool:
     return _NUMERAL.search(form) is not None
 
 
-def fold_for(forms: list[str]):
-    """The text folding that verification of ``forms`` needs."""
-    return fold if any(has_numerals(f) for f in forms) else fold_chars
-
-
 def verify_pattern(leaf: Leaf) -> re.Pattern[str]:
     """One pattern for all of a leaf's forms."""
     forms = leaf_forms(leaf)
@@ -154,6 +149,7 @@ class LeafMatcher:
     def __init__(self, searcher) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.frequency = posting_cache(searcher).doc_frequency  # (field, term) -> documents
         self._all: set[int] | None = None
 
     def all_docs(self) -> set[int]:
@@ -208,7 +204,7 @@ class LeafMatcher:
         # where each term of ``check`` has an occurrence giving the same start matches.
         # Rarest terms first, and each next term read only in the documents still in.
         starts = None
-        frequency = {term: self.reader.doc_frequency(field, term) for term, _ in check}
+        frequency = {term: self.frequency(field, term) for term, _ in check}
         for term, offset in sorted(check, key=lambda item: frequency[item[0]]):
             if alive is None or len(alive) * FEW_CANDIDATES >= frequency[term]:
                 # Most of the term's documents are candidates: all of its positions, kept
@@ -295,9 +291,9 @@ class LeafMatcher:
 
         def count(token: QueryToken) -> int:
             if token.kind == "han" and len(token.text) == 1:
-                return self.reader.doc_frequency("chars", token.text)
+                return self.frequency("chars", token.text)
             terms = han_terms(token.text) if token.kind == "han" else [token.text]
-            return min(sum(self.reader.doc_frequency(f, t) for f in fields) for t in terms)
+            return min(sum(self.frequency(f, t) for f in fields) for t in terms)
 
         forms = leaf_forms(leaf)
         tokens = query_tokens(forms[0]) if len(forms) == 1 else []
@@ -309,18 +305,11 @@ class LeafMatcher:
         if not forms:
             return set()
         pattern = re.compile("|".join(f"(?:{exact_pattern(f).pattern})" for f in forms))
-        folding = fold_for(forms)
         fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
         out = set()
         for doc in candidates:
-            stored = self.reader.stored_fields(doc)
-            if "ftexts" in stored:  # folded at indexing (folding per field = folding the whole)
-                folded_texts = unpack_texts(stored["ftexts"])  # once, not once a field
-                text = FIELD_SEPARATOR.join(folded_texts[f] for f in fields)
-            else:
-                texts = unpack_texts(stored["texts"])
-                text = FIELD_SEPARATOR.join(texts[f] for f in fields)
-                text = (fold if has_dash_numbering(text) else folding)(text)
+            folded_texts = document_texts(self.searcher, doc, "ftexts")  # folded at indexing
+            text = FIELD_SEPARATOR.join(folded_texts[f] for f in fields)
             if pattern.search(text):
                 out.add(doc)
         return out

@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from reader.errors import ReaderError
 from reader.locator import Location, Locator, PageAt
 from reader.search.analysis import WORDCHAR
-from reader.search.documents import unpack_texts
+from reader.search.documents import document_texts
 from reader.search.folding import (
     _tables,
     fold,
@@ -639,7 +639,7 @@ class PassageSearch:
             score, docnum = self._docs[number]
             path, date, title = self._stored_info(docnum)
             if not title:  # the stored texts hold it (read once, a few tens of µs)
-                title = unpack_texts(self._searcher.stored_fields(docnum)["texts"])["title"]
+                title = document_texts(self._searcher, docnum)["title"]
                 self._stored[docnum] = (path, date, title)
             article = ArticlePassages(path, title, date, round(float(score), 4), docnum, self._counts.get(docnum))
             self._articles[number] = article
@@ -665,7 +665,7 @@ class PassageSearch:
     def _count_one(self, docnum: int) -> None:
         """Read the stored fields once: the path, date and title, and the body to count in."""
         stored = self._searcher.stored_fields(docnum)
-        texts = unpack_texts(stored["texts"])
+        texts = document_texts(self._searcher, docnum)
         self._stored[docnum] = (stored["path"], stored.get("date", "") or "", texts["title"])
         self._counts[docnum] = self.matcher.count(texts["body"]) if self.matcher else 0
 

@@ -33,6 +33,9 @@ def set_budget(megabytes: int) -> None:
     """The byte budget of the caches made from now on (0: keep nothing decoded)."""
     _budget[0] = max(0, int(megabytes)) * 1024 * 1024
 
+#: Document frequencies a cache keeps (about 150 bytes each).
+FREQUENCIES_KEPT = 100_000
+
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
@@ -78,6 +81,7 @@ class PostingCache:
         # (field, term): doc numbers and weights; (field, term, "positions"): all_positions()
         self._lists: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
         self.hits = self.misses = 0
         # Read positions with the postings and keep both: worth it when the next query is
@@ -132,6 +136,19 @@ class PostingCache:
                     _key, (first, second) = self._lists.popitem(last=False)
                     self.held_bytes -= first.nbytes + second.nbytes
 
+    def doc_frequency(self, field: str, term: str) -> int:
+        """How many documents have ``term`` (Whoosh's count, which includes deleted ones),
+        kept: a query asks for the same terms' counts a dozen times, each a lookup in every
+        segment's terms file."""
+        key = (field, term)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = self.searcher.doc_frequency(field, term)
+            if len(self._frequencies) >= FREQUENCIES_KEPT:
+                self._frequencies.clear()
+            self._frequencies[key] = found
+        return found
+
     def peek(self, field: str, term: str) -> np.ndarray | None:
         """The document numbers of ``term`` if they are decoded already, else None (nothing
         is read)."""
@@ -153,10 +170,9 @@ class PostingCache:
         ids: list = []
         weights: list = []
         for sub, offset in self.searcher.leaf_searchers():
-            reader = sub.reader()
-            if (field, term) not in reader:
+            matcher = _postings_of(sub.reader(), field, term)
+            if matcher is None:
                 continue
-            matcher = reader.postings(field, term)
             deleted = None
             if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
                 # A segment with deleted documents wraps its postings in a filter that
@@ -218,9 +234,9 @@ class PostingCache:
                 local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
                 if not len(local):
                     continue
-            if (field, term) not in reader:
+            matcher = _postings_of(reader, field, term)
+            if matcher is None:
                 continue
-            matcher = reader.postings(field, term)
             if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
                 if local is None:  # drop the deleted documents' postings
                     local = np.setdiff1d(np.arange(count, dtype=np.int64),
@@ -248,6 +264,17 @@ class PostingCache:
         with self._lock:
             self._lengths[field] = lengths
         return lengths
+
+
+def _postings_of(reader, field: str, term: str):
+    """The matcher of ``term`` in one segment, None when the segment lacks it (one lookup of
+    its terms file, not two)."""
+    from whoosh.reading import TermNotFound
+
+    try:
+        return reader.postings(field, term)
+    except TermNotFound:
+        return None
 
 
 def _blocks(matcher, local: np.ndarray | None):

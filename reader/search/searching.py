@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from reader.search.analysis import STEM_MARK, han_terms, query_tokens
-from reader.search.documents import unpack_heading, unpack_texts
+from reader.search.documents import document_texts, unpack_heading
 from reader.search.inflection import query_terms
 from reader.search.matching import LeafMatcher, leaf_forms
 from reader.search.postings import kept_on, posting_cache
@@ -53,7 +53,7 @@ class SearchResult:
     expansions: list = field(default_factory=list)  # expansion.Expansion: terms also searched as others
 
 
-def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
+def _scoring_terms(leaf: Leaf, frequency) -> wq.Query:
     """Term queries that rank a leaf's documents with BM25F over the boosted fields.
 
     Ranking reads postings, so it uses few of them: for a Han run its two rarest bigrams
@@ -65,17 +65,17 @@ def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
     if len({t.kind for t in tokens}) > 1 and len(tokens) > 2:
         # Han text and numbers (第3條第1項 and its forms): rank by the two rarest tokens; the
         # numbers and single characters are in nearly every law article.
-        def frequency(token) -> int:
+        def rarity(token) -> int:
             if token.kind == "han" and len(token.text) == 1:
-                return reader.doc_frequency("chars", token.text)
+                return frequency("chars", token.text)
             if token.kind == "han":
-                return min(reader.doc_frequency("body", t) for t in han_terms(token.text))
-            return reader.doc_frequency("body", token.text)
+                return min(frequency("body", t) for t in han_terms(token.text))
+            return frequency("body", token.text)
 
-        tokens = sorted(tokens, key=frequency)[:2]
+        tokens = sorted(tokens, key=rarity)[:2]
     words = [t for t in tokens if t.kind == "word"]
     if len(words) > 2:  # a phrase of words ranks by its two rarest, as a Han run by two bigrams
-        keep = sorted(words, key=lambda t: reader.doc_frequency("body", t.text))[:2]
+        keep = sorted(words, key=lambda t: frequency("body", t.text))[:2]
         tokens = [t for t in tokens if t.kind != "word" or t in keep]
     queries: list[wq.Query] = []
     for token in tokens:
@@ -85,7 +85,7 @@ def _scoring_terms(leaf: Leaf, reader) -> wq.Query:
             else:
                 queries += [wq.Term(f, token.text) for f in fields]
         elif token.kind == "han":
-            bigrams = sorted(set(han_terms(token.text)), key=lambda t: reader.doc_frequency("body", t))[:2]
+            bigrams = sorted(set(han_terms(token.text)), key=lambda t: frequency("body", t))[:2]
             queries += [wq.Term(f, t) for f in fields for t in bigrams]
         else:
             # The word as typed weighs twice its inflections: exact forms rank first.
@@ -188,7 +188,7 @@ class _Evaluator:
         if isinstance(node, Leaf):
             return self.matcher.estimate(node)
         if isinstance(node, Ref):
-            return sum(self.matcher.reader.doc_frequency("ref", t) for t in node.terms)
+            return sum(self.matcher.frequency("ref", t) for t in node.terms)
         if isinstance(node, TagFilter):
             return 0  # a set from memory: the cheapest first part of an AND
         return self.matcher.reader.doc_count_all() + (1 if isinstance(node, DateRange) else 2)
@@ -198,7 +198,7 @@ class _Evaluator:
         if isinstance(node, (DateRange, TagFilter)):
             return None
         if isinstance(node, Leaf):
-            return _scoring_terms(node, self.matcher.reader)
+            return _scoring_terms(node, self.matcher.frequency)
         if isinstance(node, Ref):
             terms = [wq.Term("ref", t) for t in node.terms]
             return terms[0] if len(terms) == 1 else wq.Or(terms)
@@ -328,8 +328,8 @@ class _Shown:
         self.headings: dict[int, tuple[str, str, str]] = kept_on(searcher, "headings", dict)
 
     def texts(self, docnum: int) -> tuple[str, str, str, dict[str, str]]:
-        stored = self.searcher.stored_fields(docnum)
-        texts = unpack_texts(stored["texts"])
+        stored = self.searcher.stored_fields(docnum)  # path, date (the texts are in a column)
+        texts = document_texts(self.searcher, docnum)
         return stored["path"], texts["title"], stored.get("date", ""), texts
 
     def heading(self, docnum: int) -> tuple[str, str, str]:
