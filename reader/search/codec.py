@@ -55,6 +55,22 @@ def _packed(values) -> tuple[str, bytes]:
 class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
     """Writes blocks as flat buffers (see the module); block headers as W3 does."""
 
+    def add_many(self, ids, weights, values) -> None:
+        """A term's postings at once (document numbers ascending, weights, values), as
+        ``add_posting`` one by one would buffer and write them: full blocks written, the
+        last one left for ``finish_postings``; no field lengths (as ArrayCodec writes)."""
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if len(self._ids) >= limit:
+                self._write_block()
+            end = start + limit
+            self._ids = ids[start:end]
+            chunk = weights[start:end]
+            self._weights = array("f", chunk)
+            self._maxweight = max(0, max(chunk))
+            self._values = [value for value in values[start:end] if value]
+            self._minlength, self._maxlength = None, 0
+
     def _write_block(self, last: bool = False) -> None:
         if self._byteids:  # term vectors: Whoosh's own blocks
             super()._write_block(last)
@@ -145,12 +161,43 @@ class ArrayLeafMatcher(whoosh3.W3LeafMatcher):
             self._values = tuple(packed[i : i + fixed] for i in range(0, len(packed), fixed))
 
 
+class ArrayFieldWriter(whoosh3.W3FieldWriter):
+    """Takes the postings of :class:`reader.search.pool.TermPool` a term at a time."""
+
+    def add_postings(self, schema, lengths, items) -> None:
+        if lengths is not None or not hasattr(items, "groups"):
+            super().add_postings(schema, lengths, items)
+            return
+        field = None
+        for fieldname, btext, ids, weights, values in items.groups():
+            if -1 in ids:  # Whoosh's mark of a spelling word, not a posting
+                keep = [i for i, docnum in enumerate(ids) if docnum != -1]
+                if not keep:
+                    continue
+                ids = array("q", (ids[i] for i in keep))
+                weights = array("d", (weights[i] for i in keep))
+                values = [values[i] for i in keep]
+            if fieldname != field:
+                if field is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                field = fieldname
+            self.start_term(btext)
+            self._postwriter.add_many(ids, weights, values)  # (None values are dropped, as b"")
+            self.finish_term()
+        if field is not None:
+            self.finish_field()
+
+
 class ArrayCodec(whoosh3.W3Codec):
     """W3 with :class:`ArrayPostingsWriter` blocks. Writing keeps no per-posting field
     lengths for block statistics (a lookup per posting, a tenth of indexing): blocks say
     every length is 0, which only makes Whoosh's own block skipping more cautious."""
 
     length_stats = False
+
+    def field_writer(self, storage, segment):
+        return ArrayFieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return ArrayPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,

@@ -35,6 +35,7 @@ from reader.paths import read_only_problem
 from reader.search.codec import ArrayCodec
 from reader.search.documents import field_texts, pack_heading, pack_texts
 from reader.search.folding import fold
+from reader.search.pool import use_term_pool
 from reader.search.schema import INDEX_FORMAT, Folded, make_schema
 
 FORMAT_FILE = "reader-index.json"
@@ -339,13 +340,16 @@ class SearchIndex:
             raise DataFolderError(f"{self.read_only}; the index cannot be changed", self.dir)
         try:
             if bulk and not self.in_memory and (os.cpu_count() or 1) > 1:
-                return _CheckedMpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1,
-                                        compound=False, codec=ArrayCodec())
-            # compound=False: Whoosh copies every sub-file of a compound segment into memory
-            # when it opens it (hundreds of MB at 10,000 articles); plain files are read lazily.
-            # A small pool: Whoosh sorts it holding the GIL, which would stall the window.
-            # ArrayCodec: posting blocks NumPy reads at once (reader.search.codec).
-            return ix.writer(limitmb=24, timeout=timeout, delay=0.1, compound=False, codec=ArrayCodec())
+                writer = _CheckedMpWriter(ix, procs=2, limitmb=128, multisegment=True, timeout=timeout, delay=0.1,
+                                          compound=False, codec=ArrayCodec())
+            else:
+                # compound=False: Whoosh copies every sub-file of a compound segment into memory
+                # when it opens it (hundreds of MB at 10,000 articles); plain files are read lazily.
+                # A small pool: writing it out holds the GIL, which would stall the window.
+                # ArrayCodec: posting blocks NumPy reads at once (reader.search.codec).
+                writer = ix.writer(limitmb=24, timeout=timeout, delay=0.1, compound=False, codec=ArrayCodec())
+            use_term_pool(writer)  # postings grouped by term (reader.search.pool)
+            return writer
         except LockError as exc:
             raise IndexBusy(f"{self.dir}: another Reader is updating this index; try again when it has finished") from exc
         except OSError as exc:
@@ -616,6 +620,10 @@ class _QuietSubWriter(SubWriterTask):
             super().run()
         except BaseException as exc:
             raise SystemExit(28 if is_disk_full(exc) else 1) from None
+
+    def _process_file(self, filename, doc_count) -> None:
+        use_term_pool(self.writer)  # Whoosh's run() makes the writer; before its first document
+        super()._process_file(filename, doc_count)
 
 
 class _CheckedMpWriter(MpWriter):

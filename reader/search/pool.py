@@ -1,0 +1,154 @@
+"""The postings of a segment being written, grouped by term as they come.
+
+Whoosh's ``PostingPool`` keeps a tuple per posting; past its memory limit it sorts them and
+pickles them one by one into a run file, and when the segment is written it merges the runs
+with a heap, unpickling each posting again, and hands the field writer one posting at a
+time. At about 770 postings an article that was half of indexing.
+
+:class:`TermPool` appends each posting to its term's arrays instead. Documents reach a
+writer in increasing numbers (new ones, then those of merged segments), so every term's
+list is sorted as it grows; only the terms are sorted, once. Past the limit the groups are
+spilled to a run file as one pickle a term, and runs are merged term by term. The field
+writer of :mod:`reader.search.codec` takes a term's postings whole
+(:meth:`Groups.groups`); any other consumer iterates Whoosh's posting tuples, in Whoosh's
+order.
+"""
+
+from __future__ import annotations
+
+import heapq
+import operator
+import pickle
+from array import array
+from collections.abc import Iterator
+
+from whoosh.util import random_name
+
+#: Bytes counted for a term (its key, the arrays and list holding its postings) and for
+#: each posting beyond its value (a document number, a weight, a slot for the value).
+TERM_BYTES = 400
+POSTING_BYTES = 57
+
+
+class TermPool:
+    """A drop-in for Whoosh's ``PostingPool`` (``add``, ``iter_postings``, ``save``,
+    ``cleanup``, ``fieldnames``, ``runs``) with postings grouped by (field, term)."""
+
+    def __init__(self, tempstore, limit_bytes: int) -> None:
+        self.tempstore = tempstore
+        self.limit = limit_bytes
+        self.fieldnames: set[str] = set()
+        self.runs: list[str] = []
+        self.currentsize = 0
+        self._terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        self._last_doc = -1
+        self._in_order = True  # every term's documents ascending (see the module)
+
+    def add(self, item: tuple) -> None:
+        fieldname, btext, docnum, weight, value = item
+        group = self._terms.get((fieldname, btext))
+        if group is None:
+            group = self._terms[(fieldname, btext)] = (array("q"), array("d"), [])
+            self.fieldnames.add(fieldname)
+            self.currentsize += TERM_BYTES + len(btext)
+        if docnum < self._last_doc:
+            self._in_order = False
+        self._last_doc = docnum
+        group[0].append(docnum)
+        group[1].append(weight)
+        group[2].append(value)
+        self.currentsize += POSTING_BYTES + (len(value) if value else 0)
+        if self.currentsize > self.limit:
+            self.save()
+
+    def _sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], array, array, list]]:
+        for key in sorted(self._terms):
+            yield key, *self._terms[key]
+
+    def save(self) -> None:
+        """Spill the groups held to a run file (sorted by term)."""
+        if not self._terms:
+            return
+        path = f"{random_name()}.run"
+        with self.tempstore.create_file(path).raw_file() as handle:
+            self.runs.append(path)
+            for key, ids, weights, values in self._sorted_groups():
+                pickle.dump((key, ids.tobytes(), weights.tobytes(), values), handle, 4)
+        self._terms = {}
+        self.currentsize = 0
+
+    def _read_run(self, path: str) -> Iterator[tuple[tuple[str, bytes], array, array, list]]:
+        with self.tempstore.open_file(path).raw_file() as handle:
+            while True:
+                try:
+                    key, ids, weights, values = pickle.load(handle)
+                except EOFError:
+                    return
+                yield key, array("q", ids), array("d", weights), values
+
+    def iter_postings(self) -> Groups:
+        return Groups(self)
+
+    def groups(self) -> Iterator[tuple[str, bytes, array, array, list]]:
+        """(field, term, document numbers, weights, values) by field and term; a term in
+        several runs gets its postings in the order they came."""
+        sources = [self._read_run(path) for path in self.runs]
+        sources.append(self._sorted_groups())
+        if len(sources) == 1:
+            merged = sources[0]
+        else:  # heapq.merge keeps equal keys in the order of the sources: runs are in time order
+            merged = heapq.merge(*sources, key=operator.itemgetter(0))
+        current = None
+        for key, ids, weights, values in merged:
+            if current is not None and current[0] == key:
+                current[1].extend(ids)
+                current[2].extend(weights)
+                current[3].extend(values)
+                continue
+            if current is not None:
+                yield self._finished(current)
+            current = [key, ids, weights, values]
+        if current is not None:
+            yield self._finished(current)
+
+    def _finished(self, group: list) -> tuple[str, bytes, array, array, list]:
+        (fieldname, btext), ids, weights, values = group
+        if not self._in_order:  # never so from a writer; sorted by document as Whoosh's pool is
+            order = sorted(range(len(ids)), key=ids.__getitem__)
+            ids = array("q", (ids[i] for i in order))
+            weights = array("d", (weights[i] for i in order))
+            values = [values[i] for i in order]
+        return fieldname, btext, ids, weights, values
+
+    def cleanup(self) -> None:
+        for path in self.runs:
+            try:
+                self.tempstore.delete_file(path)
+            except OSError:
+                pass
+        self.runs = []
+        self._terms = {}
+
+
+class Groups:
+    """What :meth:`TermPool.iter_postings` returns: Whoosh's posting tuples when iterated,
+    whole terms from :meth:`groups`."""
+
+    def __init__(self, pool: TermPool) -> None:
+        self.pool = pool
+
+    def groups(self) -> Iterator[tuple[str, bytes, array, array, list]]:
+        return self.pool.groups()
+
+    def __iter__(self) -> Iterator[tuple]:
+        for fieldname, btext, ids, weights, values in self.pool.groups():
+            for docnum, weight, value in zip(ids, weights, values, strict=True):
+                yield fieldname, btext, docnum, weight, value
+
+
+def use_term_pool(writer) -> None:
+    """Give a Whoosh segment writer that has not been given postings yet a
+    :class:`TermPool` of the same memory limit."""
+    old = writer.pool
+    if not isinstance(old, TermPool):
+        writer.pool = TermPool(old.tempstore, old.limit)
