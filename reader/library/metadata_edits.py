@@ -423,7 +423,7 @@ def _check_unknown_keys(new_source: str, expected: dict, changed: set[str]) -> N
     """The rewritten front matter reads back as ``expected``: what changed, and every other
     key exactly as before (else the edit is kept in the data folder)."""
     try:
-        loaded = yaml.safe_load(new_source) or {}
+        loaded = frontmatter.load_yaml(new_source) or {}
     except yaml.YAMLError:
         raise _NotWritable("its front matter could not be written again safely") from None
     if not isinstance(loaded, dict) or any(loaded.get(k) != v for k, v in expected.items() if k not in changed) \
@@ -456,7 +456,7 @@ def rewrite_front_matter(data: bytes, changes: dict) -> bytes:
     meta: dict = {}
     if meta_source is not None:
         try:
-            loaded = yaml.safe_load(meta_source)
+            loaded = frontmatter.load_yaml(meta_source)
         except yaml.YAMLError:
             raise _NotWritable("its front matter is not valid YAML") from None
         if loaded is not None and not isinstance(loaded, dict):
