@@ -16,6 +16,7 @@ order.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import operator
 import pickle
@@ -122,10 +123,8 @@ class TermPool:
 
     def cleanup(self) -> None:
         for path in self.runs:
-            try:
+            with contextlib.suppress(OSError):
                 self.tempstore.delete_file(path)
-            except OSError:
-                pass
         self.runs = []
         self._terms = {}
 
