@@ -34,6 +34,8 @@ from whoosh.util.numeric import length_to_byte
 _BIG_ENDIAN = sys.byteorder == "big"
 _WIDTHS = (("B", np.dtype("u1"), 1 << 8), ("H", np.dtype("<u2"), 1 << 16), ("I", np.dtype("<u4"), 1 << 32))
 _DTYPES = {code: dtype for code, dtype, _ in _WIDTHS}
+#: Block data shorter than this (bytes) is not compressed (W3: 20).
+MIN_COMPRESSED = 64
 
 
 def _packed(values) -> tuple[str, bytes]:
@@ -98,7 +100,9 @@ class ArrayPostingsWriter(whoosh3.W3PostingsWriter):
         else:
             packed_values = b"".join(values)
         data = pickle.dumps((id_code, id_bytes, packed_weights, packed_values), 4)
-        comp = self._compression if len(data) >= 20 else 0
+        # zlib makes blocks under about 60 bytes longer (two thirds of all blocks, one posting
+        # or two): those are left as they are, which also spares inflating them when read.
+        comp = self._compression if len(data) >= MIN_COMPRESSED else 0
         if comp:
             data = zlib.compress(data, comp)
         info = pickle.dumps((len(self._ids), self._ids[-1], self._maxweight, comp,

@@ -305,11 +305,15 @@ class LeafMatcher:
         if not forms:
             return set()
         pattern = re.compile("|".join(f"(?:{exact_pattern(f).pattern})" for f in forms))
+        # What a text must hold for a form to match: its pieces between white space. Looking
+        # for them is a fast substring search; the pattern (whose leading word-boundary check
+        # keeps the regex engine from looking for a literal first) runs on what has them all.
+        pieces = [form.split() for form in forms]
         fields = TEXT_FIELDS if leaf.field is None else (leaf.field,)
         out = set()
         for doc in candidates:
             folded_texts = document_texts(self.searcher, doc, "ftexts")  # folded at indexing
             text = FIELD_SEPARATOR.join(folded_texts[f] for f in fields)
-            if pattern.search(text):
+            if any(all(piece in text for piece in parts) for parts in pieces) and pattern.search(text):
                 out.add(doc)
         return out

@@ -240,7 +240,7 @@ def _fold_pieces(folded: str, match: re.Match[str]) -> tuple[list[tuple[str, lis
         if groups["n1b"] is not None:  # 第 12-1 條 -> 第12條之1
             out.append(("之", [match.start("n1b")]))
             keep("n1b")
-            return out, match.end()
+            return out, match.end("u1")  # a 之 after it is read on its own (第 12-1 條之一)
         if groups["zhi"] is not None:
             n2 = _number(groups["n2"])
             s2, e2 = match.span("n2")

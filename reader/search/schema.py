@@ -15,11 +15,12 @@ from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
-INDEX_FORMAT = 7  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
+INDEX_FORMAT = 8  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
 # 6: positions as fixed-width integers (ArrayPositions), read many at once; the heading
 #    column (issue 15)
 # 7: posting blocks as flat buffers (reader.search.codec.ArrayCodec); texts and folded texts
 #    in columns
+# 8: 第 12-1 條之一 folds to 第12條之1之一 (the 之一 was lost)
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
