@@ -123,3 +123,25 @@ def test_an_index_edited_through_keeps_no_dead_copies(tmp_path: Path, monkeypatc
             assert sum(s.doc_count_all() for s in segments) <= 2 * 20, [(s.doc_count_all(), s.doc_count()) for s in segments]
         assert search(index, "資料治理", limit=None).total == 20
         assert search(index, "第2輪修訂", limit=None).total == 20
+
+
+def test_articles_edited_out_of_a_large_segment_are_never_found(tmp_path: Path) -> None:
+    """The postings of a segment's dead articles are dropped however a term is read: whole
+    lists (exact sets, ranking), positions of every document or of some, and while typing."""
+    from reader.search.searching import window_search
+
+    articles = {f"{n:02}.md": f"---\ntitle: 文章{n}\n---\n\n第{n}篇談資料治理與個人資料保護。\n" for n in range(40)}
+    with indexed_library(tmp_path, articles) as (library, catalog, index):
+        for n in range(0, 40, 3):  # 14 articles lose the words, in their old segment's place
+            path = library.root / f"{n:02}.md"
+            path.write_text(f"---\ntitle: 文章{n}\n---\n\n第{n}篇改談別的事。\n", encoding="utf-8")
+            catalog.rescan(only={path.name})
+            index.update(library, catalog, only={path.name})
+        assert any(s.deleted_count() for s in index.open()._segments())
+        live = {f"{n:02}.md" for n in range(40) if n % 3}
+        for query in ("治", "資料", "資料治理", "個人資料保護", "治理 保護", "資料治理與個"):
+            found = search(index, query, limit=None)
+            assert {h.path for h in found.hits} == live and found.total == len(live), query
+        for prefix in ("資", "資料", "資料治", "資料治理"):
+            assert window_search(index, prefix).total == len(live), prefix
+        assert {h.path for h in search(index, "改談", limit=None).hits} == set(articles) - live

@@ -82,6 +82,7 @@ class PostingCache:
         self._lists: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
+        self._alive_masks: dict[int, np.ndarray] = {}  # segment offset -> not deleted
         self._lock = threading.Lock()
         self.hits = self.misses = 0
         # Read positions with the postings and keep both: worth it when the next query is
@@ -173,16 +174,16 @@ class PostingCache:
             matcher = _postings_of(sub.reader(), field, term)
             if matcher is None:
                 continue
-            deleted = None
+            alive = None
             if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
                 # A segment with deleted documents wraps its postings in a filter that
                 # tests every posting; decode the postings and drop those at once.
-                deleted = np.fromiter(matcher._ids, dtype=np.int32, count=len(matcher._ids))
+                alive = self._alive(offset, sub.reader(), matcher)
                 matcher = matcher.child
             block_ids, block_weights = _leaf_arrays(matcher)
-            if deleted is not None and block_ids:
+            if alive is not None and block_ids:
                 segment_ids, segment_weights = np.concatenate(block_ids), np.concatenate(block_weights)
-                keep = ~np.isin(segment_ids, deleted)
+                keep = alive[segment_ids]
                 block_ids, block_weights = [segment_ids[keep]], [segment_weights[keep]]
             ids += [b + offset if offset else b for b in block_ids]
             weights += block_weights
@@ -237,18 +238,32 @@ class PostingCache:
             matcher = _postings_of(reader, field, term)
             if matcher is None:
                 continue
+            alive = None
             if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
                 if local is None:  # drop the deleted documents' postings
-                    local = np.setdiff1d(np.arange(count, dtype=np.int64),
-                                         np.fromiter(matcher._ids, dtype=np.int64, count=len(matcher._ids)))
+                    alive = self._alive(offset, reader, matcher)
                 matcher = matcher.child  # deleted documents are never among those asked for
-            for ids, raw, sizes in _blocks(matcher, local):
+            for ids, raw, sizes in _blocks(matcher, local, alive):
                 found.append(ids + offset)
                 joined.append(raw)
                 lengths.append(sizes)
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
         return np.concatenate(found), np.concatenate(joined), np.concatenate(lengths)
+
+    def _alive(self, offset: int, reader, matcher) -> np.ndarray:
+        """Which documents of the segment at ``offset`` are not deleted (a boolean array by
+        segment document number), from the deleted set its postings filter holds; made once
+        per segment: it was a sort of the whole segment for every term read."""
+        with self._lock:
+            found = self._alive_masks.get(offset)
+        if found is None:
+            found = np.ones(reader.doc_count_all(), dtype=bool)
+            deleted = np.fromiter(matcher._ids, dtype=np.int64, count=len(matcher._ids))
+            found[deleted[deleted < len(found)]] = False
+            with self._lock:
+                self._alive_masks[offset] = found
+        return found
 
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length of ``field`` (float64, by document number), as Whoosh's
@@ -277,10 +292,11 @@ def _postings_of(reader, field: str, term: str):
         return None
 
 
-def _blocks(matcher, local: np.ndarray | None):
+def _blocks(matcher, local: np.ndarray | None, alive: np.ndarray | None = None):
     """(documents, values joined as uint8, value lengths) of one segment's postings, block by
     block, only for the sorted document numbers ``local`` when given: a block whose range
-    holds none of them is skipped from its header."""
+    holds none of them is skipped from its header. ``alive`` (a boolean array by document):
+    only the documents it marks."""
     fast = hasattr(matcher, "block_values")  # reader.search.codec
     if not fast and not all(hasattr(matcher, n) for n in ("_read_ids", "_read_values", "_next_block", "block_max_id")):
         asked = None if local is None else set(local.tolist())
@@ -315,10 +331,14 @@ def _blocks(matcher, local: np.ndarray | None):
             ids = np.asarray(matcher._ids, dtype=np.int64)
             raw = np.frombuffer(b"".join(matcher._values), dtype=np.uint8)
             sizes = np.fromiter(map(len, matcher._values), dtype=np.int64, count=len(matcher._values))
+        hit = None
         if local is not None:
             at = np.searchsorted(local, ids)
             inside = at < len(local)
             hit = inside & (local[np.where(inside, at, 0)] == ids)
+        elif alive is not None:
+            hit = alive[ids]
+        if hit is not None:
             if not hit.any():
                 below = top
                 matcher._next_block()
