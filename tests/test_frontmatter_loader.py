@@ -12,7 +12,7 @@ from reader.library import frontmatter
 from reader.library.frontmatter import FrontMatterError, apply
 from reader.library.model import Article
 
-YAMLISH = st.lists(st.sampled_from(list("ab: -\n\t'\"[]{},#&*!|>%@`?\\0123.~") + ["人工", "智慧", "\u3000", "\x85", "\ufeff", "😀", "\x07", "\u2028", "\r", "\x00", "é", "~"]),
+YAMLISH = st.lists(st.sampled_from(list("ab: -\n\t'\"[]{},#&*!|>%@`?\\0123.~") + ["人工", "智慧", "\u3000", "\x85", "\ufeff", "😀", "\x07", "\u2028", "\r", "\x00", "é", "~", "\udcff"]),
                    max_size=40).map("".join)
 
 VALUES = st.recursive(
@@ -46,3 +46,11 @@ def test_a_broken_front_matter_names_its_line():
     # The unclosed list is noticed at "date", the file's fourth line (the fence is the first).
     with pytest.raises(FrontMatterError, match="invalid YAML front matter at line 4"):
         apply("title: x\ntags: [a, b\ndate: 2020", article)
+
+
+def test_a_lone_surrogate_in_front_matter_is_reported_not_raised():
+    """libyaml cannot take one (UnicodeEncodeError); the Python parser names the problem."""
+    from reader.library.reading import article_from_text
+
+    article = article_from_text("---\ntitle: x\udcff\n---\nbody", "markdown", "a.md")
+    assert article.problems and "front matter" in " ".join(article.problems)

@@ -24,9 +24,10 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 #: Where the two parsers differ (tests/test_frontmatter_loader.py): libyaml reads a lone
 #: tag ``!`` as "" (Python: null), takes tabs the Python parser rejects, and treats byte
-#: order marks and the rarer line breaks (NEL, LS, PS) its own way. Front matter with these
-#: characters goes to the Python parser.
-_PYTHON_ONLY = re.compile("[!\t\ufeff\x85\u2028\u2029]")
+#: order marks and the rarer line breaks (NEL, LS, PS) its own way, and cannot take a lone
+#: surrogate (a text decoded as UTF-7 can hold one). Front matter with these characters goes
+#: to the Python parser.
+_PYTHON_ONLY = re.compile("[!\t\ufeff\x85\u2028\u2029\ud800-\udfff]")
 
 
 def load_yaml(source: str):
@@ -35,7 +36,7 @@ def load_yaml(source: str):
     if _FAST_LOADER is not None and not _PYTHON_ONLY.search(source):
         try:
             return yaml.load(source, Loader=_FAST_LOADER)  # noqa: S506 (a safe loader)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeError):
             pass
     return yaml.safe_load(source)
 

@@ -5,9 +5,10 @@ pickles them one by one into a run file, and when the segment is written it merg
 with a heap, unpickling each posting again, and hands the field writer one posting at a
 time. At about 770 postings an article that was half of indexing.
 
-:class:`TermPool` appends each posting to its term's arrays instead. Documents reach a
-writer in increasing numbers (new ones, then those of merged segments), so every term's
-list is sorted as it grows; only the terms are sorted, once. Past the limit the groups are
+:class:`TermPool` appends each posting to its term's arrays instead. Each term's documents reach
+a writer in increasing numbers (new ones, then a merged segment's, term by term), so every
+term's list is sorted as it grows; only the terms are sorted, once (a term whose documents
+came out of order is sorted too). Past the limit the groups are
 spilled to a run file as one pickle a term, and runs are merged term by term. The field
 writer of :mod:`reader.search.codec` takes a term's postings whole
 (:meth:`Groups.groups`); any other consumer iterates Whoosh's posting tuples, in Whoosh's
@@ -42,8 +43,9 @@ class TermPool:
         self.runs: list[str] = []
         self.currentsize = 0
         self._terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
-        self._last_doc = -1
-        self._in_order = True  # every term's documents ascending (see the module)
+        # Terms whose documents came out of order (never from add_document; add_reader
+        # feeds a merged segment term by term, each term's documents ascending).
+        self._unordered: set[tuple[str, bytes]] = set()
 
     def add(self, item: tuple) -> None:
         fieldname, btext, docnum, weight, value = item
@@ -52,9 +54,8 @@ class TermPool:
             group = self._terms[(fieldname, btext)] = (array("q"), array("d"), [])
             self.fieldnames.add(fieldname)
             self.currentsize += TERM_BYTES + len(btext)
-        if docnum < self._last_doc:
-            self._in_order = False
-        self._last_doc = docnum
+        elif docnum < group[0][-1]:
+            self._unordered.add((fieldname, btext))
         group[0].append(docnum)
         group[1].append(weight)
         group[2].append(value)
@@ -102,6 +103,8 @@ class TermPool:
         current = None
         for key, ids, weights, values in merged:
             if current is not None and current[0] == key:
+                if ids[0] < current[1][-1]:  # a later run's documents before an earlier one's
+                    self._unordered.add(key)
                 current[1].extend(ids)
                 current[2].extend(weights)
                 current[3].extend(values)
@@ -114,7 +117,7 @@ class TermPool:
 
     def _finished(self, group: list) -> tuple[str, bytes, array, array, list]:
         (fieldname, btext), ids, weights, values = group
-        if not self._in_order:  # never so from a writer; sorted by document as Whoosh's pool is
+        if (fieldname, btext) in self._unordered:  # sorted by document, as Whoosh's pool is
             order = sorted(range(len(ids)), key=ids.__getitem__)
             ids = array("q", (ids[i] for i in order))
             weights = array("d", (weights[i] for i in order))
@@ -127,6 +130,7 @@ class TermPool:
                 self.tempstore.delete_file(path)
         self.runs = []
         self._terms = {}
+        self._unordered = set()
 
 
 class Groups:
@@ -147,7 +151,9 @@ class Groups:
 
 def use_term_pool(writer) -> None:
     """Give a Whoosh segment writer that has not been given postings yet a
-    :class:`TermPool` of the same memory limit."""
+    :class:`TermPool` of the same memory limit. (For one segment per writer: an MpWriter
+    without ``multisegment`` merges its helpers' pools as Whoosh's run files, which this
+    pool does not write.)"""
     old = writer.pool
     if not isinstance(old, TermPool):
         writer.pool = TermPool(old.tempstore, old.limit)

@@ -302,7 +302,7 @@ def _blocks(matcher, local: np.ndarray | None, alive: np.ndarray | None = None):
         asked = None if local is None else set(local.tolist())
         docs, values = [], []
         while matcher.is_active():
-            if asked is None or matcher.id() in asked:
+            if (asked is None or matcher.id() in asked) and (alive is None or alive[matcher.id()]):
                 docs.append(matcher.id())
                 values.append(matcher.value())
             matcher.next()
