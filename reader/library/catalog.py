@@ -485,7 +485,7 @@ class Catalog:
                 pending.append(_row(article, 0, 0, "", ""))
                 continue
             try:
-                info = found.path.stat()
+                info = found.stat if found.stat is not None else found.path.stat()
                 stat_key = (info.st_size, info.st_mtime_ns)
             except OSError:
                 stat_key = (-1, -1)

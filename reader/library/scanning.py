@@ -22,10 +22,15 @@ OUTSIDE_FOLDER = "a symlink to a folder outside the library: not read"
 
 @dataclass
 class Found:
-    path: Path  # absolute
+    location: str | Path  # absolute (a string from scanning: a Path a file cost 1 s at 100,000)
     rel_path: str  # POSIX, relative to the library root: the article's identity
     problem: str = ""  # set for entries that can't be read at all (broken symlink, loop, name)
     document: bool = False  # read through reader.library.formats (PDF, Word, EPUB, saved page)
+    stat: os.stat_result | None = None  # the file's, taken while scanning (None: not taken)
+
+    @property
+    def path(self) -> Path:
+        return self.location if isinstance(self.location, Path) else Path(self.location)
 
 
 def has_undecodable_bytes(name: str) -> bool:
@@ -63,6 +68,15 @@ def is_article_name(name: str) -> bool:
         return False
     # Path(name).suffix, without building a Path: this runs for every file of every rescan.
     return os.path.splitext(name)[1].lower() in _readable_suffixes()
+
+
+@functools.cache
+def _document_suffixes() -> frozenset[str]:
+    """The suffixes (lower case) a document can have: its formats' and HTML's."""
+    from reader.library.formats import DOCUMENT_SUFFIXES
+    from reader.library.formats.web import HTML_SUFFIXES
+
+    return frozenset(DOCUMENT_SUFFIXES) | frozenset(s.lower() for s in HTML_SUFFIXES)
 
 
 def is_document_path(path: Path) -> bool:
@@ -125,12 +139,13 @@ def scan_library(root: Path) -> Iterator[Found]:
         for entry in entries:
             if entry.name.startswith(".") or entry.name in page_folders:
                 continue
-            path = Path(entry.path)
             rel = prefix + entry.name  # path.relative_to(root).as_posix(), without two more Paths
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 is_dir = False
+            # A Path only where one is used: building one for every file was most of a scan.
+            path = Path(entry.path) if is_dir or entry.is_symlink() else None
             if entry.is_symlink() and (is_dir or is_article_name(entry.name)) and not _leads_inside(base, path):
                 # Nothing outside the library is ever read: the link is listed, not followed.
                 yield Found(path, shown_name(rel), OUTSIDE_FOLDER if is_dir else OUTSIDE_FILE)
@@ -152,13 +167,18 @@ def scan_library(root: Path) -> Iterator[Found]:
             if has_undecodable_bytes(rel):
                 # Common in zip archives made on Big5 systems. The file cannot have a text
                 # identity: it is listed with its problem, the rest of the library goes on.
-                yield Found(path, shown_name(rel), NOT_UTF8_NAME)
+                yield Found(entry.path, shown_name(rel), NOT_UTF8_NAME)
                 continue
-            if entry.is_symlink():
-                try:
-                    path.stat()
-                except FileNotFoundError:
+            info = None
+            try:
+                info = entry.stat()  # the target's, as Path.stat; kept for the catalog
+            except FileNotFoundError:
+                if entry.is_symlink():
                     problem = "broken symlink: the target does not exist"
-                except OSError as exc:
+            except OSError as exc:
+                if entry.is_symlink():
                     problem = "symlink loop" if exc.errno == 40 else f"cannot follow symlink: {exc.strerror}"
-            yield Found(path, rel, problem, document=not problem and is_document_path(path))
+            # Only these suffixes can be documents (a .html one beside its NAME_files/).
+            document = (not problem and os.path.splitext(entry.name)[1].lower() in _document_suffixes()
+                        and is_document_path(Path(entry.path)))
+            yield Found(entry.path, rel, problem, document=document, stat=info)
