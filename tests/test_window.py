@@ -61,14 +61,14 @@ class Harness:
         self.window.close()
         return self.start()
 
-    def open(self, path: str) -> None:
+    def open(self, path: str, timeout: int = 5000) -> None:
         window = self.window
         view = window.list_panel.view
         model = view.model()
         row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(PathRole) == path)
         rect = view.visualRect(model.index(row, 0))
         self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        self.qtbot.waitUntil(lambda: window.current is not None and window.current.path == path, timeout=5000)
+        self.qtbot.waitUntil(lambda: window.current is not None and window.current.path == path, timeout=timeout)
 
 
 @pytest.fixture
