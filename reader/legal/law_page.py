@@ -67,19 +67,21 @@ def _citing(searcher, term: str) -> list[CitingArticle]:
         return []
     out = []
     for docnum in posting_cache(searcher).doc_ids("ref", term).tolist():
-        stored = searcher.stored_fields(docnum)
-        out.append(CitingArticle(stored.get("path", ""), _title(searcher, docnum, stored)))
+        out.append(_citing_article(searcher, docnum))
     out.sort(key=lambda a: (a.title, a.path))
     return out
 
 
-def _title(searcher, docnum: int, stored: dict) -> str:
-    from reader.search.documents import document_texts
+def _citing_article(searcher, docnum: int) -> CitingArticle:
+    """Its path and title (the path when it has none) from the index's heading column."""
+    from reader.search.documents import document_heading
 
     try:
-        return document_texts(searcher, docnum).get("title", "") or stored.get("path", "")
+        path, title, _date = document_heading(searcher, docnum)
     except (KeyError, ValueError, TypeError):
-        return stored.get("path", "")
+        path = searcher.stored_fields(docnum).get("path", "")
+        return CitingArticle(path, path)
+    return CitingArticle(path, title or path)
 
 
 def law_page(search_index, data_dir: Path | None, pcode: str, name: str = "") -> LawPage:

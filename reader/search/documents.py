@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import zlib
@@ -72,24 +73,37 @@ def unpack_heading(value: bytes) -> tuple[str, str, str] | None:
     return (path, title, date) if all(isinstance(v, str) for v in (path, title, date)) else None
 
 
+def index_column(searcher, name: str):
+    """The column reader of the index's column ``name``, kept on ``searcher`` (made once per
+    index generation); None for an index without it."""
+    from reader.search.postings import kept_on
+
+    def make() -> list:  # (in a list: a column reader's truth is its length, not its presence)
+        with contextlib.suppress(Exception):  # an index of another layout: its stored fields serve
+            reader = searcher.reader()
+            if reader.has_column(name):
+                return [reader.column_reader(name)]
+        return [None]
+
+    return kept_on(searcher, f"{name}_column", make)[0]
+
+
 def document_texts(searcher, docnum: int, name: str = "texts") -> dict[str, str]:
     """A document's texts (``name`` "texts") or folded texts ("ftexts") by field: from the
     index's column (reader.search.schema), or from the stored fields of an index that kept
     them there."""
-    column = _text_column(searcher, name)
+    column = index_column(searcher, name)
     if column is not None:
         return unpack_texts(column[docnum])
     return unpack_texts(searcher.stored_fields(docnum)[name])
 
 
-def _text_column(searcher, name: str):
-    from reader.search.postings import kept_on
-
-    def make() -> list:
-        reader = searcher.reader() if hasattr(searcher, "reader") else searcher
-        try:
-            return [reader.column_reader(name) if reader.has_column(name) else None]
-        except Exception:  # an index of another layout: its stored fields serve
-            return [None]
-
-    return kept_on(searcher, f"{name}_column", make)[0]
+def document_heading(searcher, docnum: int) -> tuple[str, str, str]:
+    """A document's (path, title, date) from the index's heading column, without inflating
+    its texts (from its stored fields and texts when the column lacks a readable value)."""
+    column = index_column(searcher, "heading")
+    found = unpack_heading(column[docnum]) if column is not None else None
+    if found is None:
+        stored = searcher.stored_fields(docnum)
+        found = (stored.get("path", ""), document_texts(searcher, docnum).get("title", ""), stored.get("date", "") or "")
+    return found

@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from reader.errors import ReaderError
 from reader.locator import Location, Locator, PageAt
 from reader.search.analysis import WORDCHAR
-from reader.search.documents import document_texts
+from reader.search.documents import document_heading, document_texts
 from reader.search.folding import (
     _tables,
     fold,
@@ -615,10 +615,11 @@ class PassageSearch:
         self._complete = True
 
     def _stored_info(self, docnum: int) -> tuple[str, str, str]:
+        """(path, date, title), from the index's heading column (no texts inflated)."""
         info = self._stored.get(docnum)
         if info is None:
-            stored = self._searcher.stored_fields(docnum)
-            info = (stored["path"], stored.get("date", "") or "", "")
+            path, title, date = document_heading(self._searcher, docnum)
+            info = (path, date, title)
             self._stored[docnum] = info
         return info
 
@@ -638,9 +639,6 @@ class PassageSearch:
                 self._rank_all()
             score, docnum = self._docs[number]
             path, date, title = self._stored_info(docnum)
-            if not title:  # the stored texts hold it (read once, a few tens of µs)
-                title = document_texts(self._searcher, docnum)["title"]
-                self._stored[docnum] = (path, date, title)
             article = ArticlePassages(path, title, date, round(float(score), 4), docnum, self._counts.get(docnum))
             self._articles[number] = article
         return article
@@ -663,11 +661,10 @@ class PassageSearch:
         return self.total_passages
 
     def _count_one(self, docnum: int) -> None:
-        """Read the stored fields once: the path, date and title, and the body to count in."""
-        stored = self._searcher.stored_fields(docnum)
-        texts = document_texts(self._searcher, docnum)
-        self._stored[docnum] = (stored["path"], stored.get("date", "") or "", texts["title"])
-        self._counts[docnum] = self.matcher.count(texts["body"]) if self.matcher else 0
+        """The body's passages counted (and the heading kept)."""
+        self._stored_info(docnum)
+        body = document_texts(self._searcher, docnum)["body"] if self.matcher else ""
+        self._counts[docnum] = self.matcher.count(body) if self.matcher else 0
 
     @property
     def total_passages(self) -> int | None:

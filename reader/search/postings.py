@@ -174,12 +174,7 @@ class PostingCache:
             matcher = _postings_of(sub.reader(), field, term)
             if matcher is None:
                 continue
-            alive = None
-            if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
-                # A segment with deleted documents wraps its postings in a filter that
-                # tests every posting; decode the postings and drop those at once.
-                alive = self._alive(offset, sub.reader(), matcher)
-                matcher = matcher.child
+            matcher, alive = self._unwrapped(offset, sub.reader(), matcher)
             block_ids, block_weights = _leaf_arrays(matcher)
             if alive is not None and block_ids:
                 segment_ids, segment_weights = np.concatenate(block_ids), np.concatenate(block_weights)
@@ -238,11 +233,9 @@ class PostingCache:
             matcher = _postings_of(reader, field, term)
             if matcher is None:
                 continue
-            alive = None
-            if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
-                if local is None:  # drop the deleted documents' postings
-                    alive = self._alive(offset, reader, matcher)
-                matcher = matcher.child  # deleted documents are never among those asked for
+            matcher, alive = self._unwrapped(offset, reader, matcher)
+            if local is not None:
+                alive = None  # deleted documents are never among those asked for
             for ids, raw, sizes in _blocks(matcher, local, alive):
                 found.append(ids + offset)
                 joined.append(raw)
@@ -250,6 +243,14 @@ class PostingCache:
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
         return np.concatenate(found), np.concatenate(joined), np.concatenate(lengths)
+
+    def _unwrapped(self, offset: int, reader, matcher):
+        """(the postings matcher, which documents are alive or None when all are). A segment
+        with deleted documents wraps its postings in a filter that tests every posting;
+        here the postings are decoded unwrapped and the deleted ones dropped at once."""
+        if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
+            return matcher.child, self._alive(offset, reader, matcher)
+        return matcher, None
 
     def _alive(self, offset: int, reader, matcher) -> np.ndarray:
         """Which documents of the segment at ``offset`` are not deleted (a boolean array by

@@ -7,13 +7,12 @@ surviving documents with BM25F (title and tags weigh more than body).
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
 from reader.search.analysis import STEM_MARK, han_terms, query_tokens
-from reader.search.documents import document_texts, unpack_heading
+from reader.search.documents import document_heading, document_texts
 from reader.search.inflection import query_terms
 from reader.search.matching import LeafMatcher, leaf_forms
 from reader.search.postings import kept_on, posting_cache
@@ -307,38 +306,22 @@ def _parsed(text: str, glossary, no_expand) -> _Parsed:
 HEADINGS_KEPT = 50_000
 
 
-def _heading_column(searcher):
-    """The index's heading column, None for an index without it (its stored fields serve)."""
-    with contextlib.suppress(Exception):
-        reader = searcher.reader()
-        if reader.has_column("heading"):
-            return reader.column_reader("heading")
-    return None
-
-
 class _Shown:
-    """What the hits of one searcher show: texts from the stored fields, headings (path,
-    title, date) from the index's heading column, which is read without the texts."""
+    """What the hits of one searcher show: headings (path, title, date) from the index's
+    heading column, which is read without the texts, and texts from their column."""
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
-        # (in a list: a column reader's truth is its length, not its presence)
-        self.column = kept_on(searcher, "heading_column", lambda: [_heading_column(searcher)])[0]
         # The keystrokes of a burst list the same hits.
         self.headings: dict[int, tuple[str, str, str]] = kept_on(searcher, "headings", dict)
 
     def texts(self, docnum: int) -> tuple[str, str, str, dict[str, str]]:
-        stored = self.searcher.stored_fields(docnum)  # path, date (the texts are in a column)
-        texts = document_texts(self.searcher, docnum)
-        return stored["path"], texts["title"], stored.get("date", ""), texts
+        return (*self.heading(docnum), document_texts(self.searcher, docnum))
 
     def heading(self, docnum: int) -> tuple[str, str, str]:
         found = self.headings.get(docnum)
         if found is None:
-            if self.column is not None:
-                found = unpack_heading(self.column[docnum])
-            if found is None:
-                found = self.texts(docnum)[:3]
+            found = document_heading(self.searcher, docnum)
             if len(self.headings) >= HEADINGS_KEPT:
                 self.headings.clear()
             self.headings[docnum] = found
