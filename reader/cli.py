@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sqlite3
 import sys
@@ -324,4 +323,6 @@ def open_library(args: argparse.Namespace, paths: DataPaths) -> Library:
 
 
 def print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from reader import jsontext
+
+    sys.stdout.write(jsontext.dumps(data) + "\n")

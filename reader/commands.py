@@ -25,9 +25,16 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
     finally:
         catalog.close()
     print_notices(Settings(paths.settings_file).notices, catalog.notices)
-    entries.sort(key=lambda e: (e.article.date or "", e.article.path), reverse=True)
+    # Newest first, then by path (descending): the entries come sorted by path, and a
+    # reverse sort is stable, so one key of the date alone orders them.
+    entries.reverse()
+    entries.sort(key=lambda e: e.article.date or "", reverse=True)
     if args.json:
-        print_json({"library": library.key, "articles": [e.article.meta_dict() for e in entries]})
+        from reader.memory import building_many
+
+        with building_many():
+            articles = [e.article.meta_dict() for e in entries]
+        print_json({"library": library.key, "articles": articles})
         return 0
     print(f"{library.root}  ({plural(len(entries), 'article')})")
     if not entries:

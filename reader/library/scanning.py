@@ -36,7 +36,11 @@ class Found:
 def has_undecodable_bytes(name: str) -> bool:
     """Whether a name from the OS held bytes that are not UTF-8 (Python keeps them as lone
     surrogates, which SQLite, JSON and the terminal all refuse)."""
-    return any("\udc80" <= ch <= "\udcff" for ch in name)
+    try:
+        name.encode("utf-8")  # fails on any surrogate, in C: most names have none
+    except UnicodeEncodeError:
+        return any("\udc80" <= ch <= "\udcff" for ch in name)
+    return False
 
 
 def shown_name(name: str) -> str:
@@ -136,17 +140,28 @@ def scan_library(root: Path) -> Iterator[Found]:
         except OSError:
             continue
         page_folders = saved_page_folders({e.name for e in entries})
+        readable, documents = _readable_suffixes(), _document_suffixes()
         for entry in entries:
-            if entry.name.startswith(".") or entry.name in page_folders:
+            # This loop runs for every file of every rescan (100,000 at once in a large
+            # library): each test is the cheapest that decides, and a Path is built only
+            # for folders and symlinks.
+            name = entry.name
+            if name[:1] == "." or name in page_folders:
                 continue
-            rel = prefix + entry.name  # path.relative_to(root).as_posix(), without two more Paths
+            rel = prefix + name  # path.relative_to(root).as_posix(), without two more Paths
             try:
-                is_dir = entry.is_dir(follow_symlinks=True)
+                is_dir = entry.is_dir()  # the target's, for a symlink
             except OSError:
                 is_dir = False
-            # A Path only where one is used: building one for every file was most of a scan.
-            path = Path(entry.path) if is_dir or entry.is_symlink() else None
-            if entry.is_symlink() and (is_dir or is_article_name(entry.name)) and not _leads_inside(base, path):
+            suffix = ""
+            if not is_dir:
+                dot = name.rfind(".")  # os.path.splitext(name)[1]: the name has no leading dot
+                suffix = name[dot:].lower() if dot > 0 else ""
+                if suffix not in readable:
+                    continue
+            symlink = entry.is_symlink()
+            path = Path(entry.path) if is_dir or symlink else None
+            if symlink and not _leads_inside(base, path):
                 # Nothing outside the library is ever read: the link is listed, not followed.
                 yield Found(path, shown_name(rel), OUTSIDE_FOLDER if is_dir else OUTSIDE_FILE)
                 continue
@@ -161,10 +176,8 @@ def scan_library(root: Path) -> Iterator[Found]:
                 seen.add(key)
                 stack.append((path, rel + "/"))
                 continue
-            if not is_article_name(entry.name):
-                continue
             problem = ""
-            if has_undecodable_bytes(rel):
+            if not rel.isascii() and has_undecodable_bytes(rel):
                 # Common in zip archives made on Big5 systems. The file cannot have a text
                 # identity: it is listed with its problem, the rest of the library goes on.
                 yield Found(entry.path, shown_name(rel), NOT_UTF8_NAME)
@@ -173,12 +186,11 @@ def scan_library(root: Path) -> Iterator[Found]:
             try:
                 info = entry.stat()  # the target's, as Path.stat; kept for the catalog
             except FileNotFoundError:
-                if entry.is_symlink():
+                if symlink:
                     problem = "broken symlink: the target does not exist"
             except OSError as exc:
-                if entry.is_symlink():
+                if symlink:
                     problem = "symlink loop" if exc.errno == 40 else f"cannot follow symlink: {exc.strerror}"
             # Only these suffixes can be documents (a .html one beside its NAME_files/).
-            document = (not problem and os.path.splitext(entry.name)[1].lower() in _document_suffixes()
-                        and is_document_path(Path(entry.path)))
+            document = not problem and suffix in documents and is_document_path(Path(entry.path))
             yield Found(entry.path, rel, problem, document=document, stat=info)
