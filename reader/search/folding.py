@@ -83,9 +83,54 @@ def fold_base(text: str) -> str:
     return text.translate(_base_table())
 
 
+#: Below this many characters ``str.translate`` is quicker than the arrays.
+_SHORT = 48
+
+
+@functools.lru_cache(maxsize=1)
+def _arrays():
+    """(code point -> folded code point, code point -> whether its folding is not one
+    character) as NumPy arrays up to the table's last code point: :func:`fold_chars` by
+    lookup. ``str.translate`` with a dict costs about 100 ns a character (a dict lookup and a
+    new int each); an array lookup over the text's UTF-32 code units, a few."""
+    import numpy as np
+
+    table, _ = _tables()
+    size = max(table) + 1
+    target = np.arange(size, dtype=np.uint32)
+    expands = np.zeros(size, dtype=bool)
+    lengths = np.ones(size, dtype=np.uint8)  # (no folding is 255 characters long)
+    for cp, value in table.items():
+        if len(value) == 1:
+            target[cp] = ord(value)
+        else:
+            expands[cp] = True
+            lengths[cp] = len(value)
+    return target, expands, lengths
+
+
+def _codes(text: str):
+    """The code points of ``text`` (lone surrogates too) as a NumPy array, or None when
+    ``text`` is short or ASCII (``str.translate`` is quicker there) or reaches past the
+    tables."""
+    if len(text) < _SHORT or text.isascii():
+        return None
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(codes.max()) >= len(_arrays()[0]):
+        return None
+    return codes
+
+
 def fold_chars(text: str) -> str:
     """The per-character folding: no legal numbering (same length unless a character folds
     to more or fewer than one)."""
+    codes = _codes(text)
+    if codes is not None:
+        target, expands, _ = _arrays()
+        if not expands[codes].any():
+            return target[codes].tobytes().decode("utf-32-le", "surrogatepass")
     table, _ = _tables()
     return text.translate(table)
 
@@ -94,14 +139,24 @@ def fold_chars_with_offsets(text: str) -> tuple[str, list[int] | None]:
     """:func:`fold_chars` and, for each folded character, its index in ``text`` (``None``
     when every character folded one-to-one)."""
     table, expanding = _tables()
-    folded = text.translate(table)
-    if expanding is None or not expanding.search(text):
-        return folded, None
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        origin.extend([index] * len(table.get(ord(char), char)))
+    codes = _codes(text)
+    if codes is None:
+        folded = text.translate(table)
+        if expanding is None or not expanding.search(text):
+            return folded, None
+        origin: list[int] = []
+        for index, char in enumerate(text):
+            origin.extend([index] * len(table.get(ord(char), char)))
+        origin.append(len(text))
+        return folded, origin
+    import numpy as np
+
+    target, expands, lengths = _arrays()
+    if not expands[codes].any():
+        return target[codes].tobytes().decode("utf-32-le", "surrogatepass"), None
+    origin = np.repeat(np.arange(len(codes)), lengths[codes]).tolist()
     origin.append(len(text))
-    return folded, origin
+    return text.translate(table), origin
 
 
 def fold(text: str) -> str:

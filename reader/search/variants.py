@@ -27,6 +27,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from reader.search import folding
+
 TABLE_FILE = Path(__file__).resolve().parent / "variant_table.json"
 
 #: Format characters dropped by the folding (code point -> name, for the README table).
@@ -136,8 +138,6 @@ def compose_table(base: Mapping[int, str]) -> dict[int, str]:
 @functools.lru_cache(maxsize=1)
 def full_table() -> dict[int, str]:
     """The ordinary folding table of :mod:`reader.search.folding` composed with this one."""
-    from reader.search import folding
-
     return folding._tables()[0]
 
 
@@ -158,29 +158,10 @@ def char_class(code_points: list[int]) -> str:
     return "[" + "".join(parts) + "]"
 
 
-@functools.lru_cache(maxsize=1)
-def _expanding() -> re.Pattern[str]:
-    """Characters that fold to more or fewer than one character."""
-    return re.compile(char_class([cp for cp, value in full_table().items() if len(value) != 1]))
-
-
-def fold_chars(text: str) -> str:
-    """Per-character folding: the ordinary one, variants, invisible characters, dashes."""
-    return text.translate(full_table())
-
-
-def fold_chars_with_offsets(text: str) -> tuple[str, list[int] | None]:
-    """Like ``folding.fold_with_offsets`` with the composed table: for each folded character
-    its index in ``text`` (``None`` when every character folded one-to-one)."""
-    table = full_table()
-    folded = text.translate(table)
-    if not _expanding().search(text):
-        return folded, None
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        origin.extend([index] * len(table.get(ord(char), char)))
-    origin.append(len(text))
-    return folded, origin
+#: Per-character folding: the ordinary one, variants, invisible characters, dashes (the
+#: composed table), and with offsets (for each folded character its index in the text).
+fold_chars = folding.fold_chars
+fold_chars_with_offsets = folding.fold_chars_with_offsets
 
 
 def fold_full(text: str) -> str:
