@@ -49,6 +49,16 @@ FORMATTED = "\n\n".join(
 )
 
 
+@pytest.fixture(autouse=True)
+def _formatting_may_take_its_time(monkeypatch) -> None:
+    """These tests are about parts, not about the 5-s limit on formatting a large article
+    (tests/test_hostile_articles.py checks that): with the suite on both cores, formatting
+    the 4,000 chapters here took longer than 5 s once and fell back to plain text."""
+    from reader.render import markdown_html
+
+    monkeypatch.setattr(markdown_html, "TIME_LIMIT_S", 60.0)
+
+
 def _whole(header: str, body: str, tail: str) -> QTextDocument:
     style = DocumentStyle()
     doc = QTextDocument()
