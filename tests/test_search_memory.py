@@ -61,12 +61,15 @@ def test_an_idle_window_gives_its_decoded_postings_back(qtbot, data_dir: Path, s
     harness = Harness(qtbot, data_dir, sample_library)
     window = harness.start()
     try:
-        window.search.idle.setInterval(300)
         type_text(qtbot, window.list_panel.search_box, "資料")
         qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=10000)
         cache = postings.posting_cache(window.session.search_index.searcher())
+        # (the idle timer is the window's own, minutes long: on a busy machine a short one
+        # could free the postings before this line looked; CI once saw that)
         assert cache.held_bytes > 0  # the search decoded and kept postings
+        window.search.idle.start(300)  # idle from now on
         qtbot.waitUntil(lambda: cache.held_bytes == 0, timeout=5000)
+        window.search.idle.setInterval(10 * 60 * 1000)  # the window's own again
         # Searching again works and decodes again.
         type_text(qtbot, window.list_panel.search_box, "保護")
         qtbot.waitUntil(lambda: window.results_model.query == "資料保護", timeout=10000)
