@@ -82,3 +82,13 @@ def test_list_json_orders_newest_first_then_by_path_and_rows_share_no_lists(tmp_
             assert other.tags == ["人工智慧", "隱私"] and other.authors == ["編輯部"]
     finally:
         catalog.close()
+
+
+
+@given(st.text(alphabet=st.sampled_from("ab.MDmdtxTXhHlL_ 文"), min_size=1, max_size=12).filter(lambda n: not n.startswith(".")))
+def test_the_scan_reads_a_file_names_suffix_as_splitext_does(name: str) -> None:
+    import os
+
+    from reader.library.scanning import _suffix
+
+    assert _suffix(name) == os.path.splitext(name)[1].lower()

@@ -558,8 +558,7 @@ class Catalog:
                 stat_key = (info.st_size, info.st_mtime_ns)
             except OSError:
                 stat_key = (-1, -1)
-            if (old and not force and old[3] is not None and (old[0], old[1]) == stat_key
-                    and ((not old[4] and not found.document) or _still_current(old, found))):
+            if old and not force and old[3] is not None and (old[0], old[1]) == stat_key and _still_current(old, found):
                 report.unchanged += 1
                 for problem in old[3]:
                     report.problems.append((found.rel_path, problem))

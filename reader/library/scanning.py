@@ -66,12 +66,11 @@ def _readable_suffixes() -> frozenset[str]:
     return frozenset(ARTICLE_SUFFIXES) | frozenset(DOCUMENT_SUFFIXES)
 
 
-def is_article_name(name: str) -> bool:
-    """A Markdown, text or HTML article, or a document (by its suffix alone)."""
-    if name.startswith("."):
-        return False
-    # Path(name).suffix, without building a Path: this runs for every file of every rescan.
-    return os.path.splitext(name)[1].lower() in _readable_suffixes()
+def _suffix(name: str) -> str:
+    """``Path(name).suffix.lower()`` for a name without a leading dot, without building a
+    Path: this runs for every file of every rescan."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
 
 
 @functools.cache
@@ -155,8 +154,7 @@ def scan_library(root: Path) -> Iterator[Found]:
                 is_dir = False
             suffix = ""
             if not is_dir:
-                dot = name.rfind(".")  # os.path.splitext(name)[1]: the name has no leading dot
-                suffix = name[dot:].lower() if dot > 0 else ""
+                suffix = _suffix(name)
                 if suffix not in readable:
                     continue
             symlink = entry.is_symlink()
@@ -177,7 +175,7 @@ def scan_library(root: Path) -> Iterator[Found]:
                 stack.append((path, rel + "/"))
                 continue
             problem = ""
-            if not rel.isascii() and has_undecodable_bytes(rel):
+            if has_undecodable_bytes(rel):
                 # Common in zip archives made on Big5 systems. The file cannot have a text
                 # identity: it is listed with its problem, the rest of the library goes on.
                 yield Found(entry.path, shown_name(rel), NOT_UTF8_NAME)
