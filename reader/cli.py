@@ -257,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = DataPaths(resolve_data_dir(args.data_dir))
     try:
         if args.command is None:
+            problem = _no_display(args)
+            if problem:
+                return _fail(problem, 2)
             from reader.ui.app import run_gui
 
             return run_gui(args, paths)
@@ -282,6 +285,24 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("not enough memory to finish", 1)
     except Exception as exc:  # the last edge: a bug must still not print a traceback at a user
         return _fail(_report_bug(exc, paths), 1)
+
+
+def _no_display(args) -> str | None:
+    """Why the window cannot open here, before Qt aborts with a message about plugins and
+    libraries: on a Unix desktop (not macOS) with neither an X nor a Wayland display and no
+    Qt platform chosen. A screenshot needs no screen: it is drawn offscreen instead."""
+    if os.name != "posix" or sys.platform == "darwin" or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if getattr(args, "screenshot", None):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return None
+    return (
+        "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): "
+        "start reader from a desktop session, or use its commands here "
+        "(reader list, reader search QUERY, reader --screenshot FILE.png; reader --help lists them)"
+    )
 
 
 def _fail(message: str, code: int) -> int:
