@@ -111,12 +111,12 @@ def _try_open(folder: Path, read_only: str = ""):
     import gc
     import warnings
 
-    from whoosh import index as windex
+    from reader.search.storage import open_index
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         try:
-            ix = windex.open_dir(str(folder), readonly=bool(read_only))
+            ix = open_index(str(folder), readonly=bool(read_only))
             with ix.searcher() as probe:  # touches the TOC and every segment
                 probe.doc_count()
                 for name in ("path", "chars"):
@@ -180,13 +180,13 @@ class SearchIndex:
         return ""
 
     def _create(self, reason: str) -> None:
-        from whoosh import index as windex
+        from reader.search.storage import create_index
 
         try:
             if self.dir.exists():
                 shutil.rmtree(self.dir, ignore_errors=True)
             self.dir.mkdir(parents=True, exist_ok=True)
-            self._ix = windex.create_in(str(self.dir), make_schema())
+            self._ix = create_index(str(self.dir), make_schema())
             (self.dir / FORMAT_FILE).write_text(json.dumps({"format": INDEX_FORMAT}), encoding="utf-8")
         except OSError as exc:
             # Half a new index has no format marker: the next run starts it again.
