@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -63,24 +64,38 @@ def _original_span(start: int, end: int, origin: list[int] | None) -> tuple[int,
     return min(sources), max(to_original(end, origin), max(sources) + 1)
 
 
+@functools.lru_cache(maxsize=256)
+def _marking(keys: tuple[tuple[str, bool], ...]) -> tuple[tuple[tuple[int, object], ...], bool]:
+    """(leaf index, pattern) of every pattern of the leaves ``keys`` (text, phrase), and
+    whether any of their forms needs the numbering pass: made once per query, not per hit."""
+    from reader.search.matching import has_numerals, leaf_forms
+
+    leaves = [Leaf(text, phrase=phrase) for text, phrase in keys]
+    patterns = tuple((index, pattern) for index, leaf in enumerate(leaves) for pattern in leaf_patterns(leaf))
+    return patterns, any(has_numerals(form) for leaf in leaves for form in leaf_forms(leaf))
+
+
 def match_spans(text: str, leaves: list[Leaf], refs: list | None = None) -> list[tuple[int, int, int]]:
     """(start, end, leaf index) of every match in ``text``, as offsets into ``text``; the
     citations of ``refs`` (provisions) count after the leaves."""
-    from reader.search.matching import has_numerals, leaf_forms
     from reader.search.numbering import has_dash_numbering
 
+    patterns, numbering = _marking(tuple((leaf.text, leaf.phrase) for leaf in leaves))
     # Forms without numerals match alike without the numbering pass (test_folding_numbering)
     # unless the text has a 第 12-1 條 the pass reorders; the pass is most of what folding costs.
-    if has_dash_numbering(text) or any(has_numerals(form) for leaf in leaves for form in leaf_forms(leaf)):
+    if numbering or has_dash_numbering(text):
         folded, origin = fold_with_offsets(text)
     else:
         folded, origin = fold_chars_with_offsets(text)
     spans = [(s, e, len(leaves)) for s, e in ref_spans(text, refs or [])]
-    for index, leaf in enumerate(leaves):
-        for pattern in leaf_patterns(leaf):
-            for match in pattern.finditer(folded):
-                if match.end() > match.start():
-                    spans.append((*_original_span(match.start(), match.end(), origin), index))
+    span = re.Match.span
+    for index, pattern in patterns:
+        if origin is None:  # folded offsets are the text's (the common case)
+            spans += [(s, e, index) for s, e in map(span, pattern.finditer(folded)) if e > s]
+        else:
+            spans += [(*_original_span(s, e, origin), index) for s, e in map(span, pattern.finditer(folded)) if e > s]
+    if len(patterns) == 1 and not refs and origin is None:
+        return spans  # one pattern's matches: in order, and none overlaps the next
     spans.sort()
     merged: list[tuple[int, int, int]] = []
     for span in spans:
