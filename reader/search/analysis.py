@@ -1,8 +1,10 @@
 """Tokenizing folded text for a CJK + English index.
 
-* Han runs become overlapping bigrams (as Lucene's CJK analyzer does) plus the run's last
-  character as a unigram, each at its own position: a phrase of bigrams at consecutive
-  positions is then a substring of one run, so Han phrase queries are exact.
+* Han runs become overlapping bigrams (as Lucene's CJK analyzer does) plus the run's first
+  and last characters as unigrams, each at its own position: a phrase of bigrams at
+  consecutive positions is then a substring of one run, so Han phrase queries are exact, and
+  a query ending in one character after a word or a number (第1項, 3人, AI安) is decided by
+  positions too (the character begins a run there) instead of reading every candidate's text.
 * Latin/digit runs become lowercase words, plus their inflection stem marked with ``~`` at
   the same position (``evaluations`` also finds ``evaluation``, ``organic`` never finds
   ``organization``; exact words still score higher).
@@ -70,6 +72,8 @@ def positions(folded: str) -> dict[str, list[int]]:
         run = match.group("han")
         if run:
             n = len(run)
+            if n > 1:
+                postings.setdefault(run[0], []).append(pos)
             for i in range(n - 1):
                 postings.setdefault(run[i : i + 2], []).append(pos + i)
             postings.setdefault(run[-1], []).append(pos + n - 1)

@@ -41,9 +41,9 @@ class LeafPlan:
 
     field: str
     sequence: Sequence  # terms at fixed offsets, when ``positional``
-    parts: list[tuple[str, object]]  # otherwise: ("char" | "word" | "phrase", ...) all required
+    parts: list[tuple[str, object]]  # otherwise: ("char" | "word", text), all required
     positional: bool
-    verify: bool  # the text must confirm (punctuation, a trailing single character)
+    verify: bool  # the text must confirm (punctuation, which is not indexed)
     check: Sequence | None = None  # the part of ``sequence`` whose positions decide it
 
 
@@ -57,10 +57,10 @@ def covering(terms_at: Sequence) -> Sequence:
 
 
 def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: bool) -> LeafPlan:
-    """Every Han run is indexed as its bigrams plus its last character, so a run followed by
-    another token is matched by bigrams plus that unigram. A run at the end of the query may
-    continue in the text: bigrams only. A single character at the end is a prefix, which
-    positions cannot express: then all parts are required and the text verifies."""
+    """Every Han run is indexed as its bigrams plus its first and last characters, so a run
+    followed by another token is matched by bigrams plus its last unigram. A run at the end of
+    the query may continue in the text: bigrams only. A single character at the end, after
+    another token, begins a run in the text: its first unigram at its position."""
     if len(tokens) == 1 and not punctuation:
         token = tokens[0]
         if token.kind == "han" and len(token.text) == 1:
@@ -72,23 +72,17 @@ def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: boo
             return LeafPlan(field, [(token.text, 0)], [], True, False)
         return LeafPlan(field, [], [("word", token.text)], False, False)
     sequence: Sequence = []
-    parts: list[tuple[str, object]] = []
-    positional = True
     for number, token in enumerate(tokens):
-        last = number == len(tokens) - 1
-        if token.kind == "word":
+        if token.kind == "word" or len(token.text) == 1:
+            # A word; or a last single character (two Han characters make one token), which
+            # after another token begins a Han run in the text: the run's first unigram.
             sequence.append((token.text, token.pos))
-            parts.append(("phrase", [(token.text, 0)]))
-        elif len(token.text) == 1 and last:
-            positional = False
-            parts.append(("char", token.text))
         else:
+            last = number == len(tokens) - 1
             terms = han_terms(token.text) + ([] if last else [token.text[-1]])
             offsets = list(range(len(han_terms(token.text)))) + ([] if last else [len(token.text) - 1])
-            run = [(t, token.pos + o) for t, o in zip(terms, offsets, strict=True)]
-            sequence.extend(run)
-            parts.append(("phrase", [(t, o - run[0][1]) for t, o in run]))
-    return LeafPlan(field, sequence, parts, positional, punctuation or not positional)
+            sequence.extend((t, token.pos + o) for t, o in zip(terms, offsets, strict=True))
+    return LeafPlan(field, sequence, [], True, punctuation)
 
 
 #: Digits, Han numerals, and the 之 and - that the numbering pass writes and removes (第 12-1 條
@@ -227,29 +221,16 @@ class LeafMatcher:
             alive = _distinct_sorted(starts >> 32)
         return set(alive.tolist())
 
-    def plan_docs(self, plan: LeafPlan, within: set[int] | None = None, any_field: bool = False) -> set[int]:
-        """The documents of ``plan``. ``any_field``: the leaf is searched in every field and
-        its text verified, so a trailing character's candidates may come from the unigram
-        field (one term) instead of every bigram it starts in this field."""
+    def plan_docs(self, plan: LeafPlan, within: set[int] | None = None) -> set[int]:
+        """The documents of ``plan`` (only those in ``within``, when given)."""
         if plan.positional and plan.sequence:
             return self.phrase_docs(plan.field, plan.sequence, plan.check, within)
-        if plan.sequence and all(kind in ("phrase", "char") for kind, _ in plan.parts):
-            # A trailing single character (a prefix, which positions cannot say): everything
-            # before it at its offsets, the character anywhere; the text then verifies. (Each
-            # part on its own would leave every article with 3, 条第, 1 and 项 to verify.)
-            docs = self.phrase_docs(plan.field, plan.sequence, None, within)
-            for kind, text in plan.parts:
-                if kind == "char" and docs:
-                    docs &= self.char_docs("*" if any_field and plan.verify else plan.field, text)
-            return docs
         result: set[int] | None = within
         for kind, text in plan.parts:
             if kind == "char":
-                docs = self.char_docs("*" if any_field and plan.verify else plan.field, text)
+                docs = self.char_docs(plan.field, text)
             elif kind == "word":
                 docs = self.word_docs(plan.field, text)
-            elif kind == "phrase":
-                docs = self.phrase_docs(plan.field, text, within=result)
             else:
                 raise ValueError(kind)
             result = docs if result is None else result & docs
@@ -282,7 +263,7 @@ class LeafMatcher:
         for field in fields:
             plan = plan_leaf(leaf, field, tokens, punctuation)
             verify |= plan.verify
-            docs |= self.plan_docs(plan, within, any_field=leaf.field is None)
+            docs |= self.plan_docs(plan, within)
         return self.verified(leaf, docs, [folded]) if verify else docs
 
     def estimate(self, leaf: Leaf) -> int:
