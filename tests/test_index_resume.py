@@ -24,20 +24,33 @@ def test_a_cancelled_index_resumes_where_it_stopped(tmp_path: Path, monkeypatch)
 
     def progress(done: int, total: int) -> None:
         seen.append((done, total))
-        if done == 25:
+        if done == 35:
             cancel.set()  # the user pressed Cancel (Ctrl+C in a terminal stops the same way)
 
-    articles = {f"{n:02}.md": f"---\ntitle: 文章{n}\n---\n\n第{n}篇談資料治理。\n" for n in range(35)}
+    articles = {f"{n:02}.md": f"---\ntitle: 文章{n}\n---\n\n第{n}篇談資料治理。\n" for n in range(45)}
     with indexed_library(tmp_path, articles, update=False) as (library, catalog, index):
         with pytest.raises(Cancelled):
             index.update(library, catalog, progress=progress, cancel=cancel, bulk=False)
-        assert seen[0] == (0, 35)
-        assert search(index, "資料治理", limit=None).total == 20  # the two commits before the cancel
+        assert seen[0] == (0, 45)
+        # The commits before the cancel: after 10 articles, then after 20 more.
+        assert search(index, "資料治理", limit=None).total == 30
         again: list[tuple[int, int]] = []
         report = index.update(library, catalog, progress=lambda d, t: again.append((d, t)), bulk=False)
         assert again[0] == (0, 15) and report.added == 15  # only what was not committed
         hits = search(index, "資料治理", limit=None)
-        assert hits.total == 35 and len({h.path for h in hits.hits}) == 35
+        assert hits.total == 45 and len({h.path for h in hits.hits}) == 45
+
+
+def test_a_long_build_commits_in_growing_steps(tmp_path: Path, monkeypatch) -> None:
+    """Commits after 10, 20 more, 40 more, then 40 at a time (COMMIT_GROWTH 4): 7 segments
+    for 200 articles where a commit every 10 made 20, each a lookup for every query term."""
+    monkeypatch.setattr(index_module, "COMMIT_EVERY", 10)
+    articles = {f"{n:03}.md": f"---\ntitle: 文章{n}\n---\n\n第{n}篇談資料治理。\n" for n in range(200)}
+    with indexed_library(tmp_path, articles, update=False) as (library, catalog, index):
+        index.update(library, catalog, bulk=False)
+        sizes = sorted(s.doc_count() for s in index.open()._segments())
+        assert sizes == [10, 10, 20, 40, 40, 40, 40], sizes
+        assert search(index, "資料治理", limit=None).total == 200
 
 
 def test_an_edit_never_rewrites_a_large_segment(tmp_path: Path) -> None:

@@ -40,7 +40,14 @@ from reader.search.schema import INDEX_FORMAT, Folded, make_schema
 
 FORMAT_FILE = "reader-index.json"
 VERSIONS_FILE = "reader-versions.json"
-COMMIT_EVERY = 5000  # searching sees progress; each commit of a bulk writer adds 2 segments
+#: A long update commits after COMMIT_EVERY articles, then after twice as many, and so on up
+#: to COMMIT_GROWTH times as many: searching sees progress early and a cancel or crash loses
+#: little, while a 100,000-article build makes 7 commits instead of 20. Each commit of a
+#: bulk writer adds 2 segments, which are never merged again (too costly in Whoosh), and each
+#: segment costs every query term a lookup: at 10,000 articles 7 segments instead of 4 made
+#: queries about a fifth slower.
+COMMIT_EVERY = 5000
+COMMIT_GROWTH = 4
 BULK_THRESHOLD = 400
 Progress = Callable[[int, int], None]  # (done, total)
 NotesProvider = Callable[[str], str]  # rel path -> annotation text to index
@@ -414,8 +421,8 @@ class SearchIndex:
         bulk: bool | None = None,
     ) -> UpdateReport:
         """Index what the catalog has that the index lacks or has in another version, and
-        remove what the catalog no longer has. Commits every ``COMMIT_EVERY`` articles so that
-        searching sees progress and a crash loses little. ``only`` limits the work to some
+        remove what the catalog no longer has. Commits after ``COMMIT_EVERY`` articles and
+        then in growing steps (see there) so that searching sees progress and a crash loses little. ``only`` limits the work to some
         paths (annotation text changed). ``bulk`` (default: when there is much to do) uses two
         writer processes; the window passes False, as forking a threaded Qt process is unsafe
         and a cancelled multi-process writer leaves its helpers behind."""
@@ -455,6 +462,8 @@ class SearchIndex:
         writer = self.writer(timeout, bulk=bulk)
         committing = None
         done = committed = 0
+        chunk = COMMIT_EVERY
+        next_commit = chunk
         try:
             for path in stale:
                 writer.delete_by_term("path", path)
@@ -510,10 +519,12 @@ class SearchIndex:
                 done += 1
                 if progress:
                     progress(done, total)
-                if done % COMMIT_EVERY == 0 and done < total:
+                if done >= next_commit and done < total:
                     committing, writer = writer, None
                     _commit(committing)
                     committed = done
+                    chunk = min(chunk * 2, COMMIT_EVERY * COMMIT_GROWTH)
+                    next_commit = done + chunk
                     self._write_manifest_quietly(indexed)
                     writer = self.writer(timeout=30, bulk=bulk)
             committing, writer = writer, None
