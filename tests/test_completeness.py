@@ -41,6 +41,12 @@ def corpus_index(tmp_path_factory):
         pytest.skip(f"the shared corpus is not at {CORPUS}")
     root = tmp_path_factory.mktemp("corpus")
     generate_library(CORPUS, root / "lib", ARTICLES)
+    yield from _indexed_with_texts(root)
+
+
+def _indexed_with_texts(root):
+    """The library ``root``/lib indexed (data in ``root``/data): yields (index, folded text
+    of each article as the oracle folds it), and closes them after."""
     library = Library((root / "lib").resolve(), DataPaths(root / "data"))
     catalog = library.catalog()
     catalog.rescan()
@@ -255,18 +261,7 @@ def pieces_index(tmp_path_factory):
     for number in range(160):
         body = "".join(rng.choice(PIECES) for _ in range(rng.randint(3, 40)))
         (library_dir / f"{number:03d}.md").write_text(f"---\ntitle: 第{number}篇\n---\n\n{body}\n", encoding="utf-8")
-    library = Library(library_dir.resolve(), DataPaths(root / "data"))
-    catalog = library.catalog()
-    catalog.rescan()
-    index = SearchIndex(library.index_dir)
-    index.update(library, catalog)
-    texts = {}
-    for entry in catalog.entries():
-        article = library.load(entry.article.path)
-        texts[entry.article.path] = folding_oracle.full(FIELD_SEPARATOR.join(field_texts(article).values()))
-    yield index, texts
-    index.close()
-    catalog.close()
+    yield from _indexed_with_texts(root)
 
 
 def test_a_last_character_after_a_word_or_number_equals_grep(pieces_index) -> None:
