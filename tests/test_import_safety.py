@@ -389,7 +389,7 @@ def test_an_empty_folder_says_there_is_nothing_to_import(tmp_path: Path, data_di
     result = _import(str(tmp_path / "src"), data_dir=data_dir, library=tmp_path / "lib")
     assert result.returncode == 0
     assert result.stdout == ""
-    assert result.stderr.strip() == "nothing to import: no .md, .markdown, .txt, .html, .htm files were found"
+    assert result.stderr.strip() == "nothing to import: no .md, .markdown, .txt, .html, .htm, .pdf, .docx, .odt, .epub, .mhtml, .mht files were found"
 
 
 def test_a_short_page_keeps_its_tables(tmp_path: Path, data_dir: Path) -> None:

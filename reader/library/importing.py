@@ -1,4 +1,5 @@
-"""``reader import``: turn text, HTML and Markdown files into clean library articles.
+"""``reader import``: turn text, HTML and Markdown files into clean library articles, and
+copy documents (PDF, Word, OpenDocument, EPUB, saved pages) into the library as they are.
 
 Import never overwrites. Each source becomes its own article file:
 
@@ -13,7 +14,9 @@ Import never overwrites. Each source becomes its own article file:
 * re-importing the same source updates the article made from it (same name, so annotations
   stay attached), unless that article was edited in the library since: then it is kept and
   the import of that source fails, naming it;
-* a source inside the library folder is an article already: it is never read or rewritten.
+* a source inside the library folder is an article already: it is never read or rewritten;
+* a document keeps its bytes and its suffix (``journal.pdf`` -> ``LIB/journal.pdf``, a taken
+  name ``journal-2.pdf``): the library reads documents where they are.
 
 "The same source" is the source's absolute path with symlinks resolved. Which source made
 which article is recorded in the data folder (:func:`record_path`), never in the library,
@@ -21,7 +24,8 @@ with the SHA-256 of what was written. Without a record (none given, or it is dam
 existing file that is exactly what the source converts to is recognised as its article.
 
 Only regular files are read (a device, FIFO or socket is refused from its ``stat``, without
-opening it), never more than :data:`MAX_ARTICLE_BYTES`. Every file is written atomically
+opening it), never more than :data:`MAX_ARTICLE_BYTES` (a document: the
+:data:`MAX_DOCUMENT_BYTES` the library reads). Every file is written atomically
 (a hidden temporary file in the same folder, fsynced, then linked or renamed into place) with
 the permissions of the user's other files: ``0666 & ~umask`` for a new article, the old
 file's mode for an updated one. A full disk stops the writing; what was written is reported,
@@ -46,7 +50,7 @@ from reader.errors import from_os_error, is_disk_full, os_problem
 from reader.fileio import fsync_folder, write_temp_file
 from reader.library import frontmatter
 from reader.library.encodings import DecodeError, decode
-from reader.library.model import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES
+from reader.library.model import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, MAX_DOCUMENT_BYTES
 from reader.library.reading import article_from_text
 from reader.settings import write_atomically
 
@@ -100,7 +104,7 @@ class ImportReport:
                 noun = "" if parts else (" article" if n == 1 else " articles")
                 parts.append(f"{n}{noun} {status}")
         if not parts:
-            return "nothing to import: no " + ", ".join(ARTICLE_SUFFIXES) + " files were found"
+            return "nothing to import: no " + ", ".join(importable_suffixes()) + " files were found"
         return ", ".join(parts)
 
 
@@ -117,10 +121,28 @@ def _safe_part(text: str, fallback: str) -> str:
     return part or fallback
 
 
+def importable_suffixes() -> tuple[str, ...]:
+    """The suffixes (lower case) import takes: articles to convert, then documents to copy."""
+    return (*ARTICLE_SUFFIXES, *document_suffixes())
+
+
+def document_suffixes() -> tuple[str, ...]:
+    """The suffixes of the documents import copies as they are (the library reads them)."""
+    from reader.library.formats import DOCUMENT_SUFFIXES  # (formats imports the library)
+
+    return tuple(DOCUMENT_SUFFIXES)
+
+
+def is_document_source(source: Path) -> bool:
+    return source.suffix.lower() in document_suffixes()
+
+
 def target_name(source: Path) -> str:
     """The article's file name: the source's stem, made safe (no separators, control
     characters or characters Windows refuses; no leading dot, which would hide it; at most
-    200 bytes)."""
+    200 bytes), and ``.md``; a document keeps its own suffix (in lower case)."""
+    if is_document_source(source):
+        return _safe_part(source.stem, "document") + source.suffix.lower()
     return _safe_part(source.stem, "article") + ".md"
 
 
@@ -166,9 +188,9 @@ def _kind_of(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def _too_large(size: int) -> str:
+def _too_large(size: int, limit: int = MAX_ARTICLE_BYTES) -> str:
     mib = 1024 * 1024
-    return f"too large ({size // mib} MB; the limit is {MAX_ARTICLE_BYTES // mib} MB)"
+    return f"too large ({size // mib} MB; the limit is {limit // mib} MB)"
 
 
 def _read_problem(exc: OSError, path: Path) -> str:
@@ -190,7 +212,7 @@ def read_regular_file(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise _Refused(f"{_kind_of(info.st_mode)}, not a regular file: only regular files are imported")
     if info.st_size > limit:
-        raise _Refused(_too_large(info.st_size))
+        raise _Refused(_too_large(info.st_size, limit))
     try:
         # O_NONBLOCK: should the file have been swapped for a FIFO since the stat, open returns.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -212,7 +234,7 @@ def read_regular_file(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
     finally:
         os.close(fd)
     if total > limit:
-        raise _Refused(_too_large(total))
+        raise _Refused(_too_large(total, limit))
     return b"".join(chunks)
 
 
@@ -230,7 +252,8 @@ def _valid_rel(rel: object) -> bool:
     if not isinstance(rel, str) or not rel or len(rel) > 4096 or "\x00" in rel or "\\" in rel:
         return False
     parts = rel.split("/")
-    return not rel.startswith("/") and all(p not in ("", ".", "..") for p in parts) and rel.endswith(".md")
+    made = rel.endswith(".md") or rel.endswith(document_suffixes())  # what an import writes
+    return not rel.startswith("/") and all(p not in ("", ".", "..") for p in parts) and made
 
 
 class ImportRecord:
@@ -338,6 +361,7 @@ def _walk(folder: Path) -> Iterable[tuple[Path, tuple[str, ...]]]:
         info = folder.stat()
         seen.add((info.st_dev, info.st_ino))
     stack: list[tuple[Path, tuple[str, ...]]] = [(folder, ())]
+    suffixes = importable_suffixes()
     while stack:
         current, rel = stack.pop()
         try:
@@ -362,7 +386,7 @@ def _walk(folder: Path) -> Iterable[tuple[Path, tuple[str, ...]]]:
                 if key not in seen:
                     seen.add(key)
                     subfolders.append((path, (*rel, entry.name)))
-            elif Path(entry.name).suffix.lower() in ARTICLE_SUFFIXES:
+            elif Path(entry.name).suffix.lower() in suffixes:
                 yield path, rel
         stack.extend(reversed(subfolders))
 
@@ -505,10 +529,14 @@ class _Importer:
         if self._inside(Path(key)):
             result.status, result.target = IN_LIBRARY, Path(key)
             return
-        data = read_regular_file(item.source)
-        if not data.strip():
+        document = is_document_source(item.source)
+        data = read_regular_file(item.source, MAX_DOCUMENT_BYTES if document else MAX_ARTICLE_BYTES)
+        if not (data if document else data.strip()):  # (no copy of a large document to strip)
             raise _Refused("empty file")
         entry = self.record.entries.get(key)
+        if document:  # copied as it is: the library reads it (and reports what it cannot)
+            self._take(item, key, entry, data, {data}, result)
+            return
         encoding = self.encoding
         if not encoding and entry is not None and entry.encoding:
             encoding = result.remembered_encoding = entry.encoding
@@ -520,14 +548,19 @@ class _Importer:
         if encoding and entry is None:
             with contextlib.suppress(_Refused):
                 alternatives.add(self._convert(data, item.source, None)[0].encode("utf-8"))
+        self._take(item, key, entry, payload, alternatives, result, self.encoding or (entry.encoding if entry is not None else ""))
+
+    def _take(self, item: _Planned, key: str, entry: _Entry | None, payload: bytes, alternatives: set[bytes],
+              result: ImportResult, encoding: str = "") -> None:
+        """Write ``payload`` as the source's article (a new one, or the one an earlier import
+        made) and record it."""
         if entry is not None:
             self._reimport(entry, key, payload, result)
         else:
             self._place(item, key, payload, alternatives, result)
         if result.status != FAILED:
             rel = result.target.relative_to(self.library).as_posix()
-            kept = self.encoding or (entry.encoding if entry is not None else "")
-            self.record.set(key, _Entry(rel, hashlib.sha256(payload).hexdigest(), kept or ""))
+            self.record.set(key, _Entry(rel, hashlib.sha256(payload).hexdigest(), encoding or ""))
 
     @staticmethod
     def _convert(data: bytes, source: Path, encoding: str | None) -> tuple[str, str]:
@@ -586,12 +619,12 @@ class _Importer:
         that the record does not know (its content is exactly what the source converts to)."""
         parts = tuple(_safe_part(p, "folder") for p in item.folder)
         name = preferred or target_name(item.source)
-        stem = name[: -len(".md")]
+        stem, suffix = os.path.splitext(name)
         folder, made = self._folder(parts)
         listing = self._listing(folder)
         prefix = "/".join(parts) + "/" if parts else ""
         for n in range(1, _MAX_CANDIDATES + 1):
-            candidate = name if n == 1 else f"{stem}-{n}.md"
+            candidate = name if n == 1 else f"{stem}-{n}{suffix}"
             name_key = _name_key(prefix + candidate)
             if name_key in self.taken or self.claims.get(name_key, key) != key:
                 continue

@@ -60,7 +60,8 @@ def welcome_html(sample: bool) -> str:
     lines = [
         tr("Choose an article in the list to read it (Enter opens, j / k the next and previous)."),
         tr("Open a library, a folder of articles: File ▸ Open library… (Ctrl+O)."),
-        tr("Import .txt, .html and .md files: File ▸ Import files…, or drop them on the window."),
+        tr("Import text, HTML and Markdown files, PDF, Word, EPUB and saved pages: File ▸ Import files…, "
+           "or drop them on the window."),
         tr("Search with Ctrl+K: all the words must occur; OR, NOT or -word, \"exact phrase\", "
            "title: tag: author: note: and date:2024 narrow it."),
         tr("Select text and press H to highlight it; Ctrl+F finds in the article; Esc goes back to the list. "

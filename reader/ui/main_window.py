@@ -34,9 +34,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid as shiboken_valid
 
 from reader import APP_NAME
-from reader.library.importing import FAILED, IMPORTED, UPDATED
+from reader.library.importing import FAILED, IMPORTED, UPDATED, importable_suffixes
 from reader.library.library import Library
-from reader.library.model import ARTICLE_SUFFIXES
 from reader.paths import DataPaths
 from reader.search.postings import set_budget
 from reader.settings import Settings
@@ -350,7 +349,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QStandardPaths
 
         start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        patterns = " ".join(f"*{suffix}" for suffix in ARTICLE_SUFFIXES)
+        patterns = " ".join(f"*{suffix}" for suffix in importable_suffixes())  # articles and documents
         files, _ = QFileDialog.getOpenFileNames(self, tr("Import files"), start, tr("Articles") + f" ({patterns})")
         if files:
             self.import_paths([Path(f) for f in files])
@@ -643,7 +642,7 @@ class MainWindow(QMainWindow):
         except ValueError:
             self.statusBar().showMessage(tr("This link points outside the library."), 6000)
             return
-        if target.suffix.lower() in ARTICLE_SUFFIXES and target.is_file():
+        if target.suffix.lower() in importable_suffixes() and target.is_file():  # an article or a document
             self.open_path(rel)
 
     # Appearance ------------------------------------------------------------------------------

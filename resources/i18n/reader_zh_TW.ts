@@ -750,8 +750,8 @@
       <translation>開啟文庫（一個存放文章的資料夾）：檔案 ▸ 開啟文庫…（Ctrl+O）。</translation>
     </message>
     <message>
-      <source>Import .txt, .html and .md files: File ▸ Import files…, or drop them on the window.</source>
-      <translation>匯入 .txt、.html 與 .md 檔案：檔案 ▸ 匯入檔案…，或直接拖放到視窗上。</translation>
+      <source>Import text, HTML and Markdown files, PDF, Word, EPUB and saved pages: File ▸ Import files…, or drop them on the window.</source>
+      <translation>匯入文字、HTML 與 Markdown 檔案，以及 PDF、Word、EPUB 與儲存的網頁：檔案 ▸ 匯入檔案…，或直接拖放到視窗上。</translation>
     </message>
     <message>
       <source>Search with Ctrl+K: all the words must occur; OR, NOT or -word, "exact phrase", title: tag: author: note: and date:2024 narrow it.</source>
