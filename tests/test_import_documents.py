@@ -100,3 +100,21 @@ def test_a_pdf_dropped_on_the_window_is_imported_and_opened(qtbot, pdf: Path, da
     qtbot.waitUntil(lambda: window.current is not None and window.current.path == "Journal 2024.pdf", timeout=20000)
     qtbot.waitUntil(lambda: "人工智慧治理的風險評估框架" in window.pane.toPlainText(), timeout=20000)
     finish(qtbot, window)
+
+
+def test_an_articles_link_to_a_document_of_the_library_opens_it(qtbot, pdf: Path, data_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("PySide6")
+    from PySide6.QtCore import QUrl
+
+    from tests.test_first_run import finish, start
+
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "index.md").write_text("---\ntitle: 目錄\n---\n\n見[期刊](journal.pdf)。\n", encoding="utf-8")
+    (library / "journal.pdf").write_bytes(pdf.read_bytes())
+    window = start(qtbot, data_dir, library)
+    window.open_path("index.md")
+    qtbot.waitUntil(lambda: window.current is not None and window.current.path == "index.md", timeout=20000)
+    window.follow_link(QUrl("journal.pdf"))
+    qtbot.waitUntil(lambda: window.current is not None and window.current.path == "journal.pdf", timeout=20000)
+    finish(qtbot, window)
