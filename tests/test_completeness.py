@@ -284,3 +284,53 @@ def test_any_word_then_one_character_equals_grep(pieces_index, head: str, middle
     index, texts = pieces_index
     query = head + middle + tail
     assert agrees(texts, query, found(index, query)), (query, sorted(oracle(texts, query) ^ found(index, query)))
+
+
+# --- quoted phrases with white space -----------------------------------------------------
+# White space takes one position, as one Han character does: "AI 安" matched AI全安 and
+# "NIST GDPR" matched NIST與GDPR until white space got a term of its own (index format 10).
+SPACED = ["個資法", "個 法", "AI全安", "AI 安全", "AI  安", "安全AI", "安 AI", "NIST與GDPR", "NIST GDPR",
+          "NIST\nGDPR", "全安 安全", "AI-安", "人 3人", "人3人"]
+SPACED_QUERIES = ["個 法", "AI 安", "安 AI", "NIST GDPR", "AI 安全", "全安 安全", "人 3人", "人 3", "3 人"]
+
+
+def phrase_oracle(texts: dict[str, str], phrase: str) -> set[str]:
+    """The articles whose folded text holds the phrase, any white space for its white space."""
+    folded = folding_oracle.full(phrase)
+    body = r"\s+".join(re.escape(part) for part in folded.split())
+    compiled = _bounded(folded, body)
+    return {path for path, text in texts.items() if compiled.search(text)}
+
+
+@pytest.fixture(scope="module")
+def spaced_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("spaced")
+    (root / "lib").mkdir()
+    for number, body in enumerate(SPACED):
+        (root / "lib" / f"{number:02d}.md").write_text(f"---\ntitle: 文{number}\n---\n\n{body}\n", encoding="utf-8")
+    yield from _indexed_with_texts(root)
+
+
+def test_a_quoted_phrase_with_white_space_equals_grep(spaced_index) -> None:
+    index, texts = spaced_index
+    misses = []
+    for phrase in SPACED_QUERIES:
+        got = found(index, f'"{phrase}"')
+        if got != phrase_oracle(texts, phrase):
+            misses.append((phrase, sorted(got ^ phrase_oracle(texts, phrase))))
+    assert misses == []
+    assert all(phrase_oracle(texts, p) for p in SPACED_QUERIES)  # each finds something
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.sampled_from(["第", "1", "11", "項", "項目", "人", "3", "AI", "AIS", "安", "安全", "法"]), min_size=2, max_size=4),
+       spaces=st.lists(st.booleans(), min_size=3, max_size=3))
+def test_any_quoted_phrase_over_the_pieces_equals_grep(pieces_index, parts: list[str], spaces: list[bool]) -> None:
+    index, texts = pieces_index
+    phrase = parts[0] + "".join((" " if space else "") + part for part, space in zip(parts[1:], spaces, strict=False))
+    got = found(index, f'"{phrase}"')
+    expected = phrase_oracle(texts, phrase)
+    if folding_oracle.has_numerals(phrase):
+        assert expected <= got, phrase  # a number may also match as its value (see agrees)
+    else:
+        assert got == expected, (phrase, sorted(got ^ expected))

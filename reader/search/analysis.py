@@ -9,8 +9,10 @@
   the same position (``evaluations`` also finds ``evaluation``, ``organic`` never finds
   ``organization``; exact words still score higher).
 * What separates two tokens is kept in the positions: none (``AI安全``) advances by 0,
-  white space by 1, anything else by 2. A phrase checked at exact offsets then tells
-  ``AI安全`` from ``AI 安全`` and ``AI-安全`` without reading the text.
+  white space by 1, anything else by 2; white space's position holds :data:`SPACE_TERM`
+  (a Han character between would take the same position). A phrase checked at exact
+  offsets then tells ``AI安全`` from ``AI 安全`` and ``AI全安全`` without reading the text
+  (``AI-安全``, punctuation, is verified in the text).
 * A separate unigram stream (every Han character once) answers 1-character queries with one
   term lookup instead of a scan over all bigrams starting with that character.
 """
@@ -65,11 +67,21 @@ def _placed_tokens(folded: str) -> Iterator[tuple[re.Match[str], int]]:
         pos += len(match.group(0)) if match.group("han") else 1
 
 
+#: The term at the position white space between two tokens takes: a quoted phrase with a
+#: space (``"NIST GDPR"``, ``"AI 安全"``) requires it, so a text with one Han character there
+#: instead (NIST與GDPR, AI全安全), which takes the same one position, does not match.
+SPACE_TERM = " "
+
+
 def positions(folded: str) -> dict[str, list[int]]:
     """Term -> positions for an already folded text (the index's view of a field)."""
     postings: dict[str, list[int]] = {}
+    end = None  # the position after the previous token
     for match, pos in _placed_tokens(folded):
+        if end is not None and pos == end + 1:  # white space between (gap 1)
+            postings.setdefault(SPACE_TERM, []).append(end)
         run = match.group("han")
+        end = pos + (len(run) if run else 1)
         if run:
             n = len(run)
             if n > 1:

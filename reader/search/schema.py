@@ -15,13 +15,15 @@ from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
-INDEX_FORMAT = 9  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
+INDEX_FORMAT = 10  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
 # 6: positions as fixed-width integers (ArrayPositions), read many at once; the heading
 #    column (issue 15)
 # 7: posting blocks as flat buffers (reader.search.codec.ArrayCodec); texts and folded texts
 #    in columns
 # 8: 第 12-1 條之一 folds to 第12條之1之一 (the 之一 was lost)
 # 9: a Han run's first character as a unigram at its position (第1項 decided by positions)
+# 10: white space between two tokens is a term at its position ("NIST GDPR" never matches
+#     NIST與GDPR)
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
