@@ -100,7 +100,18 @@ class PostingCache:
         kept like the posting lists: the keystrokes of a burst (主管機 → 主管機關) compare the
         same terms' positions again."""
         def read() -> tuple[np.ndarray, np.ndarray]:
-            docs, positions = self.positions(field, term, None)
+            if not isinstance(self.searcher.schema[field].format, ArrayPositions):
+                docs, positions = self.positions(field, term, None)
+                return docs.astype(np.int32), positions.astype(np.int32)
+            # The same blocks hold the term's documents and weights, which ranking reads next:
+            # kept too, instead of a second pass over every segment's postings of the term.
+            found, joined, lengths = self._values(field, term, None)
+            with self._lock:
+                known = (field, term) in self._lists
+            if not known:
+                counts = positions_format.frequencies(joined, lengths).astype(np.float32)
+                self._store((field, term), (found.astype(np.int32), counts * np.float32(self.searcher.schema[field].format.field_boost)))
+            docs, positions = positions_format.decode_many(found, joined, lengths)
             return docs.astype(np.int32), positions.astype(np.int32)
 
         return self._cached((field, term, "positions"), read)
