@@ -295,6 +295,9 @@ def _no_display(args) -> str | None:
         return None
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "wayland-0")):
+        return None  # a Wayland session's default display, which Qt finds unnamed
     if getattr(args, "screenshot", None):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return None

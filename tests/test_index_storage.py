@@ -43,6 +43,15 @@ def test_a_positional_read_is_the_bytes_at_that_position(stored: IndexStorage, p
         handle.close()
 
 
+def test_a_closed_file_is_not_read(stored: IndexStorage) -> None:
+    """A closed file's descriptor number may be another file's by then: never read through it."""
+    handle = stored.open_file("data.bin")
+    handle.close()
+    with open(os.devnull, "rb"):  # (likely reuses the number)
+        with pytest.raises(ValueError):
+            handle.get(0, 4)
+
+
 def test_an_empty_file_reads_as_empty(stored: IndexStorage) -> None:
     handle = stored.open_file("empty.bin")
     try:

@@ -30,6 +30,8 @@ class PositionalFile(StructFile):
         self._fd = fileobj.fileno()
 
     def get(self, position: int, length: int) -> bytes:
+        if self.is_closed:  # (its descriptor number may belong to another file by now)
+            raise ValueError(f"read of closed file {self._name}")
         data = os.pread(self._fd, length, position)
         while len(data) < length:  # a long read may come back in parts; stop at the end
             more = os.pread(self._fd, length - len(data), position + len(data))
