@@ -116,7 +116,7 @@ def test_the_readme_command_brings_up_a_window_on_x(x_display: str, sample_libra
 
 
 def _no_display_env(data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY", "READER_DATA_DIR")}
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "READER_DATA_DIR")}
     env.update(READER_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
     return env
 
