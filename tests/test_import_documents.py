@@ -118,3 +118,52 @@ def test_an_articles_link_to_a_document_of_the_library_opens_it(qtbot, pdf: Path
     window.follow_link(QUrl("journal.pdf"))
     qtbot.waitUntil(lambda: window.current is not None and window.current.path == "journal.pdf", timeout=20000)
     finish(qtbot, window)
+
+
+def test_a_document_over_the_article_limit_is_recognised_on_reimport(tmp_path: Path, monkeypatch) -> None:
+    """The copy in the library was compared under the 20 MB article limit: a larger document
+    was "no longer a regular file" with a record, and copied again as -2, -3 without one."""
+    # The article limit made small, wherever it applies (its use as a default argument too).
+    monkeypatch.setattr(importing, "MAX_ARTICLE_BYTES", 1024)
+    monkeypatch.setattr(importing.read_regular_file, "__defaults__", (1024,))
+    doc = tmp_path / "big.pdf"
+    doc.write_bytes(b"%PDF-1.4\n" + b"0" * 4096)
+    library, record = tmp_path / "lib", tmp_path / "imports.json"
+    statuses = [run_import([doc], library, record=record).results[0].status for _ in range(2)]
+    statuses += [run_import([doc], library).results[0].status for _ in range(2)]
+    assert statuses == [IMPORTED, UNCHANGED, UNCHANGED, UNCHANGED]
+    assert sorted(p.name for p in library.iterdir()) == ["big.pdf"]
+
+
+def test_a_record_entry_of_another_kind_of_file_is_not_overwritten(tmp_path: Path) -> None:
+    """One file imported under two names (a symlink note.txt to note.mht): the record's entry
+    for the .mht copy must not turn that copy into Markdown."""
+    src = tmp_path / "src"
+    src.mkdir()
+    page = src / "note.mht"
+    page.write_bytes(b"MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<html><body><p>\xe5\x85\xa7\xe5\xae\xb9</p></body></html>\r\n")
+    library, record = tmp_path / "lib", tmp_path / "imports.json"
+    assert run_import([page], library, record=record).results[0].status == IMPORTED
+    alias = tmp_path / "note.txt"
+    alias.symlink_to(page)
+    result = run_import([alias], library, record=record).results[0]
+    assert result.status == IMPORTED and result.target.name == "note.md"
+    assert (library / "note.mht").read_bytes() == page.read_bytes()
+
+
+def test_a_name_that_is_only_a_suffix_is_a_document(tmp_path: Path) -> None:
+    doc = tmp_path / ".pdf"
+    make_pdf(doc)
+    result = run_import([doc], tmp_path / "lib").results[0]
+    assert result.status == IMPORTED and result.target.name == "document.pdf"
+    assert result.target.read_bytes() == doc.read_bytes()
+
+
+def test_a_saved_pages_folder_is_not_imported_apart_from_its_page(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "page_files").mkdir(parents=True)
+    (src / "page.html").write_text("<html><head><title>頁面</title></head><body><p>正文內容。</p></body></html>", encoding="utf-8")
+    (src / "page_files" / "frame.html").write_text("<html><body><p>框架</p></body></html>", encoding="utf-8")
+    make_pdf(src / "page_files" / "embedded.pdf")
+    report = run_import([src], tmp_path / "lib")
+    assert [(r.source.name, r.status) for r in report.results] == [("page.html", IMPORTED)]

@@ -52,6 +52,7 @@ from reader.library import frontmatter
 from reader.library.encodings import DecodeError, decode
 from reader.library.model import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, MAX_DOCUMENT_BYTES
 from reader.library.reading import article_from_text
+from reader.library.scanning import saved_page_folders
 from reader.settings import write_atomically
 
 IMPORTED = "imported"
@@ -133,16 +134,24 @@ def document_suffixes() -> tuple[str, ...]:
     return tuple(DOCUMENT_SUFFIXES)
 
 
+def _document_suffix(name: str) -> str:
+    """The document suffix (lower case) ``name`` ends in, or "" (``.pdf`` alone is one: a
+    Path's suffix of it is empty)."""
+    low = name.lower()
+    return next((suffix for suffix in document_suffixes() if low.endswith(suffix)), "")
+
+
 def is_document_source(source: Path) -> bool:
-    return source.suffix.lower() in document_suffixes()
+    return bool(_document_suffix(source.name))
 
 
 def target_name(source: Path) -> str:
     """The article's file name: the source's stem, made safe (no separators, control
     characters or characters Windows refuses; no leading dot, which would hide it; at most
     200 bytes), and ``.md``; a document keeps its own suffix (in lower case)."""
-    if is_document_source(source):
-        return _safe_part(source.stem, "document") + source.suffix.lower()
+    suffix = _document_suffix(source.name)
+    if suffix:
+        return _safe_part(source.name[: -len(suffix)], "document") + suffix
     return _safe_part(source.stem, "article") + ".md"
 
 
@@ -354,7 +363,8 @@ class _Planned:
 
 
 def _walk(folder: Path) -> Iterable[tuple[Path, tuple[str, ...]]]:
-    """Article files below ``folder`` (hidden ones skipped, as the library scanner does), in
+    """Article files below ``folder`` (hidden ones and saved pages' ``NAME_files/`` folders
+    skipped, as the library scanner does), in
     name order, with their folder relative to ``folder``; symlinked folders followed once."""
     seen: set[tuple[int, int]] = set()
     with contextlib.suppress(OSError):
@@ -369,8 +379,9 @@ def _walk(folder: Path) -> Iterable[tuple[Path, tuple[str, ...]]]:
         except OSError:
             continue
         subfolders = []
+        page_folders = saved_page_folders({e.name for e in entries})  # part of their page, as the scanner says
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or entry.name in page_folders:
                 continue
             path = Path(entry.path)
             try:
@@ -386,7 +397,7 @@ def _walk(folder: Path) -> Iterable[tuple[Path, tuple[str, ...]]]:
                 if key not in seen:
                     seen.add(key)
                     subfolders.append((path, (*rel, entry.name)))
-            elif Path(entry.name).suffix.lower() in suffixes:
+            elif Path(entry.name).suffix.lower() in suffixes or _document_suffix(entry.name):
                 yield path, rel
         stack.extend(reversed(subfolders))
 
@@ -534,6 +545,8 @@ class _Importer:
         if not (data if document else data.strip()):  # (no copy of a large document to strip)
             raise _Refused("empty file")
         entry = self.record.entries.get(key)
+        if entry is not None and os.path.splitext(entry.article)[1].lower() != os.path.splitext(target_name(item.source))[1]:
+            entry = None  # another kind of file than this source makes (a renamed source, a forged record)
         if document:  # copied as it is: the library reads it (and reports what it cannot)
             self._take(item, key, entry, data, {data}, result)
             return
@@ -587,7 +600,7 @@ class _Importer:
         if not stat.S_ISREG(info.st_mode) or (sizes is not None and info.st_size not in sizes):
             return info, None
         try:
-            return info, read_regular_file(path)
+            return info, read_regular_file(path, MAX_DOCUMENT_BYTES if is_document_source(path) else MAX_ARTICLE_BYTES)
         except _Refused:
             return info, None
 

@@ -38,7 +38,7 @@ def import_summary(report) -> str:
     elif failed:
         parts.append(tr("{n} failed").replace("{n}", str(len(failed))))
     if not parts:
-        return tr("Nothing to import: no .md, .txt or .html files were found.")
+        return tr("Nothing to import: no articles or documents were found.")
     return tr(", ").join(parts)
 
 
@@ -60,8 +60,8 @@ def welcome_html(sample: bool) -> str:
     lines = [
         tr("Choose an article in the list to read it (Enter opens, j / k the next and previous)."),
         tr("Open a library, a folder of articles: File ▸ Open library… (Ctrl+O)."),
-        tr("Import text, HTML and Markdown files, PDF, Word, EPUB and saved pages: File ▸ Import files…, "
-           "or drop them on the window."),
+        tr("Import text, HTML and Markdown files, PDF, Word, OpenDocument, EPUB and saved pages: "
+           "File ▸ Import files…, or drop them on the window."),
         tr("Search with Ctrl+K: all the words must occur; OR, NOT or -word, \"exact phrase\", "
            "title: tag: author: note: and date:2024 narrow it."),
         tr("Select text and press H to highlight it; Ctrl+F finds in the article; Esc goes back to the list. "

@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
 
         start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         patterns = " ".join(f"*{suffix}" for suffix in importable_suffixes())  # articles and documents
-        files, _ = QFileDialog.getOpenFileNames(self, tr("Import files"), start, tr("Articles") + f" ({patterns})")
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Import files"), start, tr("Articles and documents") + f" ({patterns})")
         if files:
             self.import_paths([Path(f) for f in files])
 

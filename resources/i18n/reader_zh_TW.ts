@@ -738,8 +738,8 @@
       <translation>沒有相符</translation>
     </message>
     <message>
-      <source>Nothing to import: no .md, .txt or .html files were found.</source>
-      <translation>沒有可匯入的內容：找不到 .md、.txt 或 .html 檔案。</translation>
+      <source>Nothing to import: no articles or documents were found.</source>
+      <translation>沒有可匯入的內容：找不到文章或文件。</translation>
     </message>
     <message>
       <source>Choose an article in the list to read it (Enter opens, j / k the next and previous).</source>
@@ -750,8 +750,8 @@
       <translation>開啟文庫（一個存放文章的資料夾）：檔案 ▸ 開啟文庫…（Ctrl+O）。</translation>
     </message>
     <message>
-      <source>Import text, HTML and Markdown files, PDF, Word, EPUB and saved pages: File ▸ Import files…, or drop them on the window.</source>
-      <translation>匯入文字、HTML 與 Markdown 檔案，以及 PDF、Word、EPUB 與儲存的網頁：檔案 ▸ 匯入檔案…，或直接拖放到視窗上。</translation>
+      <source>Import text, HTML and Markdown files, PDF, Word, OpenDocument, EPUB and saved pages: File ▸ Import files…, or drop them on the window.</source>
+      <translation>匯入文字、HTML 與 Markdown 檔案，以及 PDF、Word、OpenDocument、EPUB 與儲存的網頁：檔案 ▸ 匯入檔案…，或直接拖放到視窗上。</translation>
     </message>
     <message>
       <source>Search with Ctrl+K: all the words must occur; OR, NOT or -word, "exact phrase", title: tag: author: note: and date:2024 narrow it.</source>
@@ -868,6 +868,10 @@
     <message>
       <source>Import files</source>
       <translation>匯入檔案</translation>
+    </message>
+    <message>
+      <source>Articles and documents</source>
+      <translation>文章與文件</translation>
     </message>
     <message>
       <source>Indexing</source>
