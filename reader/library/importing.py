@@ -364,8 +364,8 @@ class _Planned:
 
 def _walk(folder: Path) -> Iterable[tuple[Path, tuple[str, ...]]]:
     """Article files below ``folder`` (hidden ones and saved pages' ``NAME_files/`` folders
-    skipped, as the library scanner does), in
-    name order, with their folder relative to ``folder``; symlinked folders followed once."""
+    skipped, as the library scanner does), in name order, with their folder relative to
+    ``folder``; symlinked folders followed once."""
     seen: set[tuple[int, int]] = set()
     with contextlib.suppress(OSError):
         info = folder.stat()
@@ -397,7 +397,7 @@ def _walk(folder: Path) -> Iterable[tuple[Path, tuple[str, ...]]]:
                 if key not in seen:
                     seen.add(key)
                     subfolders.append((path, (*rel, entry.name)))
-            elif Path(entry.name).suffix.lower() in suffixes or _document_suffix(entry.name):
+            elif Path(entry.name).suffix.lower() in suffixes:
                 yield path, rel
         stack.extend(reversed(subfolders))
 

@@ -45,6 +45,7 @@ class QueryToken:
     start: int  # in the folded query chunk
     end: int
     pos: int = 0  # index position relative to the first token, as ``positions`` counts
+    spaced: bool = False  # white space before it: :data:`SPACE_TERM` at ``pos - 1``
 
 
 def gap(separator: str) -> int:
@@ -54,16 +55,20 @@ def gap(separator: str) -> int:
     return 1 if separator.isspace() else 2
 
 
-def _placed_tokens(folded: str) -> Iterator[tuple[re.Match[str], int]]:
-    """Each token with its first position; the one place that counts positions, so the
-    index and the queries agree (a Han run takes one position a character, a word one)."""
+def _placed_tokens(folded: str) -> Iterator[tuple[re.Match[str], int, bool]]:
+    """Each token with its first position and whether white space comes before it (its
+    :data:`SPACE_TERM` is at the position before); the one place that counts positions, so
+    the index and the queries agree (a Han run takes one position a character, a word one)."""
     pos = 0
     last_end = None
     for match in TOKEN.finditer(folded):
+        spaced = False
         if last_end is not None and match.start() != last_end:
-            pos += gap(folded[last_end : match.start()])
+            step = gap(folded[last_end : match.start()])
+            spaced = step == 1
+            pos += step
         last_end = match.end()
-        yield match, pos
+        yield match, pos, spaced
         pos += len(match.group(0)) if match.group("han") else 1
 
 
@@ -76,12 +81,10 @@ SPACE_TERM = " "
 def positions(folded: str) -> dict[str, list[int]]:
     """Term -> positions for an already folded text (the index's view of a field)."""
     postings: dict[str, list[int]] = {}
-    end = None  # the position after the previous token
-    for match, pos in _placed_tokens(folded):
-        if end is not None and pos == end + 1:  # white space between (gap 1)
-            postings.setdefault(SPACE_TERM, []).append(end)
+    for match, pos, spaced in _placed_tokens(folded):
+        if spaced:
+            postings.setdefault(SPACE_TERM, []).append(pos - 1)
         run = match.group("han")
-        end = pos + (len(run) if run else 1)
         if run:
             n = len(run)
             if n > 1:
@@ -109,8 +112,8 @@ def unigram_counts(folded: str) -> dict[str, int]:
 def query_tokens(chunk: str) -> list[QueryToken]:
     """Tokens of one folded query chunk (no whitespace inside), in order."""
     return [
-        QueryToken("han" if match.group("han") else "word", match.group(0), match.start(), match.end(), pos)
-        for match, pos in _placed_tokens(chunk)
+        QueryToken("han" if match.group("han") else "word", match.group(0), match.start(), match.end(), pos, spaced)
+        for match, pos, spaced in _placed_tokens(chunk)
     ]
 
 

@@ -422,8 +422,8 @@ class SearchIndex:
     ) -> UpdateReport:
         """Index what the catalog has that the index lacks or has in another version, and
         remove what the catalog no longer has. Commits after ``COMMIT_EVERY`` articles and
-        then in growing steps (see there) so that searching sees progress and a crash loses little. ``only`` limits the work to some
-        paths (annotation text changed). ``bulk`` (default: when there is much to do) uses two
+        then in growing steps (see there) so that searching sees progress and a crash loses
+        little. ``only`` limits the work to some paths (annotation text changed). ``bulk`` (default: when there is much to do) uses two
         writer processes; the window passes False, as forking a threaded Qt process is unsafe
         and a cancelled multi-process writer leaves its helpers behind."""
         report = UpdateReport(rebuilt_reason=self.rebuilt_reason)

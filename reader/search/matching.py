@@ -73,11 +73,9 @@ def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: boo
             return LeafPlan(field, [(token.text, 0)], [], True, False)
         return LeafPlan(field, [], [("word", token.text)], False, False)
     sequence: Sequence = []
-    end = None  # the position after the previous token
     for number, token in enumerate(tokens):
-        if end is not None and token.pos == end + 1:  # white space between: its term there
-            sequence.append((SPACE_TERM, end))
-        end = token.pos + (len(token.text) if token.kind == "han" else 1)
+        if token.spaced:  # white space before it: its term there
+            sequence.append((SPACE_TERM, token.pos - 1))
         if token.kind == "word" or len(token.text) == 1:
             # A word; or a last single character (two Han characters make one token), which
             # after another token begins a Han run in the text: the run's first unigram.

@@ -105,26 +105,31 @@ class PostingCache:
                 return docs.astype(np.int32), positions.astype(np.int32)
             # The same blocks hold the term's documents and weights, which ranking reads next:
             # kept too, instead of a second pass over every segment's postings of the term.
-            found, joined, lengths = self._values(field, term, None)
+            postings, positions = self._postings_and_positions(field, term)
             with self._lock:
                 known = (field, term) in self._lists
             if not known:
-                counts = positions_format.frequencies(joined, lengths).astype(np.float32)
-                self._store((field, term), (found.astype(np.int32), counts * np.float32(self.searcher.schema[field].format.field_boost)))
-            docs, positions = positions_format.decode_many(found, joined, lengths)
-            return docs.astype(np.int32), positions.astype(np.int32)
+                self._store((field, term), postings)
+            return positions
 
         return self._cached((field, term, "positions"), read)
 
     def _read_with_positions(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """A positional field's postings and, from the same blocks, its positions (kept for
-        the phrase a next keystroke makes of it: 主管 → 主管機). A posting's weight is its
-        number of positions times the field's boost, as the field writes it."""
+        """A positional field's postings, its positions kept too (for the phrase a next
+        keystroke makes of it: 主管 → 主管機)."""
+        postings, positions = self._postings_and_positions(field, term)
+        self._store((field, term, "positions"), positions)
+        return postings
+
+    def _postings_and_positions(self, field: str, term: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """((documents, weights), (document, position) of each occurrence) of a positional
+        field's term, from one read of its blocks, as int32 / float32 arrays. A posting's
+        weight is its number of positions times the field's boost, as the field writes it."""
         found, joined, lengths = self._values(field, term, None)
         docs, positions = positions_format.decode_many(found, joined, lengths)
-        self._store((field, term, "positions"), (docs.astype(np.int32), positions.astype(np.int32)))
         counts = positions_format.frequencies(joined, lengths).astype(np.float32)
-        return found.astype(np.int32), counts * np.float32(self.searcher.schema[field].format.field_boost)
+        weights = counts * np.float32(self.searcher.schema[field].format.field_boost)
+        return (found.astype(np.int32), weights), (docs.astype(np.int32), positions.astype(np.int32))
 
     def _cached(self, key: tuple, read) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:

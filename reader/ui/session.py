@@ -24,6 +24,7 @@ from reader.annotations.store import AnnotationStore
 from reader.library.catalog import ListRow
 from reader.library.library import Library, folder_of_key
 from reader.library.model import Article
+from reader.memory import building_many
 from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
 from reader.search.index import SearchIndex
@@ -620,8 +621,6 @@ def _notes_for_index(paths: DataPaths, root: str) -> dict[str, str]:
 
 def _make_rows(listed: list[ListRow]) -> list[ArticleRow]:
     """The list's rows (folding every title for sorting is the costly part: run off the UI)."""
-    from reader.memory import building_many
-
     with building_many():  # 100,000 rows at a window's start: no cycles among them
         # (positional: ArticleRow's first six fields, in ListRow's order)
         return [ArticleRow(r.path, r.title, r.date, r.tags, r.source, r.problems) for r in listed]
