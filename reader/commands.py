@@ -213,7 +213,7 @@ def _notes_provider(library):
         return None
     texts = store.search_texts(library.key)
     store.close()
-    return lambda path: texts.get(path, "")
+    return texts
 
 
 def cmd_index(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -307,13 +307,13 @@ def _search_glossary(index, paths: DataPaths):
     """The glossary a search expands its terms with (issue 14); a damaged decisions file is
     reported and left out, never a reason not to search."""
     from reader.errors import ReaderError
-    from reader.search.expansion import index_glossary
+    from reader.search.expansion import search_glossary
 
     try:
-        return index_glossary(index, paths.root)
+        return search_glossary(index, paths.root)
     except ReaderError as exc:
         print(f"reader: {exc}; searching with the learned terms only", file=sys.stderr)
-        return index_glossary(index, None)
+        return search_glossary(index, None)
 
 
 def _tell_expansions(expansions) -> None:

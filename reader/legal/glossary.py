@@ -243,7 +243,9 @@ class Glossary:
     def expansions(self, term: str) -> list[str]:
         """The other forms a search for ``term`` also looks for (usable pairs only): NIST ->
         美國國家標準暨技術研究院, National Institute of Standards and Technology."""
-        key = _key(term)
+        return self._expansions_of(_key(term))
+
+    def _expansions_of(self, key: str) -> list[str]:
         out: dict[str, None] = {}
         for pair in self._by_term.get(key, []):
             if not pair.usable:
@@ -252,6 +254,23 @@ class Glossary:
                 if other and _key(other) != key:
                     out[other] = None
         return list(out)
+
+    def expansion_table(self) -> dict[str, list[str]]:
+        """Folded term -> :meth:`expansions`, for every term that has some: all a search
+        needs of the glossary (see :class:`Expansions`)."""
+        table = {key: self._expansions_of(key) for key in self._by_term}
+        return {key: others for key, others in table.items() if others}
+
+
+class Expansions:
+    """The expansions of a glossary without its pairs (:meth:`Glossary.expansion_table`):
+    what a search uses, kept with the index so a search need not build the glossary."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.table = table
+
+    def expansions(self, term: str) -> list[str]:
+        return list(self.table.get(_key(term), []))
 
 
 def _merge_truncated(attested: dict[tuple[str, str], dict], per_english: dict[str, set[str]]) -> None:

@@ -58,6 +58,14 @@ def laws() -> dict[str, Law]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def law_list_digest() -> str:
+    """A digest of the shipped law list (a glossary made with another list is not used)."""
+    import hashlib
+
+    return hashlib.blake2b(_data("laws.tsv.gz"), digest_size=8).hexdigest()
+
+
 def _rank(law: Law) -> tuple:
     """Which law a shared name means: the one in force, the newer version (新 over 舊)."""
     return (law.abolished, "舊" in law.name, "新" not in law.name, law.pcode)

@@ -382,6 +382,18 @@ class Catalog:
                 out[path] = digest if type(digest) is str else ""
         return out
 
+    def versions_digest(self) -> str:
+        """A digest of every row's path and content hash: equal digests, the same versions
+        (what an index compares with, in one pass of SQLite instead of 100,000 rows read)."""
+        import hashlib
+
+        # NUL between values: no file name or hash this Reader writes holds one.
+        count, joined = self.conn.execute(
+            "SELECT count(*), group_concat(path || char(0) || hash, char(0)) FROM (SELECT path, hash FROM articles ORDER BY path)"
+        ).fetchone()
+        text = f"{count}\n{joined or ''}"
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
     def _rows(self, columns: str, paths: set[str] | None) -> list[tuple]:
         """The ``columns`` of every row, or of the rows of ``paths`` only, as tuples (a
         ``sqlite3.Row`` each cost a third of reading 100,000 rows)."""
@@ -395,6 +407,27 @@ class Catalog:
             chunk = wanted[at : at + 500]
             rows += cursor.execute(f"{query} WHERE path IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         return rows
+
+    def _plain_stats(self) -> tuple[dict[str, tuple[int, int]], list]:
+        """Path -> (size, mtime_ns) of the rows of plain files (not documents) without
+        problems, all a rescan needs of a file whose stat says it is unchanged; and the paths
+        of the other rows."""
+        plain = ("problems = '[]' AND extractor = '' AND typeof(path) = 'text' AND typeof(size) = 'integer'"
+                 " AND typeof(mtime_ns) = 'integer' AND size >= 0 AND mtime_ns >= 0")
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(f"SELECT path, size, mtime_ns FROM articles WHERE {plain}").fetchall()
+        others = [row[0] for row in cursor.execute(f"SELECT path FROM articles WHERE NOT ({plain})")]
+        with building_many():
+            return {path: (size, mtime) for path, size, mtime in rows}, others
+
+    def _known(self, paths: set[str] | None) -> dict[str, tuple]:
+        """Path -> (size, mtime_ns, hash, problems, extractor) of the rows of ``paths`` (of
+        every row when None); problems are None when of the wrong shape."""
+        rows = self._rows("path, size, mtime_ns, hash, problems, extractor", paths)
+        memo: dict = {}
+        with building_many():
+            return {path: (size, mtime, digest, _texts(problems, memo), extractor) for path, size, mtime, digest, problems, extractor in rows}
 
     def _edits(self) -> dict[str, dict]:
         edits = self.edits.all()
@@ -474,31 +507,38 @@ class Catalog:
         (:func:`prune_extraction_cache`)."""
         report = ScanReport()
         started_ns = time.time_ns()
-        # The rows of ``only`` alone when given: one changed file need not read 10,000 rows.
-        rows = self._rows("path, size, mtime_ns, hash, problems, extractor", only)
-        memo: dict = {}
-        with building_many():
-            known = {path: (size, mtime, digest, _texts(problems, memo), extractor) for path, size, mtime, digest, problems, extractor in rows}
         if not self.library.is_dir():
             # An unmounted drive or a folder moved away is not a library whose files were all
             # deleted: emptying the catalog would read (and extract) everything again.
             notice = f"{self.library}: the library folder is not available; the catalog is kept as it was"
             if notice not in self.notices:
                 self.notices.append(notice)
-            report.unchanged = len(known)
+            report.unchanged = len(self) if only is None else len(self._rows("path", only))
             return report
+        unchanged: list[str] = []
         if only is not None:
+            # The rows of ``only`` alone: one changed file need not read 10,000 rows.
             found_files = [
                 Found(self.library / p, p, document=is_document_path(self.library / p))
                 for p in sorted(only)
                 if ((self.library / p).exists() or (self.library / p).is_symlink()) and not in_saved_page_folder(self.library, p)
             ]
             # A name that is not UTF-8 is stored under its shown form, which no file has.
-            known = {p: v for p, v in known.items() if p in only and NOT_UTF8_NAME not in (v[3] or [])}
+            known = {p: v for p, v in self._known(only).items() if NOT_UTF8_NAME not in (v[3] or [])}
+            listed = set(known)
         else:
-            found_files = scan_library(self.library)
+            # Plain files whose row has no problem are decided by their stat alone, in the
+            # scan; the others' rows are read after it (at 100,000 unchanged files, reading
+            # every row whole took as long as the stats).
+            current, others = self._plain_stats()
+            listed = current.keys() | others
+            found_files = list(scan_library(self.library, None if force else current, unchanged))
+            wanted = {found.rel_path for found in found_files}
+            known = self._known(wanted if len(wanted) < 5000 else None)
         with building_many():  # 100,000 rows and files compared; reading them makes no cycles
             seen, documents = self._read_files(found_files, known, report, force, started_ns)
+        seen.update(unchanged)
+        report.unchanged += len(unchanged)
         total = len(documents)
         for number, (found, old) in enumerate(documents):
             if cancel is not None and cancel.is_set():
@@ -530,7 +570,7 @@ class Catalog:
             self._flush([_row(loaded.article, loaded.size, mtime, loaded.content_hash, loaded.encoding, loaded.extractor, file_hash)])
         if progress is not None and total and not report.cancelled:
             progress(ScanProgress(total, total))
-        report.removed = sorted(set(known) - seen)
+        report.removed = sorted(listed - seen)
         if report.removed:
             self._flush([], report.removed)
         if on_problem:

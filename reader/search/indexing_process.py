@@ -37,7 +37,7 @@ def index_library(library: Library, notes: dict[str, str], rebuild: bool, progre
         reason = index.rebuilt_reason
         if rebuild and not index.read_only:
             index.rebuild()
-        report = index.update(library, catalog, notes_for=lambda p: notes.get(p, ""), progress=progress, cancel=cancel, timeout=5.0, bulk=False)
+        report = index.update(library, catalog, notes_for=notes, progress=progress, cancel=cancel, timeout=5.0, bulk=False)
         told = [reason or report.rebuilt_reason, *report.notices]
         return "ok", "\n".join(t for t in told if t)
     except Cancelled:

@@ -127,9 +127,9 @@ def compose_table(base: Mapping[int, str]) -> dict[int, str]:
     """``base`` (a ``str.translate`` table of single characters -> strings) followed by the
     variant, invisible and dash folding: one table, one ``translate`` call."""
     post = post_fold_map(base)
-    table: dict[int, str] = {}
-    for cp, value in base.items():
-        table[cp] = "".join(post.get(c, c) for c in value)
+    get = post.get
+    # (most values are one character: a join each was most of a search's first folding)
+    table = {cp: get(value, value) if len(value) == 1 else "".join([get(c, c) for c in value]) for cp, value in base.items()}
     for char, replacement in post.items():
         table.setdefault(ord(char), replacement)
     return {cp: value for cp, value in table.items() if value != chr(cp)}

@@ -319,16 +319,16 @@ class LibrarySession(QObject):
         """The glossary for the index as of ``epoch`` (on the search thread); a damaged
         decisions file leaves the learned terms; a failure means no expansion, not no search."""
         from reader.errors import ReaderError
-        from reader.search.expansion import index_glossary
+        from reader.search.expansion import search_glossary
 
         cached = self._glossary_cache
         if cached is not None and cached[0] == epoch:
             return cached[1]
         try:
             try:
-                glossary = index_glossary(self.search_index, self.paths.root)
+                glossary = search_glossary(self.search_index, self.paths.root)
             except ReaderError:
-                glossary = index_glossary(self.search_index, None)
+                glossary = search_glossary(self.search_index, None)
         except Exception:  # an index without glosses yet, or unreadable: search as typed
             glossary = None
         self._glossary_cache = (epoch, glossary)
