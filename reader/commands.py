@@ -21,31 +21,28 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
     catalog = library.catalog()
     try:
         catalog.rescan(on_problem=print_problem, progress=_extraction_printer())
-        entries = catalog.entries()
+        articles = catalog.listing()
     finally:
         catalog.close()
     print_notices(Settings(paths.settings_file).notices, catalog.notices)
-    # Newest first, then by path (descending): the entries come sorted by path, and a
-    # reverse sort is stable, so one key of the date alone orders them.
-    entries.reverse()
-    entries.sort(key=lambda e: e.article.date or "", reverse=True)
+    # Newest first, then by path (descending): two stable sorts.
+    articles.sort(key=lambda a: a["path"], reverse=True)
+    articles.sort(key=lambda a: a["date"] or "", reverse=True)
     if args.json:
         from reader.memory import building_many
 
         with building_many():
-            articles = [e.article.meta_dict() for e in entries]
-        print_json({"library": library.key, "articles": articles})
+            print_json({"library": library.key, "articles": articles})
         return 0
-    print(f"{library.root}  ({plural(len(entries), 'article')})")
-    if not entries:
+    print(f"{library.root}  ({plural(len(articles), 'article')})")
+    if not articles:
         return 0
     # Columns by display width (a Han character takes two cells); the problems come last,
     # so a long one never pushes the others out of line.
     rows = [["date", "title", "authors", "tags", "path", "problems"]]
-    for entry in entries:
-        a = entry.article
-        rows.append([a.date or "-", a.title or "-", ", ".join(a.authors) or "-", ", ".join(a.tags) or "-",
-                     f"[{a.path}]", ("! " + "; ".join(a.problems)) if a.problems else ""])
+    for a in articles:
+        rows.append([a["date"] or "-", a["title"] or "-", ", ".join(a["authors"]) or "-", ", ".join(a["tags"]) or "-",
+                     f"[{a['path']}]", ("! " + "; ".join(a["problems"])) if a["problems"] else ""])
     for line in columns(rows, caps=[10, 44, 20, 24, 0, 0]):
         print(line)
     return 0

@@ -52,6 +52,8 @@ def _write(value: object, indent: str, parts: list[str]) -> None:
         if all(type(item) is str for item in value):
             parts.append("[\n" + inner + between.join(map(encode_basestring, value)) + "\n" + indent + "]")
             return
+        if type(value[0]) is dict and len(value) > 1 and _write_records(value, indent, parts):
+            return
         parts.append("[\n" + inner)
         for number, item in enumerate(value):
             if number:
@@ -85,6 +87,46 @@ def _write(value: object, indent: str, parts: list[str]) -> None:
         parts.append("\n" + indent + "}")
     else:
         raise _Other
+
+
+def _write_records(value: list, indent: str, parts: list[str]) -> bool:
+    """A list of dicts that all have the same text keys in the same order (``reader list``'s
+    100,000 articles): each key encoded once, not once per dict. False (nothing written)
+    for any other list."""
+    keys = list(value[0])
+    # (the checks in C: a generator step per dict was a sixth of the time)
+    if not keys or not all(type(key) is str for key in keys) or set(map(type, value)) != {dict} or not all(map(keys.__eq__, map(list, value))):
+        return False
+    inner = indent + INDENT
+    deeper = inner + INDENT
+    deepest = deeper + INDENT
+    heads = ["{\n" + deeper + encode_basestring(keys[0]) + ": "] + [",\n" + deeper + encode_basestring(key) + ": " for key in keys[1:]]
+    fields = list(zip(keys, heads))
+    in_list, end_list, end_item = ",\n" + deepest, "\n" + deeper + "]", "\n" + inner + "}"
+    parts.append("[\n" + inner)
+    between = ""
+    for item in value:
+        if between:
+            parts.append(between)
+        between = ",\n" + inner
+        for key, head in fields:
+            entry = item[key]
+            kind = type(entry)
+            if kind is str:
+                parts.append(head + encode_basestring(entry))
+            elif kind is list and not entry:
+                parts.append(head + "[]")
+            else:
+                try:  # a list of texts (encode_basestring refuses anything else)
+                    if kind is not list:
+                        raise TypeError
+                    parts.append(head + "[\n" + deepest + in_list.join(map(encode_basestring, entry)) + end_list)
+                except TypeError:
+                    parts.append(head)
+                    _write(entry, deeper, parts)
+        parts.append(end_item)
+    parts.append("\n" + indent + "]")
+    return True
 
 
 def dumps(data: object) -> str:

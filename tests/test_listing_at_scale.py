@@ -29,6 +29,15 @@ def test_the_json_printed_is_the_standard_librarys_byte_for_byte(value) -> None:
     assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["path", "title", "authors", "會", ""]), min_size=1, max_size=4, unique=True).flatmap(
+    lambda keys: st.lists(st.fixed_dictionaries({key: VALUES for key in keys}) | VALUES, min_size=2, max_size=5)))
+def test_a_list_of_records_with_the_same_keys_is_the_standard_librarys_too(records) -> None:
+    # (reader list's articles: each key written once for all; any other list as before)
+    assert dumps(records) == json.dumps(records, ensure_ascii=False, indent=2)
+    assert dumps({"articles": records}) == json.dumps({"articles": records}, ensure_ascii=False, indent=2)
+
+
 def test_what_the_fast_writer_does_not_know_goes_to_the_standard_library() -> None:
     odd = {"a": {1: "one", None: [1.5, math.inf]}, "b": [{"x": ("y", "z")}], "c": []}
     assert dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
@@ -82,6 +91,37 @@ def test_list_json_orders_newest_first_then_by_path_and_rows_share_no_lists(tmp_
             assert other.tags == ["人工智慧", "隱私"] and other.authors == ["編輯部"]
     finally:
         catalog.close()
+
+
+def test_list_json_shows_edits_and_damaged_rows_as_the_entries_read_them(tmp_path, capsys) -> None:
+    import os
+    import sqlite3
+
+    from reader.library.library import Library
+    from reader.paths import DataPaths
+
+    library, data = tmp_path / "lib", tmp_path / "data"
+    library.mkdir()
+    _article(library, "a.md", "甲", "2024-05", "人工智慧")
+    _article(library, "b.md", "乙", "2024-06", "隱私")
+    (library / "c.md").write_text("---\ntitle: 丙\nsources:\n  - title: 來源\n    url: https://example.org/x\n---\n\n內文。\n", encoding="utf-8")
+    for path in library.iterdir():
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))  # not "racy": kept as read
+    args = ["list", "--json", "--library", str(library), "--data-dir", str(data)]
+    assert main(args) == 0
+    capsys.readouterr()
+    lib = Library(library, DataPaths(data))
+    lib.metadata_edits().save("b.md", {"title": "乙（編輯後）", "tags": ["改過"], "date": "2025-01"})
+    conn = sqlite3.connect(lib.catalog().db_path)
+    conn.execute("UPDATE articles SET tags = '{not json' WHERE path = 'a.md'")
+    conn.commit()
+    conn.close()
+    assert main(args) == 0
+    listed = {a["path"]: a for a in json.loads(capsys.readouterr().out)["articles"]}
+    assert listed["b.md"]["title"] == "乙（編輯後）" and listed["b.md"]["tags"] == ["改過"] and listed["b.md"]["date"] == "2025-01"
+    assert listed["a.md"]["tags"] == [] and listed["a.md"]["title"] == "甲"  # the damaged value read as empty
+    assert listed["c.md"]["sources"] == [{"title": "來源", "url": "https://example.org/x"}]
+    assert list(listed) == ["b.md", "a.md", "c.md"]  # the edited date counts for the order
 
 
 

@@ -372,6 +372,28 @@ class Catalog:
             apply_edits(entry.article, edits.get(entry.article.path))
         return out
 
+    def listing(self) -> list[dict]:
+        """Every article's metadata as :meth:`Article.meta_dict` gives it (edits applied), in
+        no order: what ``reader list`` prints, without an Article each (at 100,000 articles
+        building them took as long as printing)."""
+        rows = self._rows("path, title, date, authors, tags, sources, problems", None)
+        edits = self._edits()
+        out, redo = [], set()
+        memo: dict = {}
+        with building_many():
+            for path, title, date, authors, tags, sources, problems in rows:
+                authors, tags, problems = _texts(authors, memo), _texts(tags, memo), _texts(problems, memo)
+                found = _sources(sources)
+                if (authors is None or tags is None or problems is None or found is None or type(path) is not str
+                        or type(title) is not str or type(date) is not str or path in edits):
+                    redo.add(str(path))  # a damaged row (or an edited one): as entries() reads it
+                    continue
+                out.append({"path": path, "title": title, "date": date, "authors": authors, "tags": tags,
+                            "sources": [source.to_dict() for source in found], "problems": problems})
+        if redo:
+            out += [entry.article.meta_dict() for entry in self.entries(redo)]
+        return out
+
     def content_hashes(self, paths: set[str] | None = None) -> dict[str, str]:
         """Path -> content hash of every row (of ``paths`` only, when given), without building
         entries: what an index needs to see that nothing changed. A hash of the wrong type
