@@ -101,7 +101,7 @@ def _write_records(value: list, indent: str, parts: list[str]) -> bool:
     deeper = inner + INDENT
     deepest = deeper + INDENT
     heads = ["{\n" + deeper + encode_basestring(keys[0]) + ": "] + [",\n" + deeper + encode_basestring(key) + ": " for key in keys[1:]]
-    fields = list(zip(keys, heads))
+    fields = list(zip(keys, heads, strict=True))
     in_list, end_list, end_item = ",\n" + deepest, "\n" + deeper + "]", "\n" + inner + "}"
     parts.append("[\n" + inner)
     between = ""
