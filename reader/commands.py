@@ -18,13 +18,8 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
     from reader.library.catalog import print_notices
 
     library = open_library(args, paths)
-    catalog = library.catalog()
-    try:
-        catalog.rescan(on_problem=print_problem, progress=_extraction_printer())
-        articles = catalog.listing()
-    finally:
-        catalog.close()
-    print_notices(Settings(paths.settings_file).notices, catalog.notices)
+    articles, notices = _listing_after_rescan(library)
+    print_notices(Settings(paths.settings_file).notices, notices)
     # Newest first, then by path (descending): two stable sorts.
     articles.sort(key=lambda a: a["path"], reverse=True)
     articles.sort(key=lambda a: a["date"] or "", reverse=True)
@@ -46,6 +41,29 @@ def cmd_list(args: argparse.Namespace, paths: DataPaths) -> int:
     for line in columns(rows, caps=[10, 44, 20, 24, 0, 0]):
         print(line)
     return 0
+
+
+def _listing_after_rescan(library) -> tuple[list[dict], list[str]]:
+    """(the catalog's listing once it is in line with the folder, the notices): listed while
+    a child process rescans (reader.library.aside), listed again only when that changed
+    something."""
+    from reader.library.aside import RescanAside
+
+    aside, notices = RescanAside.start(library, on_problem=print_problem, progress=_extraction_printer())
+    catalog = library.catalog()
+    try:
+        if aside is not None:
+            with aside:
+                articles = catalog.listing()
+            outcome = aside.wait()
+            if outcome is not None:
+                if outcome.wrote:
+                    articles = catalog.listing()
+                return articles, notices + outcome.notices + catalog.notices
+        catalog.rescan(on_problem=print_problem, progress=_extraction_printer())
+        return catalog.listing(), notices + catalog.notices
+    finally:
+        catalog.close()
 
 
 def _extraction_printer():
@@ -166,8 +184,9 @@ def _progress_printer(label: str):
     return progress
 
 
-def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: float = 0.0):
-    """Rescan the catalog and bring the index up to date; returns (SearchIndex, report).
+def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: float = 0.0, rescan: bool = True):
+    """Rescan the catalog (unless not ``rescan``) and bring the index up to date; returns
+    (SearchIndex, report).
 
     ``report.notices`` holds what the caller should say: a rebuilt catalog, a catalog or
     index kept in memory, changes a read-only data folder kept out of the index. A full
@@ -177,7 +196,8 @@ def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: 
     catalog = library.catalog()
     index = SearchIndex(library.index_dir)
     try:
-        catalog.rescan(on_problem=None if quiet else print_problem)
+        if rescan:
+            catalog.rescan(on_problem=None if quiet else print_problem)
         index.open()
         if rebuild:
             index.rebuild(timeout)
@@ -240,37 +260,66 @@ def cmd_index(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
-    from reader.errors import DataFolderError
+    import contextlib
+    import io
+
+    from reader.library.aside import RescanAside
     from reader.library.catalog import print_notices
-    from reader.search.index import IndexBusy, SearchIndex
-    from reader.search.postings import set_budget
-    from reader.search.searching import search
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
     library = open_library(args, paths)
     settings = Settings(paths.settings_file)
     print_notices(settings.notices)
-    set_budget(settings.get("search_cache_mb"))
-    try:
-        index, report = refresh_index(library, quiet=True, timeout=2.0)
-        print_notices(report.notices)
-    except IndexBusy:
-        # Someone else is indexing: search what was last committed.
-        index = SearchIndex(library.index_dir)
-    except DataFolderError as exc:
-        # A full disk: the index could not be brought up to date; search its last commit.
-        print(f"reader: {exc}", file=sys.stderr)
-        print(f"reader: searching what the index held before ({library.index_dir})", file=sys.stderr)
-        index = SearchIndex(library.index_dir)
-    glossary = None if getattr(args, "no_expand", False) else _search_glossary(index, paths)
-    if args.passages:
-        return _print_passages(index, library, args, glossary)
-    from reader.annotations.tag_search import tag_resolver
+    told: set[str] = set()  # notices said once, though the catalog is opened more than once
+    # Searched while a child process rescans (reader.library.aside), and again only when that
+    # changed the catalog; what the first search said is kept back until it is known to
+    # stand. Where no child can run, the rescan comes first, as always. (The child starts
+    # before the search's own modules are imported: that too happens beside its rescan.)
+    aside = None
+    if not args.passages:
+        aside, notices = RescanAside.start(library)
+        print_notices(notices)
+        told.update(notices)
 
-    resolver = tag_resolver(library.paths, library.key)  # htag: from the annotations database
-    result = search(index, args.query, limit=args.limit or None, glossary=glossary, htag_paths=resolver)
-    index.close()
+    from reader.annotations.tag_search import tag_resolver
+    from reader.search.postings import set_budget
+    from reader.search.searching import search
+
+    set_budget(settings.get("search_cache_mb"))
+    if args.passages:
+        index = _searchable_index(library, True, told)
+        glossary = None if getattr(args, "no_expand", False) else _search_glossary(index, paths)
+        return _print_passages(index, library, args, glossary)
+
+    def searched(rescan: bool):
+        index = _searchable_index(library, rescan, told)
+        try:
+            glossary = None if getattr(args, "no_expand", False) else _search_glossary(index, paths)
+            resolver = tag_resolver(library.paths, library.key)  # htag: from the annotations database
+            return search(index, args.query, limit=args.limit or None, glossary=glossary, htag_paths=resolver), resolver
+        finally:
+            index.close()
+
+    if aside is None:
+        result, resolver = searched(rescan=True)
+    else:
+        said, shown = io.StringIO(), set(told)
+        try:
+            with aside, contextlib.redirect_stderr(said):
+                result, resolver = searched(rescan=False)
+        except BaseException:
+            sys.stderr.write(said.getvalue())
+            raise
+        outcome = aside.wait()
+        notices = [n for n in outcome.notices if n not in shown] if outcome is not None else []
+        print_notices(notices)
+        if outcome is None or outcome.wrote:
+            told.clear()  # (the first search's notices were kept back: the second says its own)
+            told.update(shown, notices)
+            result, resolver = searched(rescan=outcome is None)
+        else:
+            sys.stderr.write(said.getvalue())
     for line in resolver.messages:
         print(f"reader: {line}", file=sys.stderr)
     _tell_expansions(getattr(result, "expansions", []))
@@ -298,6 +347,29 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
         snippet = _html.unescape(_re.sub(r"</?mark>", "**", hit.snippet))
         print(f"\n{hit.title}  [{hit.path}]  {hit.date}\n  {snippet}")
     return 0
+
+
+def _searchable_index(library, rescan: bool, told: set[str]):
+    """The library's index brought up to date with its catalog (rescanned first when
+    ``rescan``); its last commit when another Reader is indexing or the disk is full.
+    Notices in ``told`` are not said again."""
+    from reader.errors import DataFolderError
+    from reader.library.catalog import print_notices
+    from reader.search.index import IndexBusy, SearchIndex
+
+    try:
+        index, report = refresh_index(library, quiet=True, timeout=2.0, rescan=rescan)
+        print_notices([n for n in report.notices if n not in told])
+        told.update(report.notices)
+        return index
+    except IndexBusy:
+        # Someone else is indexing: search what was last committed.
+        return SearchIndex(library.index_dir)
+    except DataFolderError as exc:
+        # A full disk: the index could not be brought up to date; search its last commit.
+        print(f"reader: {exc}", file=sys.stderr)
+        print(f"reader: searching what the index held before ({library.index_dir})", file=sys.stderr)
+        return SearchIndex(library.index_dir)
 
 
 def _search_glossary(index, paths: DataPaths):

@@ -266,6 +266,7 @@ class Catalog:
         self.documents = documents or _default_documents(db_path, library, store=not in_memory)
         self.notices: list[str] = []  # what happened to the file (rebuilt, kept in memory)
         self.in_memory = False  # True when nothing is written to db_path in this run
+        self.writes = 0  # the changes this object made to the rows (see reader.library.aside)
         # The details edited in the window and kept in the data folder: laid over the rows
         # when they are read (they win over the files' own values), never stored here.
         self.edits = EditsFile(db_path.parent / EDITS_NAME)
@@ -312,6 +313,7 @@ class Catalog:
             self.notices.append(f"{self.db_path}: the catalog was damaged ({why}) and cannot be rebuilt on disk ({problem}); it is rebuilt in memory for now")
             return self._memory(None)
         self.notices.append(f"{self.db_path}: the catalog was damaged ({why}); it was rebuilt from the files")
+        self.writes += 1
         return conn
 
     def _memory_copy(self, reason: str) -> sqlite3.Connection:
@@ -500,6 +502,7 @@ class Catalog:
         if not bad:
             return
         self.notices.append(f"{self.db_path}: {len(bad)} damaged catalog row(s); their files are read again")
+        self.writes += 1
         with contextlib.suppress(sqlite3.Error):  # the next rescan of a writable catalog tries again
             self.conn.executemany("UPDATE articles SET mtime_ns = -1, hash = '' WHERE path = ?", [(p,) for p in sorted(bad)])
 
@@ -681,6 +684,7 @@ class Catalog:
         with db.transaction(self.conn):
             self.conn.executemany("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", pending)
             self.conn.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in removed])
+        self.writes += 1
 
 
 def _read_only_connection(path: Path, checked: bool = False) -> sqlite3.Connection | None:
