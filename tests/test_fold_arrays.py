@@ -43,3 +43,11 @@ def test_long_article_text_takes_the_array_path_and_agrees() -> None:
     assert folding.fold_chars(text) == text.translate(folding._tables()[0])
     folded, origin = folding.fold_chars_with_offsets(text)
     assert (folded, origin) == reference(text) and origin is not None  # … folds to three dots
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(TEXTS, st.sampled_from(["", "\n", "甲\n乙", "ＡＩ\r\n"])), max_size=40))
+@example(["個人資料保護法"] * 100)
+def test_many_texts_fold_as_each_one_does(texts: list[str]) -> None:
+    # (a window's 100,000 titles are folded in one call for their sort keys)
+    assert folding.fold_chars_many(texts) == [folding.fold_chars(text) for text in texts]

@@ -139,7 +139,9 @@ def scan_library(root: Path, current: Mapping[str, tuple[int, int]] | None = Non
         return
     base = root.resolve()
     readable, documents = _readable_suffixes(), _document_suffixes()
+    plain = readable - documents  # the suffixes of files decided by their stat alone
     known = current if current is not None else {}
+    keep = unchanged.append if unchanged is not None else None
     stack = [(root, "")]  # a folder and its path relative to root, "/"-joined ("" for root)
     while stack:
         folder, prefix = stack.pop()
@@ -152,15 +154,15 @@ def scan_library(root: Path, current: Mapping[str, tuple[int, int]] | None = Non
                 for entry in listing:
                     name = entry.name
                     rel = prefix + name
-                    if rel in known and name[:1] != "." and not entry.is_symlink():
+                    old = known.get(rel)
+                    if old is not None and name[:1] != "." and not entry.is_symlink():
                         dot = name.rfind(".")
-                        suffix = name[dot:].lower() if dot > 0 else ""
-                        if suffix in readable and suffix not in documents:
+                        if dot > 0 and name[dot:].lower() in plain:
                             try:
                                 if not entry.is_dir():
                                     info = entry.stat()
-                                    if known[rel] == (info.st_size, info.st_mtime_ns):
-                                        unchanged.append(rel)  # type: ignore[union-attr]
+                                    if old == (info.st_size, info.st_mtime_ns):
+                                        keep(rel)  # type: ignore[misc]
                                         continue
                             except OSError:
                                 pass

@@ -135,6 +135,23 @@ def fold_chars(text: str) -> str:
     return text.translate(table)
 
 
+def fold_chars_many(texts: list[str]) -> list[str]:
+    """``[fold_chars(t) for t in texts]``, folded as one text: 100,000 titles at a window's
+    start took 0.3 s one by one (the per-call cost, not the characters')."""
+    if any("\n" in text for text in texts) or _folds_into_newline():
+        return [fold_chars(text) for text in texts]
+    folded = fold_chars("\n".join(texts)).split("\n")
+    return folded if len(folded) == len(texts) else [fold_chars(text) for text in texts]
+
+
+@functools.lru_cache(maxsize=1)
+def _folds_into_newline() -> bool:
+    """Whether any character folds to a text with a line break (then texts joined by line
+    breaks could not be split again after folding)."""
+    table, _ = _tables()
+    return any("\n" in value for cp, value in table.items() if cp != 10)
+
+
 def fold_chars_with_offsets(text: str) -> tuple[str, list[int] | None]:
     """:func:`fold_chars` and, for each folded character, its index in ``text`` (``None``
     when every character folded one-to-one)."""

@@ -48,8 +48,10 @@ class ArticleRow:
     def __post_init__(self) -> None:
         # Computed once: sorting compares these, not freshly folded titles. The per-character
         # folding (width, case, variants) is what ordering needs; the numbering pass besides
-        # (第三條 as 第3條) cost 100,000 titles 0.55 s more at a window's start.
-        self.title_key = fold_chars(self.title)
+        # (第三條 as 第3條) cost 100,000 titles 0.55 s more at a window's start. Given when
+        # many rows are made at once (fold_chars_many).
+        if not self.title_key:
+            self.title_key = fold_chars(self.title)
 
     @property
     def subtitle(self) -> str:

@@ -27,6 +27,7 @@ from reader.library.model import Article
 from reader.memory import building_many
 from reader.paths import DataPaths
 from reader.render.article import RenderedArticle, render_article
+from reader.search.folding import fold_chars_many
 from reader.search.index import SearchIndex
 from reader.search.indexing_process import index_in_process, index_library, throttled
 from reader.search.searching import SearchResult, search, snippets_for, window_search
@@ -622,5 +623,8 @@ def _notes_for_index(paths: DataPaths, root: str) -> dict[str, str]:
 def _make_rows(listed: list[ListRow]) -> list[ArticleRow]:
     """The list's rows (folding every title for sorting is the costly part: run off the UI)."""
     with building_many():  # 100,000 rows at a window's start: no cycles among them
-        # (positional: ArticleRow's first six fields, in ListRow's order)
-        return [ArticleRow(r.path, r.title, r.date, r.tags, r.source, r.problems) for r in listed]
+        # (positional: ArticleRow's fields, the first six in ListRow's order; the titles'
+        # sort keys folded all at once)
+        keys = fold_chars_many([r.title for r in listed])
+        return [ArticleRow(r.path, r.title, r.date, r.tags, r.source, r.problems, 0, 0, "", False, key)
+                for r, key in zip(listed, keys, strict=True)]
