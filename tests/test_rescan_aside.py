@@ -108,21 +108,28 @@ def test_the_child_says_whether_it_changed_the_catalog(library: Path, data_dir: 
     assert done.stdout.split() == ["True", "False", "True", "None"]
 
 
-def test_a_search_made_before_a_slow_child_changed_the_catalog_is_made_again(library: Path, data_dir: Path) -> None:
-    assert _search(library, data_dir, "主管機關")[0] == ["a.md"]
-    _put(library / "a.md", "---\ntitle: 甲文\n---\n\n改寫：洗錢防制。\n", OLD + 7)
-    done = _script(f"""
+def _with_child(library: Path, data_dir: Path, child_rescan: str, *command: str) -> subprocess.CompletedProcess:
+    """``reader COMMAND`` run in a process whose child's rescan begins with ``child_rescan``
+    (a statement: a delay, a failure)."""
+    return _script(f"""
         import time
         from reader.library.catalog import Catalog
         rescan = Catalog.rescan
-        def slow(self, *args, **kwargs):
+        def child_first(self, *args, **kwargs):
             if os.getpid() != PARENT:
-                time.sleep(1.5)  # the search beside it is long done
+                {child_rescan}
             return rescan(self, *args, **kwargs)
-        Catalog.rescan = slow
+        Catalog.rescan = child_first
         from reader.cli import main
-        sys.exit(main(["search", "洗錢防制", "--library", str(library.root), "--data-dir", {str(data_dir)!r}, "--json", "--no-expand"]))
+        sys.exit(main({list(command)!r} + ["--library", str(library.root), "--data-dir", {str(data_dir)!r}]))
     """, library, data_dir)
+
+
+def test_a_search_made_before_a_slow_child_changed_the_catalog_is_made_again(library: Path, data_dir: Path) -> None:
+    assert _search(library, data_dir, "主管機關")[0] == ["a.md"]
+    _put(library / "a.md", "---\ntitle: 甲文\n---\n\n改寫：洗錢防制。\n", OLD + 7)
+    # (the search beside the child is long done when it writes)
+    done = _with_child(library, data_dir, "time.sleep(1.5)", "search", "洗錢防制", "--json", "--no-expand")
     assert done.returncode == 0, done.stderr
     assert [hit["path"] for hit in json.loads(done.stdout)["hits"]] == ["a.md"]
     assert done.stderr == ""
@@ -132,18 +139,7 @@ def test_a_listing_made_before_a_slow_child_changed_the_catalog_is_made_again(li
     assert run_cli("list", "--library", str(library), data_dir=data_dir).returncode == 0
     _put(library / "new.md", "---\ntitle: 新文\n---\n\n內文。\n")
     _put(library / "a.md", "---\ntitle: 甲文改\n---\n\n內文。\n", OLD + 3)
-    done = _script(f"""
-        import time
-        from reader.library.catalog import Catalog
-        rescan = Catalog.rescan
-        def slow(self, *args, **kwargs):
-            if os.getpid() != PARENT:
-                time.sleep(1.5)
-            return rescan(self, *args, **kwargs)
-        Catalog.rescan = slow
-        from reader.cli import main
-        sys.exit(main(["list", "--library", str(library.root), "--data-dir", {str(data_dir)!r}, "--json"]))
-    """, library, data_dir)
+    done = _with_child(library, data_dir, "time.sleep(1.5)", "list", "--json")
     assert done.returncode == 0, done.stderr
     titles = {a["path"]: a["title"] for a in json.loads(done.stdout)["articles"]}
     assert titles == {"a.md": "甲文改", "b.md": "乙文", "new.md": "新文"}
@@ -152,19 +148,7 @@ def test_a_listing_made_before_a_slow_child_changed_the_catalog_is_made_again(li
 def test_a_child_that_cannot_finish_leaves_the_rescan_to_the_command(library: Path, data_dir: Path) -> None:
     assert _search(library, data_dir, "主管機關")[0] == ["a.md"]
     _put(library / "a.md", "---\ntitle: 甲文\n---\n\n改寫：洗錢防制。\n", OLD + 7)
-    done = _script(f"""
-        import json
-        from reader.library.catalog import Catalog
-        rescan = Catalog.rescan
-        def failing(self, *args, **kwargs):
-            if os.getpid() != PARENT:
-                raise RuntimeError("the child's rescan fails")
-            return rescan(self, *args, **kwargs)
-        Catalog.rescan = failing
-        from reader.cli import main
-        code = main(["search", "洗錢防制", "--library", str(library.root), "--data-dir", {str(data_dir)!r}, "--json"])
-        sys.exit(code)
-    """, library, data_dir)
+    done = _with_child(library, data_dir, "raise RuntimeError('the child cannot finish')", "search", "洗錢防制", "--json")
     assert done.returncode == 0, done.stderr
     assert [hit["path"] for hit in json.loads(done.stdout)["hits"]] == ["a.md"]
     assert "Traceback" not in done.stderr
