@@ -272,3 +272,59 @@ def test_a_kept_table_of_another_key_or_shape_is_built_again(tmp_path: Path, kep
     assert expected and search_glossary(index, tmp_path / "data").expansions("NIST") == expected
     index.close()
     catalog.close()
+
+
+# --- hostile cache files (found by review) --------------------------------------------------
+
+@pytest.mark.parametrize("name", [IN_STEP_FILE, VERSIONS_FILE, EXPANSIONS_FILE])
+def test_a_cache_file_nested_too_deeply_is_only_a_cache(samples: Path, data_dir: Path, name: str) -> None:
+    assert _json(run_cli("search", "NIST", "--library", str(samples), "--json", data_dir=data_dir))["total"] == 1
+    (folder,) = data_dir.glob("libraries/*/index")
+    (folder / name).write_text('{"key": ' + "[" * 200_000, encoding="utf-8")
+    if name == VERSIONS_FILE:
+        (folder / IN_STEP_FILE).unlink()  # (else the versions are not read at all)
+    for _ in range(2):
+        done = run_cli("search", "NIST", "--library", str(samples), "--json", data_dir=data_dir)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        assert _json(done)["total"] == 1 and _json(done)["expansions"]
+    assert run_cli("index", "--library", str(samples), data_dir=data_dir).returncode == 0
+
+
+def test_a_decisions_file_nested_too_deeply_is_named_and_the_search_goes_on(samples: Path, data_dir: Path) -> None:
+    (data_dir / "terms.json").write_text("[" * 200_000, encoding="utf-8")
+    done = run_cli("search", "NIST", "--library", str(samples), "--json", data_dir=data_dir)
+    assert done.returncode == 0 and "terms.json" in done.stderr and "Traceback" not in done.stderr
+    assert _json(done)["expansions"]  # the learned terms
+
+
+def test_the_kept_expansions_are_made_from_the_decisions_their_key_names(tmp_path: Path, monkeypatch) -> None:
+    from reader.legal.glossary import save_decisions
+    from reader.search import expansion
+
+    data = tmp_path / "data"
+    data.mkdir()
+    library = Library(SAMPLES.resolve(), DataPaths(data))
+    catalog = library.catalog()
+    catalog.rescan()
+    index = SearchIndex(library.index_dir)
+    index.update(library, catalog)
+    nist = search_glossary(index, data).expansions("NIST")
+    assert nist
+    # The Terms view rejects the pair while a search builds the table (between reading the
+    # decisions for the key and building): the table is of the bytes the key names.
+    build = expansion.index_glossary
+
+    def saved_meanwhile(*args, **kwargs):
+        save_decisions(data / "terms.json", [], [("美國國家標準暨技術研究院", "NIST")])
+        return build(*args, **kwargs)
+
+    (index.dir / EXPANSIONS_FILE).unlink()  # (so that this search builds its table)
+    monkeypatch.setattr(expansion, "index_glossary", saved_meanwhile)
+    assert search_glossary(index, data).expansions("NIST") == nist  # as the decisions were when it began
+    assert (data / "terms.json").exists()
+    monkeypatch.setattr(expansion, "index_glossary", build)
+    assert search_glossary(index, data).expansions("NIST") == []  # the rejection, once searched again
+    (data / "terms.json").unlink()  # undone: the file says what it said when the race began
+    assert search_glossary(index, data).expansions("NIST") == nist
+    index.close()
+    catalog.close()

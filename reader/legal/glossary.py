@@ -393,22 +393,40 @@ class TermEdit:
 DECISIONS_FILE = "terms.json"
 
 
-def load_decisions(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(confirmed, rejected) pairs from ``path`` (``{"confirmed": [[zh, en], ...],
-    "rejected": [...]}``); none when the file does not exist. A damaged file raises
-    :class:`reader.errors.DamagedData` naming it."""
+def _decisions_data(path: Path, raw: bytes | None):
+    """The parsed JSON of the decisions file (``raw``: its bytes, already read), or None when
+    there is none. A damaged file raises :class:`reader.errors.DamagedData` naming it."""
     import json
 
-    from reader.errors import DamagedData, from_os_error
+    from reader.errors import from_os_error
 
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise from_os_error(exc, path) from None
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # (not UTF-8, not JSON, nested too deeply)
+        raise _damaged(path, type(exc).__name__) from None
+
+
+def _damaged(path: Path, what: str):
+    from reader.errors import DamagedData
+
+    return DamagedData(f"not a term decisions file ({what}); expected {{\"confirmed\": [[zh, en]], \"rejected\": [...]}}", path)
+
+
+def load_decisions(path: Path, raw: bytes | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(confirmed, rejected) pairs from ``path`` (``{"confirmed": [[zh, en], ...],
+    "rejected": [...]}``; ``raw``: its bytes, already read); none when the file does not
+    exist. A damaged file raises :class:`reader.errors.DamagedData` naming it."""
+    data = _decisions_data(path, raw)
+    if data is None:
         return [], []
-    except OSError as exc:
-        raise from_os_error(exc, path) from None
     try:
-        data = json.loads(raw)
         out = []
         for name in ("confirmed", "rejected"):
             pairs = data.get(name, [])
@@ -418,26 +436,18 @@ def load_decisions(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, s
                 raise ValueError(name)
             out.append([(a, b) for a, b in pairs])
     except (ValueError, AttributeError) as exc:
-        raise DamagedData(f"not a term decisions file ({exc}); expected {{\"confirmed\": [[zh, en]], \"rejected\": [...]}}", path) from None
+        raise _damaged(path, str(exc)) from None
     return out[0], out[1]
 
 
-def load_edits(path: Path) -> list[TermEdit]:
+def load_edits(path: Path, raw: bytes | None = None) -> list[TermEdit]:
     """The user's edited pairs in ``path`` (``"edited": [{"from": [zh, other], "zh", "en",
-    "abbr"}]``; none when the file or the key is missing). A damaged file raises
-    :class:`reader.errors.DamagedData` naming it."""
-    import json
-
-    from reader.errors import DamagedData, from_os_error
-
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    "abbr"}]``; ``raw``: its bytes, already read; none when the file or the key is missing).
+    A damaged file raises :class:`reader.errors.DamagedData` naming it."""
+    data = _decisions_data(path, raw)
+    if data is None:
         return []
-    except OSError as exc:
-        raise from_os_error(exc, path) from None
     try:
-        data = json.loads(raw)
         items = data.get("edited", [])
         if not isinstance(items, list):
             raise ValueError("edited")
@@ -451,7 +461,7 @@ def load_edits(path: Path) -> list[TermEdit]:
                 raise ValueError("edited")
             out.append(TermEdit(source[0], source[1], values[0], values[1] or None, values[2] or None))
     except (ValueError, AttributeError) as exc:
-        raise DamagedData(f"not a term decisions file ({exc}); expected {{\"confirmed\": [[zh, en]], \"rejected\": [...]}}", path) from None
+        raise _damaged(path, str(exc)) from None
     return out
 
 

@@ -27,6 +27,7 @@ from reader.legal.glossary import (
     load_edits,
 )
 from reader.search.query import Leaf, Node, Op
+from reader.search.schema import INDEX_FORMAT
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,23 @@ class Expansion:
         return f"{self.term} → also {', '.join(self.also)}"
 
 
-def index_glossary(search_index, data_dir: Path | None = None, with_laws: bool = True) -> Glossary:
+def index_glossary(search_index, data_dir: Path | None = None, with_laws: bool = True, decisions: bytes | None = None) -> Glossary:
     """The glossary of the indexed articles (and the law list), with the decisions kept in
-    ``data_dir``/terms.json when given."""
+    ``data_dir``/terms.json when given (``decisions``: that file's bytes, already read)."""
     confirmed: list[tuple[str, str]] = []
     rejected: list[tuple[str, str]] = []
     edited: list = []
     if data_dir is not None:
-        confirmed, rejected = load_decisions(Path(data_dir) / DECISIONS_FILE)
-        edited = load_edits(Path(data_dir) / DECISIONS_FILE)  # the Terms view's corrections
+        path = Path(data_dir) / DECISIONS_FILE
+        if decisions is None:
+            try:
+                decisions = path.read_bytes()
+            except FileNotFoundError:
+                decisions = b"{}"
+            except OSError:
+                decisions = None  # (load_decisions says what is wrong)
+        confirmed, rejected = load_decisions(path, decisions)
+        edited = load_edits(path, decisions)  # the Terms view's corrections
     reader = search_index.searcher().reader()
     articles = []
     docs = reader.postings("glossed", "yes").all_ids() if ("glossed", "yes") in reader else []
@@ -75,11 +84,13 @@ def search_glossary(search_index, data_dir: Path | None = None) -> Expansions:
     from the index folder when they were made for this index generation, these decisions
     (``data_dir``/terms.json) and this law list; else built and kept there. A damaged
     decisions file raises :class:`reader.errors.DamagedData`, every time."""
-    key = "" if search_index.in_memory else _expansions_key(search_index, data_dir)
+    decisions = _decisions_bytes(data_dir)
+    key = "" if search_index.in_memory or decisions is None else _expansions_key(search_index, data_dir is not None, decisions)
     kept = _read_expansions(search_index.dir / EXPANSIONS_FILE, key) if key else None
     if kept is not None:
         return kept
-    expansions = Expansions(index_glossary(search_index, data_dir).expansion_table())
+    # (the decisions read once: what is kept is made from the bytes its key names)
+    expansions = Expansions(index_glossary(search_index, data_dir, decisions=decisions if data_dir is not None else None).expansion_table())
     if key and not search_index.read_only:
         from reader.settings import write_atomically
 
@@ -89,28 +100,33 @@ def search_glossary(search_index, data_dir: Path | None = None) -> Expansions:
     return expansions
 
 
-def _expansions_key(search_index, data_dir: Path | None) -> str:
-    """The index generation, the decisions file's and the law list's digests ("" when the
-    decisions cannot be read: then nothing is kept)."""
+def _decisions_bytes(data_dir: Path | None) -> bytes | None:
+    """The decisions file's bytes (b"{}" when there is none, or no data folder); None when
+    it cannot be read."""
+    if data_dir is None:
+        return b"{}"
+    try:
+        return (Path(data_dir) / DECISIONS_FILE).read_bytes()
+    except FileNotFoundError:
+        return b"{}"
+    except OSError:
+        return None
+
+
+def _expansions_key(search_index, with_decisions: bool, decisions: bytes) -> str:
+    """The index generation, the decisions' and the law list's digests (without a data
+    folder, no decisions at all: a key no decisions file has)."""
     from reader.legal.names import law_list_digest
 
-    decisions = b"none"
-    if data_dir is not None:
-        try:
-            decisions = b"file:" + (Path(data_dir) / DECISIONS_FILE).read_bytes()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return ""
     generation = search_index.open().latest_generation()
-    digest = hashlib.blake2b(decisions, digest_size=16).hexdigest()
-    return f"{EXPANSIONS_FORMAT}:{generation}:{digest}:{law_list_digest()}"
+    digest = hashlib.blake2b(b"file:" + decisions if with_decisions else b"none", digest_size=16).hexdigest()
+    return f"{EXPANSIONS_FORMAT}:{INDEX_FORMAT}:{generation}:{digest}:{law_list_digest()}"
 
 
 def _read_expansions(path: Path, key: str) -> Expansions | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     table = data.get("table") if isinstance(data, dict) and data.get("key") == key else None
     if not isinstance(table, dict) or not all(

@@ -311,7 +311,7 @@ class SearchIndex:
             manifest = json.loads((self.dir / VERSIONS_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return ""
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return "the list of indexed versions is damaged (not JSON)"
         if not isinstance(manifest, dict) or not isinstance(manifest.get("generation"), int) or not isinstance(manifest.get("versions"), dict):
             return "the list of indexed versions has the wrong shape"
@@ -349,12 +349,17 @@ class SearchIndex:
             note, edit = notes.get(path, ""), _edits_stamp(edits.get(path))
             if note or edit:
                 digest.update(json.dumps([path, note, edit], ensure_ascii=False).encode("utf-8", "surrogatepass"))
-        return f"{self.open().latest_generation()}:{digest.hexdigest()}"
+        try:  # (the segments' own names: a generation number comes again after a rebuild)
+            ix = self.open()
+            segments = ",".join(sorted(segment.segment_id() for segment in ix._segments()))
+        except Exception:  # an index Whoosh cannot list: compare everything
+            return None
+        return f"{ix.latest_generation()}:{segments}:{digest.hexdigest()}"
 
     def _read_in_step(self) -> str | None:
         try:
             data = json.loads((self.dir / IN_STEP_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         return data.get("in_step") if isinstance(data, dict) and isinstance(data.get("in_step"), str) else None
 
