@@ -328,3 +328,12 @@ def test_the_kept_expansions_are_made_from_the_decisions_their_key_names(tmp_pat
     assert search_glossary(index, data).expansions("NIST") == nist
     index.close()
     catalog.close()
+
+
+def test_the_scans_document_suffixes_are_the_formats() -> None:
+    # (kept apart so that a rescan need not import every format's module)
+    from reader.library.formats import DOCUMENT_SUFFIXES
+    from reader.library.formats.web import HTML_SUFFIXES
+    from reader.library.model import DOCUMENT_SUFFIXES as SCANNED
+
+    assert frozenset(DOCUMENT_SUFFIXES) | {s.lower() for s in HTML_SUFFIXES} == SCANNED

@@ -75,6 +75,7 @@ SHAPES = {
     3: {"articles": [*_V1_COLUMNS, "source_label", "extractor"], "meta": ["key", "value"]},
     4: {"articles": [*_V1_COLUMNS, "source_label", "extractor", "file_hash"], "meta": ["key", "value"]},
 }
+SHAPES[5] = SHAPES[4]  # (an index, no new column)
 
 
 def _v3(conn: sqlite3.Connection) -> None:
@@ -97,7 +98,17 @@ def _v4(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE articles SET mtime_ns = -1 WHERE extractor != ''")
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4]
+def _v5(conn: sqlite3.Connection) -> None:
+    """What a rescan reads of every row, in an index of its own: at 100,000 articles the
+    whole table (titles, hashes…) was read for it, 0.16-0.26 s of a cold rescan; the index
+    is a fifth of the table."""
+    problem = shape_problem(conn, SHAPES[4])
+    if problem:
+        raise _Damaged(problem)
+    conn.execute("CREATE INDEX IF NOT EXISTS articles_stat ON articles(path, size, mtime_ns, problems, extractor)")
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5]
 
 SHAPE = SHAPES[len(MIGRATIONS)]
 TEXT_COLUMNS = ("path", "title", "date", "lang", "hash", "encoding", "source_label", "extractor", "file_hash")

@@ -7,6 +7,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 ARTICLE_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
+#: The suffixes of documents (reader.library.formats: its DOCUMENT_SUFFIXES and saved pages'),
+#: here for the scan, which must not import every format's module to tell a file's kind
+#: (a CLI rescan's critical path; tests/test_cold_search_shortcuts.py checks they agree).
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".odt", ".epub", ".mhtml", ".mht", ".html", ".htm"})
 
 #: Files larger than this are listed with a problem rather than opened.
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024

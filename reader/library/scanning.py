@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.library.model import ARTICLE_SUFFIXES
+from reader.library.model import ARTICLE_SUFFIXES, DOCUMENT_SUFFIXES
 
 NOT_UTF8_NAME = "file name is not valid UTF-8"
 OUTSIDE_FILE = "a symlink to a file outside the library: not read"
@@ -61,9 +61,7 @@ def _leads_inside(base: Path, link: Path) -> bool:
 
 @functools.cache
 def _readable_suffixes() -> frozenset[str]:
-    from reader.library.formats import DOCUMENT_SUFFIXES  # (formats imports this module)
-
-    return frozenset(ARTICLE_SUFFIXES) | frozenset(DOCUMENT_SUFFIXES)
+    return frozenset(ARTICLE_SUFFIXES) | DOCUMENT_SUFFIXES
 
 
 def _suffix(name: str) -> str:
@@ -73,13 +71,9 @@ def _suffix(name: str) -> str:
     return name[dot:].lower() if dot > 0 else ""
 
 
-@functools.cache
 def _document_suffixes() -> frozenset[str]:
     """The suffixes (lower case) a document can have: its formats' and HTML's."""
-    from reader.library.formats import DOCUMENT_SUFFIXES
-    from reader.library.formats.web import HTML_SUFFIXES
-
-    return frozenset(DOCUMENT_SUFFIXES) | frozenset(s.lower() for s in HTML_SUFFIXES)
+    return DOCUMENT_SUFFIXES
 
 
 def is_document_path(path: Path) -> bool:
