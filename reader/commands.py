@@ -184,9 +184,10 @@ def _progress_printer(label: str):
     return progress
 
 
-def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: float = 0.0, rescan: bool = True):
-    """Rescan the catalog (unless not ``rescan``) and bring the index up to date; returns
-    (SearchIndex, report).
+def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: float = 0.0, rescan: bool = True,
+                  look_only: bool = False):
+    """Rescan the catalog (unless not ``rescan``) and bring the index up to date (only see
+    what there is to do when ``look_only``: ``report.pending``); returns (SearchIndex, report).
 
     ``report.notices`` holds what the caller should say: a rebuilt catalog, a catalog or
     index kept in memory, changes a read-only data folder kept out of the index. A full
@@ -209,6 +210,7 @@ def refresh_index(library, rebuild: bool = False, quiet: bool = False, timeout: 
             notes_for=_notes_provider(library),
             progress=None if quiet else _progress_printer("indexing"),
             timeout=timeout,
+            look_only=look_only,
         )
     except BaseException:
         index.close()
@@ -288,13 +290,17 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
 
     set_budget(settings.get("search_cache_mb"))
     if args.passages:
-        index = _searchable_index(library, True, told)
+        index, _ = _searchable_index(library, True, told)
         glossary = None if getattr(args, "no_expand", False) else _search_glossary(index, paths)
         return _print_passages(index, library, args, glossary)
 
-    def searched(rescan: bool):
-        index = _searchable_index(library, rescan, told)
+    def searched(rescan: bool, look_only: bool = False):
+        """(the result, the tag resolver), or None when ``look_only`` found the index behind
+        the catalog (then nothing was searched)."""
+        index, behind = _searchable_index(library, rescan, told, look_only)
         try:
+            if behind:
+                return None
             glossary = None if getattr(args, "no_expand", False) else _search_glossary(index, paths)
             resolver = tag_resolver(library.paths, library.key)  # htag: from the annotations database
             return search(index, args.query, limit=args.limit or None, glossary=glossary, htag_paths=resolver), resolver
@@ -304,22 +310,25 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     if aside is None:
         result, resolver = searched(rescan=True)
     else:
+        # The first search writes nothing: the catalog it reads may be about to change (an
+        # index brought in line with a catalog rebuilt empty would lose every article).
         said, shown = io.StringIO(), set(told)
         try:
             with aside, contextlib.redirect_stderr(said):
-                result, resolver = searched(rescan=False)
+                first = searched(rescan=False, look_only=True)
         except BaseException:
             sys.stderr.write(said.getvalue())
             raise
         outcome = aside.wait()
         notices = [n for n in outcome.notices if n not in shown] if outcome is not None else []
         print_notices(notices)
-        if outcome is None or outcome.wrote:
+        if outcome is None or outcome.wrote or first is None:
             told.clear()  # (the first search's notices were kept back: the second says its own)
             told.update(shown, notices)
             result, resolver = searched(rescan=outcome is None)
         else:
             sys.stderr.write(said.getvalue())
+            result, resolver = first
     for line in resolver.messages:
         print(f"reader: {line}", file=sys.stderr)
     _tell_expansions(getattr(result, "expansions", []))
@@ -349,27 +358,28 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
-def _searchable_index(library, rescan: bool, told: set[str]):
-    """The library's index brought up to date with its catalog (rescanned first when
-    ``rescan``); its last commit when another Reader is indexing or the disk is full.
-    Notices in ``told`` are not said again."""
+def _searchable_index(library, rescan: bool, told: set[str], look_only: bool = False):
+    """(the library's index brought up to date with its catalog, rescanned first when
+    ``rescan``; its last commit when another Reader is indexing or the disk is full, whether
+    it is behind the catalog). ``look_only``: nothing is written; when the index is behind,
+    it is left so. Notices in ``told`` are not said again."""
     from reader.errors import DataFolderError
     from reader.library.catalog import print_notices
     from reader.search.index import IndexBusy, SearchIndex
 
     try:
-        index, report = refresh_index(library, quiet=True, timeout=2.0, rescan=rescan)
+        index, report = refresh_index(library, quiet=True, timeout=2.0, rescan=rescan, look_only=look_only)
         print_notices([n for n in report.notices if n not in told])
         told.update(report.notices)
-        return index
+        return index, bool(report.pending)
     except IndexBusy:
         # Someone else is indexing: search what was last committed.
-        return SearchIndex(library.index_dir)
+        return SearchIndex(library.index_dir), False
     except DataFolderError as exc:
         # A full disk: the index could not be brought up to date; search its last commit.
         print(f"reader: {exc}", file=sys.stderr)
         print(f"reader: searching what the index held before ({library.index_dir})", file=sys.stderr)
-        return SearchIndex(library.index_dir)
+        return SearchIndex(library.index_dir), False
 
 
 def _search_glossary(index, paths: DataPaths):

@@ -152,3 +152,29 @@ def test_a_child_that_cannot_finish_leaves_the_rescan_to_the_command(library: Pa
     assert done.returncode == 0, done.stderr
     assert [hit["path"] for hit in json.loads(done.stdout)["hits"]] == ["a.md"]
     assert "Traceback" not in done.stderr
+
+
+def test_a_catalog_rebuilt_empty_costs_no_re_indexing(library: Path, data_dir: Path) -> None:
+    from reader.library.library import Library
+    from reader.paths import DataPaths
+    from reader.search.index import SearchIndex
+
+    assert _search(library, data_dir, "主管機關")[0] == ["a.md"]
+    lib = Library(library.resolve(), DataPaths(data_dir))
+
+    def generation() -> int:
+        index = SearchIndex(lib.index_dir)
+        try:
+            return index.open().latest_generation()
+        finally:
+            index.close()
+
+    before = generation()
+    lib.paths.catalog_db(lib.root).write_bytes(b"not a database" * 100)  # rebuilt empty, then filled by the child
+    # (the search beside the slow child sees the empty catalog: it must not bring the index in
+    # line with it, deleting every article to index them all again after the child)
+    done = _with_child(library, data_dir, "time.sleep(1.5)", "search", "主管機關", "--json", "--no-expand")
+    assert done.returncode == 0, done.stderr
+    assert [hit["path"] for hit in json.loads(done.stdout)["hits"]] == ["a.md"]
+    assert "rebuilt from the files" in done.stderr
+    assert generation() == before

@@ -87,6 +87,7 @@ class UpdateReport:
     problems: list[tuple[str, str]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     not_written: int = 0  # changes that could not be indexed (read-only data folder)
+    pending: int = 0  # changes a ``look_only`` update found and left (see SearchIndex.update)
 
     @property
     def changed(self) -> bool:
@@ -457,13 +458,16 @@ class SearchIndex:
         timeout: float = 0.0,
         only: set[str] | None = None,
         bulk: bool | None = None,
+        look_only: bool = False,
     ) -> UpdateReport:
         """Index what the catalog has that the index lacks or has in another version, and
         remove what the catalog no longer has. Commits after ``COMMIT_EVERY`` articles and
         then in growing steps (see there) so that searching sees progress and a crash loses
         little. ``only`` limits the work to some paths (annotation text changed). ``bulk`` (default: when there is much to do) uses two
         writer processes; the window passes False, as forking a threaded Qt process is unsafe
-        and a cancelled multi-process writer leaves its helpers behind."""
+        and a cancelled multi-process writer leaves its helpers behind. ``look_only``: count
+        what there is to do in ``pending``, and change nothing (a search made beside a rescan,
+        on a catalog that may be about to change, must not re-index after it)."""
         report = UpdateReport(rebuilt_reason=self.rebuilt_reason)
         self.rebuilt_reason = ""
         edits = _metadata_edits(library)
@@ -497,6 +501,9 @@ class SearchIndex:
         todo = [(path, entries[path], notes, version) for path, notes, version in changed if path in entries]
         stale = [p for p in indexed if p not in hashes and (only is None or p in only)]
         total = len(todo) + len(stale)
+        if total and look_only:
+            report.pending = total
+            return report
         if total and self.read_only and not self.in_memory:
             # Searching what was indexed before is all a read-only data folder allows.
             report.not_written = total
