@@ -310,7 +310,7 @@ def cmd_search(args: argparse.Namespace, paths: DataPaths) -> int:
     if aside is None:
         result, resolver = searched(rescan=True)
     else:
-        # The first search writes nothing: the catalog it reads may be about to change (an
+        # The first search indexes nothing: the catalog it reads may be about to change (an
         # index brought in line with a catalog rebuilt empty would lose every article).
         said, shown = io.StringIO(), set(told)
         try:

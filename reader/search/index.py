@@ -466,8 +466,9 @@ class SearchIndex:
         little. ``only`` limits the work to some paths (annotation text changed). ``bulk`` (default: when there is much to do) uses two
         writer processes; the window passes False, as forking a threaded Qt process is unsafe
         and a cancelled multi-process writer leaves its helpers behind. ``look_only``: count
-        what there is to do in ``pending``, and change nothing (a search made beside a rescan,
-        on a catalog that may be about to change, must not re-index after it)."""
+        what there is to do in ``pending`` and index or remove nothing (a search made beside a
+        rescan, on a catalog that may be about to change, must not re-index after it); that
+        the index holds everything is still recorded, when it does."""
         report = UpdateReport(rebuilt_reason=self.rebuilt_reason)
         self.rebuilt_reason = ""
         edits = _metadata_edits(library)
