@@ -59,9 +59,8 @@ def _leads_inside(base: Path, link: Path) -> bool:
     return target == base or base in target.parents
 
 
-@functools.cache
-def _readable_suffixes() -> frozenset[str]:
-    return frozenset(ARTICLE_SUFFIXES) | DOCUMENT_SUFFIXES
+#: What the scan lists: articles and documents (lower case).
+READABLE_SUFFIXES = frozenset(ARTICLE_SUFFIXES) | DOCUMENT_SUFFIXES
 
 
 def _suffix(name: str) -> str:
@@ -69,11 +68,6 @@ def _suffix(name: str) -> str:
     Path: this runs for every file of every rescan."""
     dot = name.rfind(".")
     return name[dot:].lower() if dot > 0 else ""
-
-
-def _document_suffixes() -> frozenset[str]:
-    """The suffixes (lower case) a document can have: its formats' and HTML's."""
-    return DOCUMENT_SUFFIXES
 
 
 def is_document_path(path: Path) -> bool:
@@ -132,7 +126,7 @@ def scan_library(root: Path, current: Mapping[str, tuple[int, int]] | None = Non
     except OSError:
         return
     base = root.resolve()
-    readable, documents = _readable_suffixes(), _document_suffixes()
+    readable, documents = READABLE_SUFFIXES, DOCUMENT_SUFFIXES  # (locals: the loops below are hot)
     plain = readable - documents  # the suffixes of files decided by their stat alone
     known = current if current is not None else {}
     keep = unchanged.append if unchanged is not None else None

@@ -53,12 +53,7 @@ def index_glossary(search_index, data_dir: Path | None = None, with_laws: bool =
     if data_dir is not None:
         path = Path(data_dir) / DECISIONS_FILE
         if decisions is None:
-            try:
-                decisions = path.read_bytes()
-            except FileNotFoundError:
-                decisions = b"{}"
-            except OSError:
-                decisions = None  # (load_decisions says what is wrong)
+            decisions = _decisions_bytes(data_dir)  # (None when unreadable: load_decisions says why)
         confirmed, rejected = load_decisions(path, decisions)
         edited = load_edits(path, decisions)  # the Terms view's corrections
     reader = search_index.searcher().reader()
