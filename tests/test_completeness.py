@@ -289,9 +289,17 @@ def test_any_word_then_one_character_equals_grep(pieces_index, head: str, middle
 # --- quoted phrases with white space -----------------------------------------------------
 # White space takes one position, as one Han character does: "AI 安" matched AI全安 and
 # "NIST GDPR" matched NIST與GDPR until white space got a term of its own (index format 10).
+# Since index format 11 that term names its neighbours (" ai 安"), and a phrase of words is
+# decided by those terms alone: the words' own positions are not read, so each phrase below
+# has texts with every term of it at other offsets or other neighbours.
 SPACED = ["個資法", "個 法", "AI全安", "AI 安全", "AI  安", "安全AI", "安 AI", "NIST與GDPR", "NIST GDPR",
-          "NIST\nGDPR", "全安 安全", "AI-安", "人 3人", "人3人"]
-SPACED_QUERIES = ["個 法", "AI 安", "安 AI", "NIST GDPR", "AI 安全", "全安 安全", "人 3人", "人 3", "3 人"]
+          "NIST\nGDPR", "全安 安全", "AI-安", "人 3人", "人3人",
+          "人工智慧 AI", "智慧AI 人工", "risk management", "risk與management", "Risk\tManagement plan",
+          "risk  assessment management", "AI Seoul Summit", "AI Seoul and the Seoul Summit", "AI Seoul 峰會",
+          "seoul summit AI", "AI Seoul-Summit", "AI Seouls Summit"]
+SPACED_QUERIES = ["個 法", "AI 安", "安 AI", "NIST GDPR", "AI 安全", "全安 安全", "人 3人", "人 3", "3 人",
+                  "工智慧 AI", "慧 AI", "智慧AI 人", "risk management", "AI Seoul Summit", "AI Seoul", "Seoul 峰",
+                  "Seoul 峰會", "summit AI"]
 
 
 def phrase_oracle(texts: dict[str, str], phrase: str) -> set[str]:

@@ -9,10 +9,12 @@
   the same position (``evaluations`` also finds ``evaluation``, ``organic`` never finds
   ``organization``; exact words still score higher).
 * What separates two tokens is kept in the positions: none (``AI安全``) advances by 0,
-  white space by 1, anything else by 2; white space's position holds :data:`SPACE_TERM`
-  (a Han character between would take the same position). A phrase checked at exact
-  offsets then tells ``AI安全`` from ``AI 安全`` and ``AI全安全`` without reading the text
-  (``AI-安全``, punctuation, is verified in the text).
+  white space by 1, anything else by 2; white space's position holds a term naming what it
+  separates (:func:`space_term`: ``risk management`` -> `` risk management``, ``AI 安全`` ->
+  `` ai 安``), where a Han character between would take the same position. A phrase
+  checked at exact offsets then tells ``AI安全`` from ``AI 安全`` and ``AI全安全`` without
+  reading the text (``AI-安全``, punctuation, is verified in the text), and a phrase of
+  words is decided by the rare terms of its white space alone.
 * A separate unigram stream (every Han character once) answers 1-character queries with one
   term lookup instead of a scan over all bigrams starting with that character.
 """
@@ -45,7 +47,7 @@ class QueryToken:
     start: int  # in the folded query chunk
     end: int
     pos: int = 0  # index position relative to the first token, as ``positions`` counts
-    spaced: bool = False  # white space before it: :data:`SPACE_TERM` at ``pos - 1``
+    spaced: bool = False  # white space before it: a :func:`space_term` at ``pos - 1``
 
 
 def gap(separator: str) -> int:
@@ -57,7 +59,7 @@ def gap(separator: str) -> int:
 
 def _placed_tokens(folded: str) -> Iterator[tuple[re.Match[str], int, bool]]:
     """Each token with its first position and whether white space comes before it (its
-    :data:`SPACE_TERM` is at the position before); the one place that counts positions, so
+    :func:`space_term` is at the position before); the one place that counts positions, so
     the index and the queries agree (a Han run takes one position a character, a word one)."""
     pos = 0
     last_end = None
@@ -72,19 +74,25 @@ def _placed_tokens(folded: str) -> Iterator[tuple[re.Match[str], int, bool]]:
         pos += len(match.group(0)) if match.group("han") else 1
 
 
-#: The term at the position white space between two tokens takes: a quoted phrase with a
-#: space (``"NIST GDPR"``, ``"AI 安全"``) requires it, so a text with one Han character there
-#: instead (NIST與GDPR, AI全安全), which takes the same one position, does not match.
-SPACE_TERM = " "
+def space_term(before: str, after: str) -> str:
+    """The term at the position of white space between two tokens, naming the edges it
+    separates: a word whole, a Han run by its character next to the space (a phrase may
+    begin or end inside a run). A quoted phrase with a space (``"NIST GDPR"``, ``"AI 安全"``)
+    requires it, so a text with one Han character there instead (NIST與GDPR, AI全安全), which
+    takes the same one position, does not match; and the term holds its neighbours, which a
+    phrase then need not read. It begins with a space, which no other term holds, so it
+    never extends a character's or a word's prefix."""
+    return f" {before} {after}"
 
 
 def positions(folded: str) -> dict[str, list[int]]:
     """Term -> positions for an already folded text (the index's view of a field)."""
     postings: dict[str, list[int]] = {}
+    before = ""
     for match, pos, spaced in _placed_tokens(folded):
-        if spaced:
-            postings.setdefault(SPACE_TERM, []).append(pos - 1)
         run = match.group("han")
+        if spaced:
+            postings.setdefault(space_term(before, run[0] if run else match.group(0)), []).append(pos - 1)
         if run:
             n = len(run)
             if n > 1:
@@ -92,13 +100,22 @@ def positions(folded: str) -> dict[str, list[int]]:
             for i in range(n - 1):
                 postings.setdefault(run[i : i + 2], []).append(pos + i)
             postings.setdefault(run[-1], []).append(pos + n - 1)
+            before = run[-1]
         else:
             word = match.group("word")
             postings.setdefault(word, []).append(pos)
             stemmed = stem(word)
             if stemmed != word:
                 postings.setdefault(STEM_MARK + stemmed, []).append(pos)
+            before = word
     return postings
+
+
+def query_space_term(before: QueryToken, after: QueryToken) -> str:
+    """The :func:`space_term` between two query tokens (as :func:`positions` names them)."""
+    left = before.text[-1] if before.kind == "han" else before.text
+    right = after.text[0] if after.kind == "han" else after.text
+    return space_term(left, right)
 
 
 def unigram_counts(folded: str) -> dict[str, int]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from reader.search.analysis import (
-    SPACE_TERM,
     STEM_MARK,
     QueryToken,
     exact_pattern,
     han_terms,
     has_punctuation,
+    query_space_term,
     query_tokens,
 )
 from reader.search.documents import FIELD_SEPARATOR, document_texts
@@ -73,19 +73,29 @@ def plan_leaf(leaf: Leaf, field: str, tokens: list[QueryToken], punctuation: boo
             return LeafPlan(field, [(token.text, 0)], [], True, False)
         return LeafPlan(field, [], [("word", token.text)], False, False)
     sequence: Sequence = []
+    whole: set[tuple[str, int]] = set()  # words and single characters (not bigrams)
+    spaces: set[int] = set()
     for number, token in enumerate(tokens):
-        if token.spaced:  # white space before it: its term there
-            sequence.append((SPACE_TERM, token.pos - 1))
+        if token.spaced:  # white space before it: its term there, which names both neighbours
+            sequence.append((query_space_term(tokens[number - 1], token), token.pos - 1))
+            spaces.add(token.pos - 1)
         if token.kind == "word" or len(token.text) == 1:
             # A word; or a last single character (two Han characters make one token), which
             # after another token begins a Han run in the text: the run's first unigram.
             sequence.append((token.text, token.pos))
+            whole.add((token.text, token.pos))
         else:
             last = number == len(tokens) - 1
             terms = han_terms(token.text) + ([] if last else [token.text[-1]])
             offsets = list(range(len(han_terms(token.text)))) + ([] if last else [len(token.text) - 1])
             sequence.extend((t, token.pos + o) for t, o in zip(terms, offsets, strict=True))
-    return LeafPlan(field, sequence, [], True, punctuation)
+            if not last:
+                whole.add(sequence[-1])
+    # White space's term at p is only ever indexed with the word or the Han character it
+    # names at p - 1 and at p + 1: their positions need not be read (a bigram there is not
+    # implied: the term names one character of it).
+    check = [item for item in sequence if item not in whole or not {item[1] - 1, item[1] + 1} & spaces]
+    return LeafPlan(field, sequence, [], True, punctuation, check)
 
 
 #: Digits, Han numerals, and the 之 and - that the numbering pass writes and removes (第 12-1 條
@@ -178,13 +188,13 @@ class LeafMatcher:
     def phrase_docs(self, field: str, sequence: Sequence, check: Sequence | None = None, within: set[int] | None = None) -> set[int]:
         """Documents with the terms of ``sequence`` at its offsets. Only the terms of ``check``
         (by default all) are read, for positions: the others are implied by them (see
-        :func:`covering`); those whose documents are decoded already narrow the candidates."""
+        :func:`covering` and :func:`plan_leaf`); those whose documents are decoded already
+        narrow the candidates."""
         if not sequence:
             return set()
         check = check or sequence
-        if len(check) == 1:  # one term, no positions to compare
-            terms = list(dict.fromkeys(term for term, _ in sequence))
-            candidates = set.intersection(*sorted((self.term_docs(field, t) for t in terms), key=len))
+        if len(check) == 1:  # one term, no positions to compare (it implies the others)
+            candidates = self.term_docs(field, check[0][0])
             return candidates if within is None else candidates & within
         cache = posting_cache(self.searcher)
         alive: np.ndarray | None = None
@@ -204,7 +214,7 @@ class LeafMatcher:
         frequency = {term: self.frequency(field, term) for term, _ in check}
         for term, offset in sorted(check, key=lambda item: frequency[item[0]]):
             # (White space is in nearly every document: only the candidates' are read.)
-            if alive is None or (len(alive) * FEW_CANDIDATES >= frequency[term] and term != SPACE_TERM):
+            if alive is None or len(alive) * FEW_CANDIDATES >= frequency[term]:
                 # Most of the term's documents are candidates: all of its positions, kept
                 # for the next keystrokes, then those of the candidates.
                 docs, positions = cache.all_positions(field, term)

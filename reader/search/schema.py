@@ -15,7 +15,7 @@ from reader.search.analysis import positions, unigram_counts
 from reader.search.folding import fold
 
 #: Bump when analysis or the schema changes: an index of another format is rebuilt.
-INDEX_FORMAT = 10  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
+INDEX_FORMAT = 11  # 5: variant/numbering folding, inflection stems, ref, glosses, folded texts (issue 14)
 # 6: positions as fixed-width integers (ArrayPositions), read many at once; the heading
 #    column (issue 15)
 # 7: posting blocks as flat buffers (reader.search.codec.ArrayCodec); texts and folded texts
@@ -24,6 +24,8 @@ INDEX_FORMAT = 10  # 5: variant/numbering folding, inflection stems, ref, glosse
 # 9: a Han run's first character as a unigram at its position (第1項 decided by positions)
 # 10: white space between two tokens is a term at its position ("NIST GDPR" never matches
 #     NIST與GDPR)
+# 11: that term names the two tokens it separates (" nist gdpr"): a phrase of words is
+#     decided by rare terms instead of the positions of all white space
 
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "authors": 1.5, "body": 1.0, "notes": 1.5}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from reader.search.analysis import STEM_MARK, han_terms, query_tokens
+from reader.search.analysis import STEM_MARK, han_terms, has_punctuation, query_space_term, query_tokens
 from reader.search.documents import document_heading, document_texts
 from reader.search.inflection import query_terms
 from reader.search.matching import LeafMatcher, leaf_forms
@@ -72,6 +72,12 @@ def _scoring_terms(leaf: Leaf, frequency) -> wq.Query:
             return frequency("body", token.text)
 
         tokens = sorted(tokens, key=rarity)[:2]
+    spaces = _phrase_spaces(leaf, forms)
+    if spaces:
+        # A phrase of words ranks by how often it holds them side by side (its white space's
+        # terms, the two rarest), which its exact set has just read.
+        keep = sorted(spaces, key=lambda t: frequency("body", t))[:2]
+        return _any([wq.Term(f, term, boost=2.0) for f in fields for term in keep])
     words = [t for t in tokens if t.kind == "word"]
     if len(words) > 2:  # a phrase of words ranks by its two rarest, as a Han run by two bigrams
         keep = sorted(words, key=lambda t: frequency("body", t.text))[:2]
@@ -91,9 +97,26 @@ def _scoring_terms(leaf: Leaf, frequency) -> wq.Query:
             queries += [wq.Term(f, token.text, boost=2.0) for f in fields]
             if not leaf.phrase and token.text.isalpha():
                 queries += [wq.Term(f, term) for f in fields for term in query_terms(token.text, STEM_MARK)[1:]]
+    return _any(queries)
+
+
+def _any(queries: list[wq.Query]) -> wq.Query:
     if not queries:
         return wq.Every()
     return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _phrase_spaces(leaf: Leaf, forms: list[str]) -> list[str]:
+    """The terms of a quoted phrase's white space (``"risk management"``), when it is one
+    form of words with white space between each two; else none."""
+    if not leaf.phrase or len(forms) != 1:
+        return []
+    tokens = query_tokens(forms[0])
+    if len(tokens) < 2 or has_punctuation(forms[0]) or any(t.kind != "word" for t in tokens):
+        return []
+    if not all(t.spaced for t in tokens[1:]):
+        return []
+    return list(dict.fromkeys(query_space_term(a, b) for a, b in zip(tokens, tokens[1:], strict=False)))
 
 
 def _distinct(children: list[Node]) -> list[Node]:
