@@ -81,7 +81,10 @@ class PostingCache:
         # (field, term): doc numbers and weights; (field, term, "positions"): all_positions()
         self._lists: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
-        self._frequencies: dict[tuple[str, str], int] = {}
+        # (field, term): (documents or None when not counted yet, the numbers of the
+        # segments holding it)
+        self._frequencies: dict[tuple[str, str], tuple[int | None, tuple[int, ...]]] = {}
+        self._leaves: list[tuple[object, int]] | None = None  # (segment reader, offset)
         self._alive_masks: dict[int, np.ndarray] = {}  # segment offset -> not deleted
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -156,15 +159,67 @@ class PostingCache:
     def doc_frequency(self, field: str, term: str) -> int:
         """How many documents have ``term`` (Whoosh's count, which includes deleted ones),
         kept: a query asks for the same terms' counts a dozen times, each a lookup in every
-        segment's terms file."""
+        segment's terms file. Which segments hold the term is kept with it: reading its
+        postings then looks only there (most of a query's terms are in no segment of most
+        fields: a title or tag field lacks nearly every bigram of the body)."""
+        return self._counted(field, term)[0]
+
+    def _counted(self, field: str, term: str) -> tuple[int, tuple[int, ...]]:
         key = (field, term)
         found = self._frequencies.get(key)
-        if found is None:
-            found = self.searcher.doc_frequency(field, term)
-            if len(self._frequencies) >= FREQUENCIES_KEPT:
-                self._frequencies.clear()
-            self._frequencies[key] = found
+        if found is None or found[0] is None:
+            known = None if found is None else set(found[1])
+            total, holding = 0, []
+            for number, (reader, _offset) in enumerate(self._segments(field)):
+                if reader is None or (known is not None and number not in known):
+                    continue
+                count = reader.doc_frequency(field, term)
+                if count:
+                    total += count
+                    holding.append(number)
+            found = (total, tuple(holding))
+            self._remember(key, found)
         return found
+
+    def _remember(self, key: tuple[str, str], found: tuple[int | None, tuple[int, ...]]) -> None:
+        if len(self._frequencies) >= FREQUENCIES_KEPT:
+            self._frequencies.clear()
+        self._frequencies[key] = found
+
+    def _segments(self, field: str) -> list[tuple[object, int]]:
+        """(segment reader, offset) of every segment, the reader None where ``field`` is
+        empty in the segment (it holds no term of it: the field's length, kept in memory,
+        counts every occurrence of a scorable field)."""
+        if self._leaves is None:
+            self._leaves = [(sub.reader(), offset) for sub, offset in self.searcher.leaf_searchers()]
+        schema = self.searcher.schema
+        if field not in schema or not schema[field].scorable:
+            return self._leaves
+        return [(reader if reader.field_length(field) else None, offset) for reader, offset in self._leaves]
+
+    def _matchers(self, field: str, term: str, wanted: np.ndarray | None = None):
+        """(reader, offset, postings matcher, segment document numbers of ``wanted`` or None)
+        of each segment holding ``term`` and (when ``wanted`` is given, sorted) one of those
+        documents. Where the term is found is learnt on the way when every segment is asked."""
+        known = self._frequencies.get((field, term))
+        holding = None if known is None else set(known[1])
+        found, asked_all = [], wanted is None and known is None
+        for number, (reader, offset) in enumerate(self._segments(field)):
+            if reader is None or (holding is not None and number not in holding):
+                continue
+            local = None
+            if wanted is not None:
+                count = reader.doc_count_all()
+                local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
+                if not len(local):
+                    continue
+            matcher = _postings_of(reader, field, term)
+            if matcher is None:
+                continue
+            found.append(number)
+            yield reader, offset, matcher, local
+        if asked_all:
+            self._remember((field, term), (None, tuple(found)))
 
     def peek(self, field: str, term: str) -> np.ndarray | None:
         """The document numbers of ``term`` if they are decoded already, else None (nothing
@@ -186,11 +241,8 @@ class PostingCache:
     def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         ids: list = []
         weights: list = []
-        for sub, offset in self.searcher.leaf_searchers():
-            matcher = _postings_of(sub.reader(), field, term)
-            if matcher is None:
-                continue
-            matcher, alive = self._unwrapped(offset, sub.reader(), matcher)
+        for reader, offset, matcher, _local in self._matchers(field, term):
+            matcher, alive = self._unwrapped(offset, reader, matcher)
             block_ids, block_weights = _leaf_arrays(matcher)
             if alive is not None and block_ids:
                 segment_ids, segment_weights = np.concatenate(block_ids), np.concatenate(block_weights)
@@ -238,17 +290,7 @@ class PostingCache:
         found: list[np.ndarray] = []
         joined: list[np.ndarray] = []
         lengths: list[np.ndarray] = []
-        for sub, offset in self.searcher.leaf_searchers():
-            reader = sub.reader()
-            count = reader.doc_count_all()
-            local = None
-            if wanted is not None:
-                local = wanted[(wanted >= offset) & (wanted < offset + count)] - offset
-                if not len(local):
-                    continue
-            matcher = _postings_of(reader, field, term)
-            if matcher is None:
-                continue
+        for reader, offset, matcher, local in self._matchers(field, term, wanted):
             matcher, alive = self._unwrapped(offset, reader, matcher)
             if local is not None:
                 alive = None  # deleted documents are never among those asked for
@@ -262,22 +304,24 @@ class PostingCache:
 
     def _unwrapped(self, offset: int, reader, matcher):
         """(the postings matcher, which documents are alive or None when all are). A segment
-        with deleted documents wraps its postings in a filter that tests every posting;
-        here the postings are decoded unwrapped and the deleted ones dropped at once."""
-        if getattr(matcher, "_exclude", False) and hasattr(matcher, "child"):
-            return matcher.child, self._alive(offset, reader, matcher)
-        return matcher, None
+        with deleted documents would wrap its postings in a filter that tests every posting
+        (and reads a block to find its first one): here the postings are decoded unwrapped
+        (:func:`_postings_of`) and the deleted ones dropped at once."""
+        deleted = getattr(reader, "deleted_docs_set", None)
+        if not deleted:
+            return matcher, None
+        return matcher, self._alive(offset, reader, deleted)
 
-    def _alive(self, offset: int, reader, matcher) -> np.ndarray:
+    def _alive(self, offset: int, reader, deleted) -> np.ndarray:
         """Which documents of the segment at ``offset`` are not deleted (a boolean array by
-        segment document number), from the deleted set its postings filter holds; made once
-        per segment: it was a sort of the whole segment for every term read."""
+        segment document number), from its deleted set; made once per segment: it was a
+        sort of the whole segment for every term read."""
         with self._lock:
             found = self._alive_masks.get(offset)
         if found is None:
             found = np.ones(reader.doc_count_all(), dtype=bool)
-            deleted = np.fromiter(matcher._ids, dtype=np.int64, count=len(matcher._ids))
-            found[deleted[deleted < len(found)]] = False
+            gone = np.fromiter(deleted, dtype=np.int64, count=len(deleted))
+            found[gone[gone < len(found)]] = False
             with self._lock:
                 self._alive_masks[offset] = found
         return found
@@ -300,11 +344,19 @@ class PostingCache:
 
 def _postings_of(reader, field: str, term: str):
     """The matcher of ``term`` in one segment, None when the segment lacks it (one lookup of
-    its terms file, not two)."""
-    from whoosh.reading import TermNotFound
+    its terms file, not two). Deleted documents are not filtered out (see
+    ``PostingCache._unwrapped``)."""
+    from whoosh.reading import ReaderClosed, TermNotFound
 
+    terms = getattr(reader, "_terms", None)
     try:
-        return reader.postings(field, term)
+        if terms is None or not hasattr(terms, "matcher"):  # not Whoosh's segment reader
+            return reader.postings(field, term)
+        if reader.is_closed:
+            raise ReaderClosed
+        if field not in reader.schema:
+            return None
+        return terms.matcher(field, reader._text_to_bytes(field, term), reader.schema[field].format)
     except TermNotFound:
         return None
 

@@ -12,8 +12,11 @@ Whoosh's, so the ranking is the same.
 
 from __future__ import annotations
 
+from math import log
+
 import numpy as np
 from whoosh import query as wq
+from whoosh import scoring
 
 from reader.search.postings import PostingCache
 
@@ -55,7 +58,7 @@ def bm25f_scores(searcher, cache: PostingCache, terms: list[tuple[str, str, floa
             continue
         tf = weights[at[hit]].astype(np.float64)
         if schema[field].scorable:
-            idf = searcher.idf(field, text)
+            idf = _idf(searcher, cache, field, text)
             avgfl = searcher.avg_field_length(field) or 1
             b = field_b.get(field, b_default)
             fl = cache.lengths(field)[docs[hit]]
@@ -64,6 +67,15 @@ def bm25f_scores(searcher, cache: PostingCache, terms: list[tuple[str, str, floa
             part = tf
         scores[hit] += part * boost
     return scores
+
+
+def _idf(searcher, cache: PostingCache, field: str, text: str) -> float:
+    """Whoosh's idf of a term (``WeightingModel.idf``), from the cache's document frequency
+    (counted once, with the segments that hold the term) instead of another lookup in every
+    segment; a weighting with its own idf, or a sub-searcher, asks Whoosh."""
+    if type(searcher.weighting).idf is not scoring.WeightingModel.idf or searcher.get_parent() is not searcher:
+        return searcher.idf(field, text)
+    return log(searcher.doc_count_all() / (cache.doc_frequency(field, text) + 1)) + 1
 
 
 def rank(searcher, cache: PostingCache, ranking: wq.Query, allowed: set[int], limit: int | None) -> list[tuple[float, int]] | None:
