@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from reader.search.analysis import STEM_MARK, han_terms, has_punctuation, query_space_term, query_tokens
+from reader.search.analysis import (
+    STEM_MARK,
+    han_terms,
+    has_punctuation,
+    query_space_term,
+    query_tokens,
+)
 from reader.search.documents import document_heading, document_texts
 from reader.search.inflection import query_terms
 from reader.search.matching import LeafMatcher, leaf_forms
