@@ -195,3 +195,40 @@ def test_a_snippet_is_always_a_faithful_excerpt(body: str, query: str) -> None:
     assert plain in " ".join(body.split())
     if match_spans(" ".join(body.split()), leaves(query)):
         assert marks_in(snippet)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ab<>&\"' 法\x00\x01", max_size=60), cuts=st.lists(st.integers(0, 60), max_size=12),
+       window=st.tuples(st.integers(0, 60), st.integers(0, 60)))
+def test_marking_a_window_at_once_equals_marking_it_piece_by_piece(text: str, cuts: list[int], window) -> None:
+    """The window is escaped in one pass with the marks as placeholders; with a placeholder
+    character in the text (a NUL in an extracted file) it is marked piece by piece."""
+    from reader.search.snippets import _highlight_pieces, highlight
+
+    bounds = sorted({min(c, len(text)) for c in cuts})
+    spans = [(s, e, 0) for s, e in zip(bounds[::2], bounds[1::2], strict=False) if e > s]
+    start, end = min(window[0], len(text)), min(max(window), len(text))
+    got = highlight(text, spans, start, end)
+    assert got == _highlight_pieces(text, spans, start, end)
+    assert html.unescape(re.sub("</?mark>", "", got)) == text[start:end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 30), st.integers(0, 2)), min_size=1, max_size=40),
+       width=st.integers(1, 120), one_leaf=st.booleans())
+def test_the_best_window_is_the_first_with_the_most_leaves_then_matches(spans, width: int, one_leaf: bool) -> None:
+    """Against a count of every window (spans sorted and apart, as match_spans gives them)."""
+    from reader.search.snippets import _best_window
+
+    ordered, end = [], 0
+    for start, length, leaf in sorted(spans):
+        start = max(start, end)
+        ordered.append((start, start + length, 0 if one_leaf else leaf))
+        end = start + length
+
+    def score(i: int) -> tuple[int, int]:
+        inside = [span for span in ordered[i:] if span[1] <= ordered[i][0] + width]
+        return len({leaf for _, _, leaf in inside}), len(inside)
+
+    best = max(range(len(ordered)), key=lambda i: (score(i), -i))
+    assert _best_window(ordered, width) == ordered[best][0]

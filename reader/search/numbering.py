@@ -377,15 +377,19 @@ _SPACE_IN_NUMBERING = re.compile(
 #: a query without numbers (條規定) can match it before the numbering pass and not after.
 #: Broad on purpose (any dash, full-width digits, invisible characters): a text it finds is
 #: folded whole, which is always right.
+_DASHES = "[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d\ufe31\ufe32\u2e3a\u2e3b]"
 _DASH_NUMBERING = re.compile(
     "[第前][\\s\u00ad\u200b-\u200f\u2060-\u206f\ufeff]*[0-9\uff10-\uff19]+[\\s\u00ad\u200b-\u200f\u2060-\u206f\ufeff]*"
-    "[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d\ufe31\ufe32\u2e3a\u2e3b]"
+    + _DASHES
 )
+_ANY_DASH = re.compile(_DASHES)
 
 
 def has_dash_numbering(text: str) -> bool:
-    """Whether ``text`` (raw or folded) may hold a numbering the folding reorders."""
-    return _DASH_NUMBERING.search(text) is not None
+    """Whether ``text`` (raw or folded) may hold a numbering the folding reorders. (A law text
+    has a 第 in every line, where the pattern would be tried: the dash, rarer, is looked
+    for first.)"""
+    return _ANY_DASH.search(text) is not None and _DASH_NUMBERING.search(text) is not None
 
 
 def join_numbering_spaces(text: str) -> str:

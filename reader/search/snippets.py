@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
+from itertools import islice
 
 from reader.search.analysis import _HAN, exact_pattern, stem
 from reader.search.folding import fold_chars_with_offsets, fold_with_offsets, to_original
@@ -111,6 +113,8 @@ def _best_window(spans: list[tuple[int, int, int]], width: int) -> int:
     """The start of the first window of ``width`` characters (beginning at a match) holding
     the most distinct leaves, then the most matches: one pass, the window's leaves counted
     as it slides (an article can have hundreds of matches of one character)."""
+    if all(span[2] == spans[0][2] for span in spans):
+        return _most_matches(spans, width)
     best_start, best_score = spans[0][0], (-1, 0)
     counts: dict[int, int] = {}
     j = 0
@@ -131,7 +135,50 @@ def _best_window(spans: list[tuple[int, int, int]], width: int) -> int:
     return best_start
 
 
+def _most_matches(spans: list[tuple[int, int, int]], width: int) -> int:
+    """:func:`_best_window` when every span is of one leaf: the first window with the most
+    matches (no leaves to count)."""
+    best_start, best = spans[0][0], -1
+    j, count = 0, len(spans)
+    for i, (start, _end, _leaf) in enumerate(spans):
+        if j < i:
+            j = i
+        limit = start + width
+        while j < count and spans[j][1] <= limit:
+            j += 1
+        if j - i > best:
+            best, best_start = j - i, start
+    return best_start
+
+
 def highlight(text: str, spans: list[tuple[int, int, int]], start: int, end: int) -> str:
+    """``text[start:end]`` escaped, the parts of ``spans`` (sorted, not overlapping) in it
+    wrapped in <mark>."""
+    first = bisect.bisect_right(spans, start, key=_span_end)  # the first span ending after start
+    window = text[start:end]
+    if _MARK_OPEN in window or _MARK_CLOSE in window:  # (never in extracted text; then piece by piece)
+        return _highlight_pieces(text, spans[first:], start, end)
+    parts, pos = [], start
+    for s, e, _ in islice(spans, first, None):
+        if s >= end:
+            break
+        s, e = max(s, start), min(e, end)
+        parts += (text[pos:s], _MARK_OPEN, text[s:e], _MARK_CLOSE)
+        pos = e
+    parts.append(text[pos:end])
+    # Escaping is character by character: the window at once, then the marks (one escape
+    # instead of two a match: an article can have hundreds of a character in the window).
+    return html.escape("".join(parts)).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+
+
+_MARK_OPEN, _MARK_CLOSE = "\x00", "\x01"
+
+
+def _span_end(span: tuple[int, int, int]) -> int:
+    return span[1]
+
+
+def _highlight_pieces(text: str, spans, start: int, end: int) -> str:
     out, pos = [], start
     for s, e, _ in spans:
         if e <= start or s >= end:
