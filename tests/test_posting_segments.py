@@ -159,3 +159,33 @@ def test_a_phrase_of_words_ranks_by_its_white_space_as_whoosh_would(indexed, phr
     hits = search(index, f'"{phrase}"', limit=None, with_snippets=False).hits
     in_title = [fold_chars(phrase) in fold_chars(hit.title) for hit in hits]
     assert any(in_title) and in_title == sorted(in_title, reverse=True)
+
+
+def test_a_segment_reader_without_the_deleted_set_keeps_whooshs_filter(indexed) -> None:
+    """Deleted documents are dropped without Whoosh's filter only where the reader says which
+    they are; another reader (an older or newer Whoosh) keeps its own filter: fail closed."""
+    from reader.search.postings import _leaf_arrays, _postings_of
+
+    class Hidden:  # a segment reader that lacks deleted_docs_set
+        def __init__(self, reader) -> None:
+            self._reader = reader
+
+        def __getattr__(self, name):
+            if name == "deleted_docs_set":
+                raise AttributeError(name)
+            return getattr(self._reader, name)
+
+    index, _texts = indexed
+    searcher = index.searcher()
+    cache = PostingCache(searcher)
+    checked = 0
+    for reader, _offset in searcher.reader().leaf_readers():
+        if not reader.deleted_docs_set or ("body", "risk") not in reader:
+            continue
+        matcher, alive = cache._unwrapped(0, Hidden(reader), _postings_of(Hidden(reader), "body", "risk"))
+        ids = np.concatenate(_leaf_arrays(matcher)[0]).tolist()
+        assert alive is None
+        assert ids == [d for d, _ in reader.postings("body", "risk").items_as("weight")]
+        assert not set(ids) & reader.deleted_docs_set
+        checked += 1
+    assert checked

@@ -213,7 +213,6 @@ class LeafMatcher:
         starts = None
         frequency = {term: self.frequency(field, term) for term, _ in check}
         for term, offset in sorted(check, key=lambda item: frequency[item[0]]):
-            # (White space is in nearly every document: only the candidates' are read.)
             if alive is None or len(alive) * FEW_CANDIDATES >= frequency[term]:
                 # Most of the term's documents are candidates: all of its positions, kept
                 # for the next keystrokes, then those of the candidates.

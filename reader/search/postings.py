@@ -350,8 +350,8 @@ def _postings_of(reader, field: str, term: str):
 
     terms = getattr(reader, "_terms", None)
     try:
-        if terms is None or not hasattr(terms, "matcher"):  # not Whoosh's segment reader
-            return reader.postings(field, term)
+        if terms is None or not hasattr(terms, "matcher") or not hasattr(reader, "deleted_docs_set"):
+            return reader.postings(field, term)  # not the segment reader we know: its own filter
         if reader.is_closed:
             raise ReaderClosed
         if field not in reader.schema:
